@@ -1,0 +1,97 @@
+// Configuration is read from the environment once, validated, and passed down as a typed object.
+// Every variable is documented in .env_template.
+
+export interface Config {
+  databaseUrl: string;
+  redisUrl: string;
+  /** Prefix of every Redis key this project writes, so tests and tenants never collide. */
+  redisKeyPrefix: string;
+  kafkaBrokers: string[];
+  kafkaClientId: string;
+  topics: { stg: string; dds: string; cdm: string; deadLetters: string };
+  topicPartitions: number;
+  host: string;
+  ports: { source: number; stg: number; dds: number; cdm: number };
+  push: { maxN: number; batchSize: number; apiKey: string | null };
+  reference: { users: number; restaurants: number; seed: number; reload: boolean };
+  consumer: { maxBatchMessages: number; maxBytesPerPartition: number };
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  return value ? value : fallback;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (['1', 'true', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+const port = (env: Env, name: string, fallback: number) => int(env, name, fallback, 0, 65535);
+
+export function loadConfig(env: Env = process.env): Config {
+  const brokers = str(env, 'KAFKA_BROKERS', '127.0.0.1:9092')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  for (const broker of brokers) {
+    if (!/^[^:\s]+:\d+$/.test(broker)) throw new ConfigError(`KAFKA_BROKERS entries must be host:port, got "${broker}"`);
+  }
+  return {
+    databaseUrl: str(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/dwh'),
+    redisUrl: str(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),
+    redisKeyPrefix: str(env, 'REDIS_KEY_PREFIX', 'dwh:'),
+    kafkaBrokers: brokers,
+    kafkaClientId: str(env, 'KAFKA_CLIENT_ID', 'dwh-pipeline'),
+    topics: {
+      stg: str(env, 'TOPIC_STG', 'stg_service'),
+      dds: str(env, 'TOPIC_DDS', 'dds_service'),
+      cdm: str(env, 'TOPIC_CDM', 'cdm_service'),
+      deadLetters: str(env, 'TOPIC_DEAD_LETTERS', 'dead_letters'),
+    },
+    topicPartitions: int(env, 'TOPIC_PARTITIONS', 6, 1, 1000),
+    host: str(env, 'HOST', '127.0.0.1'),
+    ports: {
+      source: port(env, 'SOURCE_PORT', 5011),
+      stg: port(env, 'STG_PORT', 5012),
+      dds: port(env, 'DDS_PORT', 5013),
+      cdm: port(env, 'CDM_PORT', 5014),
+    },
+    push: {
+      maxN: int(env, 'PUSH_MAX_N', 1_000_000, 1, 100_000_000),
+      batchSize: int(env, 'PUSH_BATCH_SIZE', 1000, 1, 100_000),
+      apiKey: env.PUSH_API_KEY?.trim() || null,
+    },
+    reference: {
+      users: int(env, 'REF_USERS', 100, 1, 1_000_000),
+      restaurants: int(env, 'REF_RESTAURANTS', 10, 1, 100_000),
+      seed: int(env, 'REF_SEED', 42, 0, 2 ** 31 - 1),
+      reload: bool(env, 'REF_RELOAD', false),
+    },
+    consumer: {
+      maxBatchMessages: int(env, 'CONSUMER_MAX_BATCH', 2000, 1, 100_000),
+      maxBytesPerPartition: int(env, 'CONSUMER_MAX_BYTES_PER_PARTITION', 4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    },
+    logLevel: str(env, 'LOG_LEVEL', 'info'),
+  };
+}

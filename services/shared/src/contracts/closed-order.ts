@@ -1,0 +1,42 @@
+// cdm_service: what one CLOSED order adds to the counters, written by dds, read by cdm.
+// Ids are DDS hub keys (uuid v5).
+const uuid = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } as const;
+
+export const closedOrderSchema = {
+  $id: 'closed-order',
+  type: 'object',
+  required: ['order_id', 'user_id', 'products'],
+  properties: {
+    order_id: uuid,
+    user_id: uuid,
+    products: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['product_id', 'product_name', 'category_id', 'category_name'],
+        properties: {
+          product_id: uuid,
+          product_name: { type: 'string', minLength: 1 },
+          category_id: uuid,
+          category_name: { type: 'string', minLength: 1 },
+        },
+      },
+    },
+  },
+} as const;
+
+export interface ClosedOrderProduct {
+  product_id: string;
+  product_name: string;
+  category_id: string;
+  category_name: string;
+}
+
+export interface ClosedOrder {
+  /** h_order_pk */
+  order_id: string;
+  /** h_user_pk */
+  user_id: string;
+  products: ClosedOrderProduct[];
+}

@@ -1,0 +1,4 @@
+export * from './order-event.ts';
+export * from './enriched-order.ts';
+export * from './closed-order.ts';
+export * from './validate.ts';
