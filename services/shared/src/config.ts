@@ -14,7 +14,7 @@ export interface Config {
   ports: { source: number; stg: number; dds: number; cdm: number };
   push: { maxN: number; batchSize: number; apiKey: string | null };
   reference: { users: number; restaurants: number; seed: number; reload: boolean };
-  consumer: { maxBatchMessages: number; maxBytesPerPartition: number };
+  consumer: { maxBatchMessages: number; maxBytesPerPartition: number; partitionsConcurrently: number };
   logLevel: string;
 }
 
@@ -91,6 +91,7 @@ export function loadConfig(env: Env = process.env): Config {
     consumer: {
       maxBatchMessages: int(env, 'CONSUMER_MAX_BATCH', 2000, 1, 100_000),
       maxBytesPerPartition: int(env, 'CONSUMER_MAX_BYTES_PER_PARTITION', 4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+      partitionsConcurrently: int(env, 'CONSUMER_CONCURRENCY', 3, 1, 100),
     },
     logLevel: str(env, 'LOG_LEVEL', 'info'),
   };

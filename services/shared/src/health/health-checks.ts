@@ -1,0 +1,68 @@
+import type { Admin } from 'kafkajs';
+import type pg from 'pg';
+import type { Redis } from 'ioredis';
+
+/** One dependency of a service; check() rejects when it cannot be used. */
+export interface HealthCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'failing';
+  checks: Record<string, { status: 'ok' | 'failing'; error?: string }>;
+}
+
+const CHECK_TIMEOUT_MS = 2000;
+
+function withTimeout(promise: Promise<unknown>, name: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name} did not answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).then(
+    () => clearTimeout(timer),
+    (error: unknown) => {
+      clearTimeout(timer);
+      throw error;
+    },
+  );
+}
+
+export async function runHealthChecks(checks: HealthCheck[]): Promise<HealthReport> {
+  const results = await Promise.all(
+    checks.map(async ({ name, check }) => {
+      try {
+        await withTimeout(check(), name);
+        return [name, { status: 'ok' as const }] as const;
+      } catch (error) {
+        return [name, { status: 'failing' as const, error: error instanceof Error ? error.message : String(error) }] as const;
+      }
+    }),
+  );
+  const failing = results.some(([, result]) => result.status === 'failing');
+  return { status: failing ? 'failing' : 'ok', checks: Object.fromEntries(results) };
+}
+
+export const postgresCheck = (pool: pg.Pool): HealthCheck => ({
+  name: 'postgres',
+  check: async () => {
+    await pool.query('SELECT 1');
+  },
+});
+
+export const redisCheck = (redis: Redis): HealthCheck => ({
+  name: 'redis',
+  check: async () => {
+    if (redis.status !== 'ready') throw new Error(`redis connection is ${redis.status}`);
+    await redis.ping();
+  },
+});
+
+/** Kafka answers metadata for the service's topics. */
+export const kafkaCheck = (admin: Admin, topics: string[]): HealthCheck => ({
+  name: 'kafka',
+  check: async () => {
+    await admin.fetchTopicMetadata({ topics });
+  },
+});

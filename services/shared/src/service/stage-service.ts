@@ -1,0 +1,64 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Config } from '../config.ts';
+import { kafkaCheck, postgresCheck, redisCheck, type HealthCheck } from '../health/health-checks.ts';
+import { registerHealthRoute } from '../health/health-route.ts';
+import type { Logger } from '../logger.ts';
+import type { StageDefinition } from '../stage/stage-definition.ts';
+import { StageRunner } from '../stage/stage-runner.ts';
+import type { ServiceClients } from './service-clients.ts';
+
+export interface StageServiceSpec<In, Ready> {
+  name: string;
+  inputTopic: string;
+  outputTopic: string | null;
+  stage: StageDefinition<In, Ready>;
+}
+
+export interface StageService {
+  app: FastifyInstance;
+  runner: StageRunner<unknown, unknown>;
+  /** Starts consuming (the app is not listening yet: call app.listen or use app.inject). */
+  start(): Promise<void>;
+  /** Finishes the batch in flight, commits, closes the app and every client. */
+  stop(): Promise<void>;
+}
+
+/** Builds a consuming service: the shared stage runner plus a Fastify app with GET /health. */
+export function buildStageService<In, Ready>(spec: StageServiceSpec<In, Ready>, config: Config, clients: ServiceClients, log: Logger): StageService {
+  const runner = new StageRunner(
+    spec.stage,
+    { kafka: clients.kafka, producer: clients.producer, pool: clients.pool, log },
+    {
+      inputTopic: spec.inputTopic,
+      outputTopic: spec.outputTopic,
+      deadLetterTopic: config.topics.deadLetters,
+      groupId: `${spec.name}-service`,
+      maxBatchMessages: config.consumer.maxBatchMessages,
+      maxBytesPerPartition: config.consumer.maxBytesPerPartition,
+      partitionsConcurrently: config.consumer.partitionsConcurrently,
+    },
+  );
+  const topics = [spec.inputTopic, ...(spec.outputTopic ? [spec.outputTopic] : [])];
+  const checks: HealthCheck[] = [
+    kafkaCheck(clients.admin, topics),
+    postgresCheck(clients.pool),
+    ...(clients.redis ? [redisCheck(clients.redis)] : []),
+    runner.healthCheck(),
+  ];
+  const app = Fastify({ loggerInstance: log as FastifyBaseLogger });
+  registerHealthRoute(app, checks);
+
+  let stopped = false;
+  return {
+    app,
+    runner: runner as StageRunner<unknown, unknown>,
+    start: () => runner.start(),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await runner.stop();
+      await app.close();
+      await clients.close();
+    },
+  };
+}
