@@ -1,0 +1,147 @@
+/**
+ * Requests and responses of the group APIs, with the field names of the Kafka protocol guide in
+ * camelCase, so the server can map decoded requests onto the coordinator one to one.
+ */
+
+export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
+
+export interface GroupProtocol {
+  name: string;
+  metadata: Buffer;
+}
+
+export interface JoinGroupRequest {
+  groupId: string;
+  sessionTimeoutMs: number;
+  /** v1+; ignored for v0, where the session timeout is used. */
+  rebalanceTimeoutMs: number;
+  memberId: string;
+  /** v5+; ignored before. */
+  groupInstanceId: string | null;
+  protocolType: string;
+  protocols: GroupProtocol[];
+  clientId: string;
+  clientHost: string;
+}
+
+export interface JoinGroupMember {
+  memberId: string;
+  groupInstanceId: string | null;
+  metadata: Buffer;
+}
+
+export interface JoinGroupResponse {
+  errorCode: number;
+  generationId: number;
+  protocolName: string;
+  leader: string;
+  memberId: string;
+  members: JoinGroupMember[];
+}
+
+export interface SyncGroupRequest {
+  groupId: string;
+  generationId: number;
+  memberId: string;
+  groupInstanceId: string | null;
+  assignments: { memberId: string; assignment: Buffer }[];
+}
+
+export interface SyncGroupResponse {
+  errorCode: number;
+  assignment: Buffer;
+}
+
+export interface HeartbeatRequest {
+  groupId: string;
+  generationId: number;
+  memberId: string;
+  groupInstanceId: string | null;
+}
+
+export interface HeartbeatResponse {
+  errorCode: number;
+}
+
+export interface MemberIdentity {
+  memberId: string;
+  groupInstanceId: string | null;
+}
+
+export interface LeaveGroupRequest {
+  groupId: string;
+  /** v0–2: the single leaving member. */
+  memberId?: string;
+  /** v3+: a batch of leaving members. */
+  members?: MemberIdentity[];
+}
+
+export interface LeaveGroupResponse {
+  errorCode: number;
+  /** v3+ only. */
+  members?: (MemberIdentity & { errorCode: number })[];
+}
+
+export interface OffsetCommitRequest {
+  groupId: string;
+  generationId: number;
+  memberId: string;
+  groupInstanceId?: string | null;
+  /** Accepted and ignored: committed offsets never expire in this broker. */
+  retentionTimeMs?: number;
+  topics: {
+    name: string;
+    partitions: { partitionIndex: number; committedOffset: bigint; committedMetadata: string | null }[];
+  }[];
+}
+
+export interface OffsetCommitResponse {
+  topics: { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[];
+}
+
+export interface OffsetFetchRequest {
+  groupId: string;
+  /** null (v2+) asks for every committed offset of the group. */
+  topics: { name: string; partitionIndexes: number[] }[] | null;
+}
+
+export interface OffsetFetchPartition {
+  partitionIndex: number;
+  /** -1 when nothing is committed. */
+  committedOffset: bigint;
+  metadata: string | null;
+  errorCode: number;
+}
+
+export interface OffsetFetchResponse {
+  errorCode: number;
+  topics: { name: string; partitions: OffsetFetchPartition[] }[];
+}
+
+export interface DescribedMember {
+  memberId: string;
+  groupInstanceId: string | null;
+  clientId: string;
+  clientHost: string;
+  memberMetadata: Buffer;
+  memberAssignment: Buffer;
+}
+
+export interface DescribedGroup {
+  errorCode: number;
+  groupId: string;
+  groupState: GroupState;
+  protocolType: string;
+  /** The chosen protocol (assignor) name while Stable, '' otherwise. */
+  protocolData: string;
+  members: DescribedMember[];
+}
+
+export interface DescribeGroupsResponse {
+  groups: DescribedGroup[];
+}
+
+export interface ListGroupsResponse {
+  errorCode: number;
+  groups: { groupId: string; protocolType: string }[];
+}
