@@ -1,0 +1,65 @@
+import { API_CODECS, ApiKey, encodeResponseFrame, encodeUnsupportedApiVersionsResponse, decodeRequestHeader, isVersionSupported, apiName, type ApiCodec } from '../protocol/index.ts';
+import type { BrokerContext, RequestClient } from './broker-context.ts';
+import type { ClientInfo, RequestDispatcher } from './connection.ts';
+import { apiVersions, findCoordinator, metadata } from './handlers/cluster-handlers.ts';
+import { describeGroups, heartbeat, joinGroup, leaveGroup, listGroups, offsetCommit, offsetFetch, syncGroup } from './handlers/group-handlers.ts';
+import { fetch, listOffsets, produce } from './handlers/log-handlers.ts';
+import { initProducerId } from './handlers/producer-handlers.ts';
+import { createTopics, deleteTopics } from './handlers/topic-handlers.ts';
+
+type Codecs = typeof API_CODECS;
+type RequestOf<K extends ApiKey> = ReturnType<Codecs[K]['decodeRequest']>;
+type ResponseOf<K extends ApiKey> = ReturnType<Codecs[K]['errorResponse']>;
+type Handler<K extends ApiKey> = (ctx: BrokerContext, version: number, req: RequestOf<K>, client: RequestClient) => ResponseOf<K> | null | Promise<ResponseOf<K> | null>;
+
+/** Which function serves each API. A null answer means "send nothing" (Produce with acks=0). */
+const HANDLERS: { [K in ApiKey]: Handler<K> } = {
+  [ApiKey.Produce]: (ctx, _v, req) => produce(ctx, req),
+  [ApiKey.Fetch]: (ctx, _v, req) => fetch(ctx, req),
+  [ApiKey.ListOffsets]: (ctx, _v, req) => listOffsets(ctx, req),
+  [ApiKey.Metadata]: (ctx, v, req) => metadata(ctx, v, req),
+  [ApiKey.OffsetCommit]: (ctx, v, req) => offsetCommit(ctx, v, req),
+  [ApiKey.OffsetFetch]: (ctx, v, req) => offsetFetch(ctx, v, req),
+  [ApiKey.FindCoordinator]: (ctx) => findCoordinator(ctx),
+  [ApiKey.JoinGroup]: (ctx, v, req, client) => joinGroup(ctx, v, req, client),
+  [ApiKey.Heartbeat]: (ctx, v, req) => heartbeat(ctx, v, req),
+  [ApiKey.LeaveGroup]: (ctx, v, req) => leaveGroup(ctx, v, req),
+  [ApiKey.SyncGroup]: (ctx, v, req) => syncGroup(ctx, v, req),
+  [ApiKey.DescribeGroups]: (ctx, _v, req) => describeGroups(ctx, req),
+  [ApiKey.ListGroups]: (ctx) => listGroups(ctx),
+  [ApiKey.ApiVersions]: () => apiVersions(),
+  [ApiKey.CreateTopics]: (ctx, _v, req) => createTopics(ctx, req),
+  [ApiKey.DeleteTopics]: (ctx, _v, req) => deleteTopics(ctx, req),
+  [ApiKey.InitProducerId]: (ctx) => initProducerId(ctx),
+};
+
+/**
+ * Decodes a request, runs its handler and encodes the answer. An ApiVersions request of an unknown
+ * version gets the v0 error answer clients expect; any other unknown API or version, or a body that
+ * does not decode, closes the connection (thrown), as Kafka does. A handler that throws is answered
+ * with UNKNOWN_SERVER_ERROR for that request only.
+ */
+export function createDispatcher(ctx: BrokerContext): RequestDispatcher {
+  return async (frame: Buffer, info: ClientInfo) => {
+    const header = decodeRequestHeader(frame);
+    const { apiKey, apiVersion, correlationId } = header;
+    if (apiKey === ApiKey.ApiVersions && !isVersionSupported(apiKey, apiVersion)) {
+      return encodeResponseFrame(correlationId, encodeUnsupportedApiVersionsResponse());
+    }
+    const codec = (API_CODECS as Record<number, ApiCodec<unknown, unknown> | undefined>)[apiKey];
+    if (!codec) throw new Error(`unsupported API key ${apiKey}`);
+    if (!isVersionSupported(apiKey, apiVersion)) throw new Error(`unsupported ${apiName(apiKey)} version ${apiVersion}`);
+    const request = codec.decodeRequest(apiVersion, header.body);
+    const handler = HANDLERS[apiKey as ApiKey] as Handler<ApiKey>;
+    const client = { clientId: header.clientId ?? '', clientHost: info.remoteAddress };
+    let response: unknown;
+    try {
+      response = await handler(ctx, apiVersion, request as never, client);
+    } catch (error) {
+      ctx.log.warn(`${codec.name} v${apiVersion} from ${client.clientId} failed: ${(error as Error).stack ?? error}`);
+      response = codec.errorResponse(apiVersion, request, -1);
+    }
+    if (response === null) return null;
+    return encodeResponseFrame(correlationId, codec.encodeResponse(apiVersion, response));
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Long-polling fetches wait here until a partition they read gets new data, or their time is up.
+ * Keys are "topic\0partition".
+ */
+export class PartitionWaiters {
+  private waiting = new Map<string, Set<() => void>>();
+
+  static key(topic: string, partition: number): string {
+    return `${topic}\0${partition}`;
+  }
+
+  /** Resolves true when one of the keys was notified, false after timeoutMs. */
+  waitForAny(keys: string[], timeoutMs: number): { promise: Promise<boolean>; cancel(): void } {
+    let wake!: (notified: boolean) => void;
+    const promise = new Promise<boolean>((resolve) => (wake = resolve));
+    const onData = () => finish(true);
+    const timer = setTimeout(() => finish(false), Math.max(0, timeoutMs));
+    const finish = (notified: boolean) => {
+      clearTimeout(timer);
+      for (const key of keys) {
+        const set = this.waiting.get(key);
+        if (!set) continue;
+        set.delete(onData);
+        if (set.size === 0) this.waiting.delete(key);
+      }
+      wake(notified);
+    };
+    for (const key of keys) {
+      let set = this.waiting.get(key);
+      if (!set) this.waiting.set(key, (set = new Set()));
+      set.add(onData);
+    }
+    return { promise, cancel: () => finish(false) };
+  }
+
+  notify(key: string): void {
+    const set = this.waiting.get(key);
+    if (!set) return;
+    for (const wake of [...set]) wake();
+  }
+
+  /** Wakes every waiter (on shutdown). */
+  notifyAll(): void {
+    for (const set of [...this.waiting.values()]) for (const wake of [...set]) wake();
+  }
+}
