@@ -8,6 +8,8 @@ import type { BrokerContext } from '../broker-context.ts';
 import { PartitionWaiters } from '../partition-waiters.ts';
 
 const KAFKA_STORAGE_ERROR = 56;
+/** librdkafka rejects a null record set (size -1): empty partitions get zero bytes. */
+const NO_RECORDS = Buffer.alloc(0);
 
 function partitionOf(ctx: BrokerContext, topic: string, partition: number): PartitionLog | undefined {
   return ctx.topics.get(topic)?.partitions[partition];
@@ -49,20 +51,20 @@ function readPartitions(ctx: BrokerContext, req: FetchRequest): { response: Fetc
     topic,
     partitions: partitions.map(({ partition, fetchOffset, partitionMaxBytes }): FetchPartitionData => {
       const log = partitionOf(ctx, topic, partition);
-      const base = { partitionIndex: partition, abortedTransactions: null, preferredReadReplica: -1 };
+      const base = { partitionIndex: partition, abortedTransactions: [], preferredReadReplica: -1 };
       if (!log) {
         hasError = true;
-        return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: null };
+        return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: NO_RECORDS };
       }
       const highWatermark = log.highWatermark;
       const marks = { highWatermark, lastStableOffset: highWatermark, logStartOffset: log.logStartOffset };
-      if (budget <= 0) return { ...base, ...marks, errorCode: ErrorCode.NONE, records: null };
+      if (budget <= 0) return { ...base, ...marks, errorCode: ErrorCode.NONE, records: NO_RECORDS };
       const { errorCode, records } = log.read(fetchOffset, Math.min(partitionMaxBytes, budget));
       if (errorCode !== ErrorCode.NONE) hasError = true;
       const size = records?.length ?? 0;
       bytes += size;
       budget -= size;
-      return { ...base, ...marks, errorCode, records };
+      return { ...base, ...marks, errorCode, records: records ?? NO_RECORDS };
     }),
   }));
   return { response: { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses }, bytes, hasError };
