@@ -1,0 +1,114 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Pool } from 'pg';
+import type { Redis } from 'ioredis';
+import { HttpError } from './http-errors.ts';
+import { allocateOrderIds } from './order-ids.ts';
+import { createOrderGenerator, EmptyReferenceError, lifecycleEvents } from './order-generator.ts';
+import { pushOrders, PushFailedError, type OrderSink } from './push-orders.ts';
+import type { Random } from './random.ts';
+import { readRestaurants, readUserIds } from './reference-store.ts';
+
+export interface PushRouteOptions {
+  redis: Redis;
+  db: Pool;
+  producer: OrderSink;
+  keyPrefix: string;
+  maxN: number;
+  batchSize: number;
+  apiKey: string | null;
+  random: Random;
+  now: () => Date;
+  cancelShare: number;
+  /** `final`: one event per order with all its statuses; `lifecycle`: one event per status reached. */
+  orderEvents: 'final' | 'lifecycle';
+}
+
+export function pushBodySchema(maxN: number) {
+  return {
+    type: 'object',
+    required: ['N'],
+    additionalProperties: false,
+    properties: { N: { type: 'integer', minimum: 1, maximum: maxN } },
+  } as const;
+}
+
+export async function pushRoute(app: FastifyInstance, options: PushRouteOptions): Promise<void> {
+  const { db, producer, maxN, batchSize } = options;
+
+  app.post<{ Body: { N: number } }>(
+    '/push',
+    {
+      schema: { body: pushBodySchema(maxN) },
+      onRequest: options.apiKey ? apiKeyCheck(options.apiKey) : undefined,
+    },
+    async (request) => {
+      const count = request.body.N;
+      const generate = await orderGenerator(options);
+      const eventsFor = options.orderEvents === 'lifecycle' ? (id: number) => lifecycleEvents(generate(id)) : (id: number) => [generate(id)];
+      try {
+        const pushed = await pushOrders({ count, batchSize, allocateIds: (n) => allocateOrderIds(db, n), eventsFor, sink: producer });
+        return { status: 'success', messages_pushed: pushed };
+      } catch (error) {
+        if (!(error instanceof PushFailedError)) throw error;
+        throw Object.assign(
+          new HttpError(503, 'push_failed', `Only ${error.pushed} of ${count} orders were pushed before a failure; retry the rest.`, {
+            messages_pushed: error.pushed,
+          }),
+          { cause: error.cause },
+        );
+      }
+    },
+  );
+}
+
+/** A generator over the reference data in Redis now; 503 when there is none to make orders from. */
+async function orderGenerator({ redis, keyPrefix, random, now, cancelShare }: PushRouteOptions) {
+  const [userIds, restaurants] = await Promise.all([readUserIds(redis, keyPrefix), readRestaurants(redis, keyPrefix)]);
+  try {
+    return createOrderGenerator({ random, now, cancelShare, reference: { userIds, restaurants } });
+  } catch (error) {
+    if (error instanceof EmptyReferenceError) {
+      throw new HttpError(503, 'reference_data_missing', 'No reference data (users, restaurants) is loaded in Redis yet.');
+    }
+    throw error;
+  }
+}
+
+/** Rejects requests without the configured key in `x-api-key`; compares digests in constant time. */
+function apiKeyCheck(apiKey: string) {
+  const expected = digest(apiKey);
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const given = request.headers['x-api-key'];
+    if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) {
+      return reply.status(401).send({ error: 'unauthorized', message: 'A valid x-api-key header is required.' });
+    }
+  };
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** One sentence saying what is wrong with a /push body, from the schema error Fastify reports. */
+export function describePushBodyError(maxN: number) {
+  const expected = `N must be an integer from 1 to ${maxN}`;
+  return (error: FastifyError, request: FastifyRequest): string => {
+    const first = error.validation?.[0];
+    const body = request.body as Record<string, unknown> | undefined;
+    if (!first || (first.instancePath === '' && first.keyword === 'type')) {
+      return `The body must be a JSON object such as {"N": 10}; ${expected}.`;
+    }
+    if (first.keyword === 'required') return `N is missing: send {"N": <integer>}; ${expected}.`;
+    if (first.keyword === 'additionalProperties') {
+      const field = String((first.params as { additionalProperty?: unknown }).additionalProperty);
+      return `Unknown field "${field}": the body takes only N.`;
+    }
+    return `${expected}, got ${describeValue(body?.N)}.`;
+  };
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'a number out of range';
+  return JSON.stringify(value) ?? 'nothing';
+}

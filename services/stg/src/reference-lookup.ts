@@ -1,0 +1,111 @@
+import type { ReferenceRestaurant, ReferenceUser } from '../../shared/src/reference/reference-layout.ts';
+import { referenceKeys } from '../../shared/src/reference/reference-layout.ts';
+import { LruCache } from './lru-cache.ts';
+
+/** The one Redis command the lookup needs (ioredis' Redis satisfies it). */
+export interface ReferenceRedis {
+  mget(keys: string[]): Promise<Array<string | null>>;
+}
+
+export interface RestaurantWithMenu {
+  restaurant: ReferenceRestaurant;
+  menuItemIds: ReadonlySet<string>;
+}
+
+/** What one id resolved to: its reference record, or why it cannot be used. */
+export type Resolved<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export interface ReferenceLookupResult {
+  users: Map<string, Resolved<ReferenceUser>>;
+  restaurants: Map<string, Resolved<RestaurantWithMenu>>;
+}
+
+export interface ReferenceLookupOptions {
+  redis: ReferenceRedis;
+  keyPrefix: string;
+  cacheSize: number;
+  cacheTtlMs?: number;
+  now?: () => number;
+}
+
+export const DEFAULT_CACHE_TTL_MS = 60_000;
+
+type Cached = { kind: 'user'; user: ReferenceUser } | { kind: 'restaurant'; entry: RestaurantWithMenu };
+
+/**
+ * Resolves users and restaurants by id: from a bounded, expiring cache, and everything else with
+ * ONE MGET per call. Only found records are cached, so a user added later is seen at once.
+ */
+export function createReferenceLookup(options: ReferenceLookupOptions) {
+  const { redis, keyPrefix } = options;
+  const cache = new LruCache<string, Cached>({
+    maxSize: options.cacheSize,
+    ttlMs: options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS,
+    now: options.now,
+  });
+
+  return async function lookup(userIds: Iterable<string>, restaurantIds: Iterable<string>): Promise<ReferenceLookupResult> {
+    const users = new Map<string, Resolved<ReferenceUser>>();
+    const restaurants = new Map<string, Resolved<RestaurantWithMenu>>();
+    const wanted: Array<{ key: string; id: string; kind: Cached['kind'] }> = [];
+
+    for (const id of new Set(userIds)) {
+      const key = referenceKeys.user(keyPrefix, id);
+      const hit = cache.get(key);
+      if (hit?.kind === 'user') users.set(id, { ok: true, value: hit.user });
+      else wanted.push({ key, id, kind: 'user' });
+    }
+    for (const id of new Set(restaurantIds)) {
+      const key = referenceKeys.restaurant(keyPrefix, id);
+      const hit = cache.get(key);
+      if (hit?.kind === 'restaurant') restaurants.set(id, { ok: true, value: hit.entry });
+      else wanted.push({ key, id, kind: 'restaurant' });
+    }
+    if (wanted.length === 0) return { users, restaurants };
+
+    const values = await redis.mget(wanted.map((w) => w.key));
+    wanted.forEach(({ key, id, kind }, i) => {
+      const raw = values[i];
+      if (kind === 'user') {
+        const resolved = raw == null ? { ok: false as const, reason: `unknown user ${id}` } : parseUser(id, raw);
+        if (resolved.ok) cache.set(key, { kind, user: resolved.value });
+        users.set(id, resolved);
+      } else {
+        const resolved = raw == null ? { ok: false as const, reason: `unknown restaurant ${id}` } : parseRestaurant(id, raw);
+        if (resolved.ok) cache.set(key, { kind, entry: resolved.value });
+        restaurants.set(id, resolved);
+      }
+    });
+    return { users, restaurants };
+  };
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+function parseJson(raw: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function parseUser(id: string, raw: string): Resolved<ReferenceUser> {
+  const user = parseJson(raw);
+  if (!user || user.id !== id || !isText(user.name) || !isText(user.login)) {
+    return { ok: false, reason: `user ${id} has malformed reference data in Redis` };
+  }
+  return { ok: true, value: user as unknown as ReferenceUser };
+}
+
+function parseRestaurant(id: string, raw: string): Resolved<RestaurantWithMenu> {
+  const restaurant = parseJson(raw);
+  if (!restaurant || restaurant.id !== id || !isText(restaurant.name) || !Array.isArray(restaurant.menu)) {
+    return { ok: false, reason: `restaurant ${id} has malformed reference data in Redis` };
+  }
+  const menuItemIds = new Set(
+    (restaurant.menu as unknown[]).flatMap((item) => (typeof item === 'object' && item !== null && isText((item as { id?: unknown }).id) ? [(item as { id: string }).id] : [])),
+  );
+  return { ok: true, value: { restaurant: restaurant as unknown as ReferenceRestaurant, menuItemIds } };
+}

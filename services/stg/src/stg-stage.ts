@@ -1,0 +1,66 @@
+import type { EnrichedOrder } from '../../shared/src/contracts/enriched-order.ts';
+import type { OrderEvent } from '../../shared/src/contracts/order-event.ts';
+import { orderEventContract } from '../../shared/src/contracts/validate.ts';
+import type { Rejection, StageDefinition } from '../../shared/src/stage/stage-definition.ts';
+import { enrichOrder, itemsNotOnMenu } from './enrich-order.ts';
+import { latestEventPerOrder } from './latest-events.ts';
+import { upsertOrderEvents } from './order-events-store.ts';
+import { createReferenceLookup, type ReferenceRedis } from './reference-lookup.ts';
+
+/** An order event that passed enrichment: the raw event is stored, the enriched order forwarded. */
+export interface StgReady {
+  event: OrderEvent;
+  enriched: EnrichedOrder;
+}
+
+export interface StgStageOptions {
+  redis: ReferenceRedis;
+  keyPrefix: string;
+  /** Most users + restaurants kept in memory. */
+  cacheSize: number;
+  /** How long a cached record is trusted (default 60 s), so reference updates arrive. */
+  cacheTtlMs?: number;
+  /**
+   * Reject events whose items are not on the restaurant's menu (default true). Such an event pairs
+   * a restaurant with products it does not sell; loaded, it would link those products to the wrong
+   * restaurant in the vault for good, so it goes to the dead letters instead.
+   */
+  strictMenu?: boolean;
+  now?: () => number;
+}
+
+/** stg: enrich each order event from Redis, keep the latest event per order, forward one message per event. */
+export function createStgStage(options: StgStageOptions): StageDefinition<OrderEvent, StgReady> {
+  const lookup = createReferenceLookup(options);
+  const strictMenu = options.strictMenu ?? true;
+
+  return {
+    name: 'stg',
+    contract: orderEventContract,
+
+    async prepare(events) {
+      const { users, restaurants } = await lookup(
+        events.map((e) => e.payload.user.id),
+        events.map((e) => e.payload.restaurant.id),
+      );
+      return events.map((event): StgReady | Rejection => {
+        const user = users.get(event.payload.user.id)!;
+        const restaurant = restaurants.get(event.payload.restaurant.id)!;
+        if (!user.ok) return { rejected: user.reason };
+        if (!restaurant.ok) return { rejected: restaurant.reason };
+        if (strictMenu) {
+          const foreign = itemsNotOnMenu(event, restaurant.value.menuItemIds);
+          if (foreign.length > 0) {
+            return { rejected: `order item ${foreign.join(', ')} is not on the menu of restaurant ${restaurant.value.restaurant.id}` };
+          }
+        }
+        return { event, enriched: enrichOrder(event, user.value, restaurant.value.restaurant) };
+      });
+    },
+
+    async write(db, items, { loadDt }) {
+      await upsertOrderEvents(db, latestEventPerOrder(items).map((item) => item.event), loadDt);
+      return items.map(({ enriched }) => ({ key: String(enriched.object_id), value: enriched }));
+    },
+  };
+}

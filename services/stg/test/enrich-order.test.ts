@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { enrichedOrderContract } from '../../shared/src/contracts/validate.ts';
+import { enrichOrder, itemsNotOnMenu } from '../src/enrich-order.ts';
+import { orderEvent, restaurant, user } from './order-fixtures.ts';
+
+describe('enrichOrder', () => {
+  it('adds the user and restaurant names to the order and keeps its amounts and items', () => {
+    const event = orderEvent(42, 'DELIVERING');
+    const enriched = enrichOrder(event, user, restaurant);
+    expect(enriched).toEqual({
+      object_id: 42,
+      object_type: 'order',
+      payload: {
+        id: 42,
+        date: '2025-03-01T10:00:00.000Z',
+        update_ts: '2025-03-01T10:02:00.000Z',
+        cost: 300 * 1 + 120 * 2,
+        payment: 300 * 1 + 120 * 2 - 100,
+        status: 'DELIVERING',
+        restaurant: { id: restaurant.id, name: 'Analytical Kitchen' },
+        user: { id: user.id, name: 'Ada Lovelace', login: 'ada' },
+        products: [
+          { id: restaurant.menu[0].id, price: 300, quantity: 1, name: 'Borscht', category: 'Soups' },
+          { id: restaurant.menu[2].id, price: 120, quantity: 2, name: 'Kompot', category: 'Drinks' },
+        ],
+      },
+    });
+  });
+
+  it('makes messages that pass the dds_service contract', () => {
+    for (const status of ['OPEN', 'COOKING', 'DELIVERING', 'CLOSED'] as const) {
+      const result = enrichedOrderContract(enrichOrder(orderEvent(7, status), user, restaurant));
+      expect(result).toEqual(expect.objectContaining({ ok: true }));
+    }
+  });
+
+  it('takes the status and update_ts of the event, not of the reference data', () => {
+    const enriched = enrichOrder(orderEvent(1, 'OPEN'), user, restaurant);
+    expect(enriched.payload.status).toBe('OPEN');
+    expect(enriched.payload.update_ts).toBe('2025-03-01T10:00:00.000Z');
+  });
+});
+
+describe('itemsNotOnMenu', () => {
+  const menu = new Set(restaurant.menu.map((m) => m.id));
+
+  it('is empty when every item is on the menu', () => {
+    expect(itemsNotOnMenu(orderEvent(1), menu)).toEqual([]);
+  });
+
+  it('names the items that are not', () => {
+    const event = orderEvent(1, 'CLOSED', { itemIds: [restaurant.menu[1].id, 'dddddddddddddddddddddddd'] });
+    expect(itemsNotOnMenu(event, menu)).toEqual(['dddddddddddddddddddddddd']);
+  });
+});

@@ -1,0 +1,224 @@
+import type { PoolClient } from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { EnrichedOrder } from '../../shared/src/contracts/enriched-order.ts';
+import type { OrderEvent } from '../../shared/src/contracts/order-event.ts';
+import { enrichedOrderContract } from '../../shared/src/contracts/validate.ts';
+import { isRejection, type OutgoingMessage, type Rejection } from '../../shared/src/stage/stage-definition.ts';
+import { createOrderGenerator } from '../../source/src/order-generator.ts';
+import { seededRandom } from '../../source/src/random.ts';
+import { referenceKeys } from '../../shared/src/reference/reference-layout.ts';
+import { ensureReferenceData, readRestaurants, readUsers } from '../../source/src/reference-store.ts';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
+import { createTestRedis } from '../../../test/support/redis.ts';
+import { createStgStage, type StgReady, type StgStageOptions } from '../src/stg-stage.ts';
+import { orderEvent, restaurant, user } from './order-fixtures.ts';
+
+const testRedis = createTestRedis();
+const { redis, prefix } = testRedis;
+let database: TestDatabase;
+
+/** Real Redis, with a count of the MGETs sent through it. */
+const countingRedis = {
+  mgets: 0,
+  mget(keys: string[]) {
+    this.mgets++;
+    return redis.mget(keys);
+  },
+};
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await ensureReferenceData(redis, { prefix, users: 40, restaurants: 5, seed: 3, reload: false });
+  await redis.set(referenceKeys.user(prefix, user.id), JSON.stringify(user));
+  await redis.set(referenceKeys.restaurant(prefix, restaurant.id), JSON.stringify(restaurant));
+});
+beforeEach(async () => {
+  await database.pool.query('TRUNCATE stg.order_events');
+  countingRedis.mgets = 0;
+});
+afterAll(async () => {
+  await testRedis.cleanup();
+  await database?.drop();
+});
+
+function stage(options: Partial<StgStageOptions> = {}) {
+  return createStgStage({ redis: countingRedis, keyPrefix: prefix, cacheSize: 1000, ...options });
+}
+
+/** Runs `write` inside a transaction, as the stage runner does. */
+async function write(stg: ReturnType<typeof stage>, items: StgReady[], loadDt = new Date()): Promise<OutgoingMessage[]> {
+  const client: PoolClient = await database.pool.connect();
+  try {
+    await client.query('BEGIN');
+    const out = await stg.write(client, items, { loadDt });
+    await client.query('COMMIT');
+    return out;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function prepareAll(stg: ReturnType<typeof stage>, events: OrderEvent[]): Promise<StgReady[]> {
+  const prepared = await stg.prepare!(events);
+  const rejected = prepared.filter(isRejection);
+  expect(rejected).toEqual([]);
+  return prepared as StgReady[];
+}
+
+async function tableRows() {
+  const { rows } = await database.pool.query(
+    `SELECT object_id::int, object_type, sent_dttm, update_ts, payload, load_dt FROM stg.order_events ORDER BY object_id`,
+  );
+  return rows as Array<{ object_id: number; payload: OrderEvent['payload']; update_ts: Date; load_dt: Date }>;
+}
+
+describe('stg stage', () => {
+  it('enriches generated orders from Redis, stores one row per order and forwards one message per event', async () => {
+    const [users, restaurants] = [await readUsers(redis, prefix), await readRestaurants(redis, prefix)];
+    const generate = createOrderGenerator({ random: seededRandom(9), reference: { userIds: users.map((u) => u.id), restaurants } });
+    const events = Array.from({ length: 300 }, (_, i) => generate(i + 1));
+    const stg = stage();
+
+    const ready = await prepareAll(stg, events);
+    const out = await write(stg, ready);
+
+    expect(out.map((m) => m.key)).toEqual(events.map((e) => String(e.object_id)));
+    const usersById = new Map(users.map((u) => [u.id, u]));
+    const restaurantsById = new Map(restaurants.map((r) => [r.id, r]));
+    for (const [i, message] of out.entries()) {
+      const enriched = message.value as EnrichedOrder;
+      expect(enrichedOrderContract(enriched).ok).toBe(true);
+      const event = events[i];
+      const expectedUser = usersById.get(event.payload.user.id)!;
+      expect(enriched.payload.user).toEqual({ id: expectedUser.id, name: expectedUser.name, login: expectedUser.login });
+      expect(enriched.payload.restaurant.name).toBe(restaurantsById.get(event.payload.restaurant.id)!.name);
+      expect(enriched.payload.products.map((p) => p.id)).toEqual(event.payload.order_items.map((item) => item.id));
+    }
+    const rows = await tableRows();
+    expect(rows).toHaveLength(300);
+    expect(rows[41].payload).toEqual(events[41].payload);
+    expect(rows[41].update_ts.toISOString()).toBe(events[41].payload.update_ts);
+  });
+
+  it('looks the whole batch up with one MGET, then serves repeats from the cache until the TTL', async () => {
+    let now = 0;
+    const stg = stage({ cacheTtlMs: 60_000, now: () => now });
+    const events = Array.from({ length: 50 }, (_, i) => orderEvent(i + 1));
+    await prepareAll(stg, events);
+    expect(countingRedis.mgets).toBe(1);
+
+    await prepareAll(stg, events);
+    expect(countingRedis.mgets).toBe(1);
+
+    now += 60_000;
+    await prepareAll(stg, events);
+    expect(countingRedis.mgets).toBe(2);
+  });
+
+  it('still sends one MGET per batch when the batch has more ids than the cache holds', async () => {
+    const [users, restaurants] = [await readUsers(redis, prefix), await readRestaurants(redis, prefix)];
+    const generate = createOrderGenerator({ random: seededRandom(4), reference: { userIds: users.map((u) => u.id), restaurants } });
+    const stg = stage({ cacheSize: 3 });
+    for (let batch = 0; batch < 3; batch++) {
+      await prepareAll(stg, Array.from({ length: 200 }, (_, i) => generate(batch * 200 + i + 1)));
+    }
+    expect(countingRedis.mgets).toBe(3);
+  });
+
+  it('picks up a changed user name once the cached record expires', async () => {
+    let now = 0;
+    const stg = stage({ cacheTtlMs: 60_000, now: () => now });
+    const renamedId = 'aaaaaaaaaaaaaaaaaaaaaaa9';
+    await redis.set(referenceKeys.user(prefix, renamedId), JSON.stringify({ ...user, id: renamedId, name: 'Old Name' }));
+    const event = orderEvent(1, 'OPEN', { userId: renamedId });
+    const nameNow = async () => ((await prepareAll(stg, [event]))[0].enriched.payload.user.name);
+
+    expect(await nameNow()).toBe('Old Name');
+    await redis.set(referenceKeys.user(prefix, renamedId), JSON.stringify({ ...user, id: renamedId, name: 'New Name' }));
+    now += 30_000;
+    expect(await nameNow()).toBe('Old Name');
+    now += 30_000;
+    expect(await nameNow()).toBe('New Name');
+  });
+
+  it('rejects unknown users and restaurants, malformed records and foreign menu items, naming the id', async () => {
+    const unknownUser = 'eeeeeeeeeeeeeeeeeeeeeee1';
+    const unknownRestaurant = 'eeeeeeeeeeeeeeeeeeeeeee2';
+    const brokenUser = 'eeeeeeeeeeeeeeeeeeeeeee3';
+    const foreignItem = 'eeeeeeeeeeeeeeeeeeeeeee4';
+    await redis.set(referenceKeys.user(prefix, brokenUser), '{"id": "not json');
+    const events = [
+      orderEvent(1),
+      orderEvent(2, 'CLOSED', { userId: unknownUser }),
+      orderEvent(3, 'CLOSED', { restaurantId: unknownRestaurant }),
+      orderEvent(4, 'CLOSED', { userId: brokenUser }),
+      orderEvent(5, 'CLOSED', { itemIds: [restaurant.menu[0].id, foreignItem] }),
+      orderEvent(6),
+    ];
+    const prepared = await stage().prepare!(events);
+    expect(countingRedis.mgets).toBe(1);
+    expect(prepared.map((p) => (isRejection(p) ? 'rejected' : (p as StgReady).event.object_id))).toEqual([1, 'rejected', 'rejected', 'rejected', 'rejected', 6]);
+    const reasons = prepared.filter(isRejection).map((r: Rejection) => r.rejected);
+    expect(reasons[0]).toBe(`unknown user ${unknownUser}`);
+    expect(reasons[1]).toBe(`unknown restaurant ${unknownRestaurant}`);
+    expect(reasons[2]).toContain(brokenUser);
+    expect(reasons[2]).toContain('malformed');
+    expect(reasons[3]).toBe(`order item ${foreignItem} is not on the menu of restaurant ${restaurant.id}`);
+  });
+
+  it('accepts items missing from the menu when strictMenu is off', async () => {
+    const event = orderEvent(5, 'CLOSED', { itemIds: ['eeeeeeeeeeeeeeeeeeeeeee4'] });
+    const [result] = await stage({ strictMenu: false }).prepare!([event]);
+    expect(isRejection(result)).toBe(false);
+  });
+
+  it('changes nothing when a batch is replayed', async () => {
+    const stg = stage();
+    const events = [orderEvent(1, 'OPEN'), orderEvent(2, 'CLOSED'), orderEvent(3, 'COOKING')];
+    const ready = await prepareAll(stg, events);
+    await write(stg, ready, new Date('2025-03-02T00:00:00Z'));
+    const before = await tableRows();
+
+    const replayed = await write(stg, ready, new Date('2025-03-03T00:00:00Z'));
+    expect(await tableRows()).toEqual(before);
+    expect(replayed).toHaveLength(3);
+  });
+
+  it('never lets an older event overwrite a newer one, while a newer one replaces the row', async () => {
+    const stg = stage();
+    const [open, cooking, closed] = await prepareAll(stg, [orderEvent(1, 'OPEN'), orderEvent(1, 'COOKING'), orderEvent(1, 'CLOSED')]);
+
+    await write(stg, [cooking], new Date('2025-03-02T00:00:00Z'));
+    await write(stg, [open], new Date('2025-03-03T00:00:00Z'));
+    let [row] = await tableRows();
+    expect(row.payload.final_status).toBe('COOKING');
+    expect(row.load_dt.toISOString()).toBe('2025-03-02T00:00:00.000Z');
+
+    await write(stg, [closed], new Date('2025-03-04T00:00:00Z'));
+    [row] = await tableRows();
+    expect(row.payload.final_status).toBe('CLOSED');
+    expect(row.update_ts.toISOString()).toBe(closed.event.payload.update_ts);
+    expect(row.load_dt.toISOString()).toBe('2025-03-04T00:00:00.000Z');
+  });
+
+  it('handles several events and duplicates of one order in a batch, forwarding every event', async () => {
+    const stg = stage();
+    const events = [orderEvent(7, 'OPEN'), orderEvent(8, 'CLOSED'), orderEvent(7, 'CLOSED'), orderEvent(7, 'COOKING'), orderEvent(8, 'CLOSED')];
+    const out = await write(stg, await prepareAll(stg, events));
+    expect(out.map((m) => [m.key, (m.value as EnrichedOrder).payload.status])).toEqual([
+      ['7', 'OPEN'],
+      ['8', 'CLOSED'],
+      ['7', 'CLOSED'],
+      ['7', 'COOKING'],
+      ['8', 'CLOSED'],
+    ]);
+    const rows = await tableRows();
+    expect(rows.map((r) => [r.object_id, r.payload.final_status])).toEqual([
+      [7, 'CLOSED'],
+      [8, 'CLOSED'],
+    ]);
+  });
+});
