@@ -14,6 +14,12 @@ export interface Config {
   ports: { source: number; stg: number; dds: number; cdm: number };
   push: { maxN: number; batchSize: number; apiKey: string | null };
   reference: { users: number; restaurants: number; seed: number; reload: boolean };
+  /** 'final': one event per order with its whole status history; 'lifecycle': one event per status. */
+  orderEvents: 'final' | 'lifecycle';
+  /** Share of generated orders that end CANCELLED instead of CLOSED. */
+  cancelShare: number;
+  /** Users and restaurants stg keeps in memory between Redis lookups. */
+  stgCacheSize: number;
   consumer: { maxBatchMessages: number; maxBytesPerPartition: number; partitionsConcurrently: number };
   logLevel: string;
 }
@@ -45,6 +51,21 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes'].includes(raw)) return true;
   if (['0', 'false', 'no'].includes(raw)) return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function fraction(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1) throw new ConfigError(`${name} must be a number from 0 to 1, got "${raw}"`);
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
 }
 
 const port = (env: Env, name: string, fallback: number) => int(env, name, fallback, 0, 65535);
@@ -93,6 +114,9 @@ export function loadConfig(env: Env = process.env): Config {
       maxBytesPerPartition: int(env, 'CONSUMER_MAX_BYTES_PER_PARTITION', 4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
       partitionsConcurrently: int(env, 'CONSUMER_CONCURRENCY', 3, 1, 100),
     },
+    orderEvents: oneOf(env, 'ORDER_EVENTS', ['final', 'lifecycle'] as const, 'final'),
+    cancelShare: fraction(env, 'CANCEL_SHARE', 0.1),
+    stgCacheSize: int(env, 'STG_CACHE_SIZE', 10_000, 1, 10_000_000),
     logLevel: str(env, 'LOG_LEVEL', 'info'),
   };
 }

@@ -1,0 +1,31 @@
+import { loadConfig, type Config } from '../config.ts';
+import { ensureTopics } from '../kafka/ensure-topics.ts';
+import { createLogger } from '../logger.ts';
+import type { StageDefinition } from '../stage/stage-definition.ts';
+import { exitOnSignal } from './graceful-shutdown.ts';
+import { openServiceClients, type ServiceClients } from './service-clients.ts';
+import { buildStageService } from './stage-service.ts';
+
+export interface StageMain<In, Ready> {
+  name: 'stg' | 'dds' | 'cdm';
+  usesRedis: boolean;
+  port(config: Config): number;
+  topics(config: Config): { input: string; output: string | null };
+  createStage(config: Config, clients: ServiceClients): StageDefinition<In, Ready>;
+}
+
+/** Entry point of a consuming service process: connect, consume, listen, stop on SIGTERM. */
+export async function runStageMain<In, Ready>(main: StageMain<In, Ready>): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(main.name, config.logLevel);
+  const clients = await openServiceClients(config, main.name, log, {
+    redis: main.usesRedis,
+    poolSize: config.consumer.partitionsConcurrently + 2,
+  });
+  const { input, output } = main.topics(config);
+  await ensureTopics(clients.kafka, [input, ...(output ? [output] : []), config.topics.deadLetters], config.topicPartitions);
+  const service = buildStageService({ name: main.name, inputTopic: input, outputTopic: output, stage: main.createStage(config, clients) }, config, clients, log);
+  exitOnSignal(() => service.stop(), log);
+  await service.start();
+  await service.app.listen({ host: config.host, port: main.port(config) });
+}

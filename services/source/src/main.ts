@@ -1,0 +1,34 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { loadConfig } from '../../shared/src/config.ts';
+import { kafkaCheck, postgresCheck, redisCheck } from '../../shared/src/health/health-checks.ts';
+import { registerHealthRoute } from '../../shared/src/health/health-route.ts';
+import { ensureTopics } from '../../shared/src/kafka/ensure-topics.ts';
+import { createLogger } from '../../shared/src/logger.ts';
+import { exitOnSignal } from '../../shared/src/service/graceful-shutdown.ts';
+import { openServiceClients } from '../../shared/src/service/service-clients.ts';
+import { buildApp } from './app.ts';
+import { createKafkaOrderSink } from './kafka-order-sink.ts';
+import { ensureReferenceData, referenceOptionsFrom } from './reference-store.ts';
+
+const config = loadConfig();
+const log = createLogger('source', config.logLevel);
+const clients = await openServiceClients(config, 'source', log, { redis: true });
+const redis = clients.redis!;
+await ensureTopics(clients.kafka, [config.topics.stg], config.topicPartitions);
+
+const reference = await ensureReferenceData(redis, referenceOptionsFrom(config));
+log.info(reference, reference.loaded ? 'reference data loaded into redis' : 'reference data already in redis');
+
+const app = buildApp({
+  config,
+  redis,
+  db: clients.pool,
+  producer: createKafkaOrderSink(clients.producer, config.topics.stg),
+  log: log as FastifyBaseLogger,
+  cancelShare: config.cancelShare,
+  orderEvents: config.orderEvents,
+  health: (app) => registerHealthRoute(app, [kafkaCheck(clients.admin, [config.topics.stg]), postgresCheck(clients.pool), redisCheck(redis)]),
+});
+app.addHook('onClose', () => clients.close());
+exitOnSignal(() => app.close(), log);
+await app.listen({ host: config.host, port: config.ports.source });

@@ -1,0 +1,30 @@
+import type { Admin } from 'kafkajs';
+
+export interface StageGroup {
+  groupId: string;
+  topic: string;
+}
+
+/** Sum over partitions of end offset minus committed offset (uncommitted partitions count from 0). */
+export async function groupLag(admin: Admin, { groupId, topic }: StageGroup): Promise<number> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const byPartition = new Map(committed?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
+  return ends.reduce((lag, { partition, high }) => lag + Number(high) - Math.max(0, byPartition.get(partition) ?? 0), 0);
+}
+
+/**
+ * Waits until every stage has committed everything upstream produced. Stages are checked in
+ * pipeline order, so a stage's output is complete before the next stage's lag is read.
+ */
+export async function waitForDrain(admin: Admin, stages: StageGroup[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lags: number[] = [];
+  while (Date.now() < deadline) {
+    lags = [];
+    for (const stage of stages) lags.push(await groupLag(admin, stage));
+    if (lags.every((lag) => lag === 0)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`pipeline not drained after ${timeoutMs} ms: lags ${stages.map((s, i) => `${s.groupId}=${lags[i]}`).join(', ')}`);
+}
