@@ -1,0 +1,20 @@
+import { enrichedOrderContract, type EnrichedOrder } from '../../shared/src/contracts/index.ts';
+import type { StageDefinition } from '../../shared/src/stage/stage-definition.ts';
+import { closedOrderMessages } from './closed-order-message.ts';
+import { toVaultRows } from './to-vault-rows.ts';
+import { loadVault } from './vault-loader.ts';
+import { mergeVaultRows } from './vault-rows.ts';
+
+/** Record source of every vault row: the data came from the stg layer. */
+export const DDS_LOAD_SRC = 'stg_service';
+
+/** dds: files each enriched order into the Data Vault and forwards CLOSED orders to cdm. */
+export const ddsStage: StageDefinition<EnrichedOrder> = {
+  name: 'dds',
+  contract: enrichedOrderContract,
+  async write(db, orders, { loadDt }) {
+    const rows = mergeVaultRows(orders.map((order) => toVaultRows(order, DDS_LOAD_SRC)));
+    await loadVault(db, rows, loadDt);
+    return closedOrderMessages(orders);
+  },
+};
