@@ -1,5 +1,9 @@
-import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type Producer } from 'kafkajs';
+import { Kafka, logLevel as KafkaLogLevel, Partitioners, type LogEntry, type Producer } from 'kafkajs';
 import type { Logger } from '../logger.ts';
+
+// Our exactly-once guarantee does not rest on the producer retrying forever: a send that gives up
+// fails its batch, which is retried from the last committed offset and written idempotently.
+const IGNORED_MESSAGES = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
 
 const toPino = {
   [KafkaLogLevel.ERROR]: 'error',
@@ -20,12 +24,17 @@ export function createKafka(brokers: string[], clientId: string, log: Logger): K
       () =>
       ({ level, log: { message, ...extra } }: LogEntry) => {
         const method = toPino[level as keyof typeof toPino] ?? 'info';
-        if (method !== 'silent') kafkaLog[method](extra, message);
+        if (method !== 'silent' && !IGNORED_MESSAGES.has(message)) kafkaLog[method](extra, message);
       },
   });
 }
 
 /** An idempotent producer: acks from all replicas, retries never duplicate a batch. */
 export function createProducer(kafka: Kafka): Producer {
-  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: true,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
 }

@@ -3,7 +3,7 @@ import { runHealthChecks, type HealthCheck } from './health-checks.ts';
 
 /** GET /health: 200 with each dependency's state, or 503 naming the failing ones. */
 export function registerHealthRoute(app: FastifyInstance, checks: HealthCheck[]): void {
-  app.get('/health', async (_request, reply) => {
+  app.get('/health', { logLevel: 'warn' }, async (_request, reply) => {
     const report = await runHealthChecks(checks);
     const failing = Object.entries(report.checks)
       .filter(([, result]) => result.status === 'failing')
