@@ -1,0 +1,91 @@
+// `npm start`: everything on one machine. Starts the development broker (unless KAFKA_BROKERS is
+// set), prepares the database and topics, then runs the four services as separate processes with
+// prefixed, readable logs. Ctrl-C stops the services (each finishes its batch), then the broker.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { startBroker, type RunningBroker } from '../broker/src/index.ts';
+import { ensureDatabase } from '../migrations/ensure-database.ts';
+import { runMigrations } from '../migrations/run.ts';
+import { createKafka } from '../services/shared/src/clients/kafka.ts';
+import { loadConfig } from '../services/shared/src/config.ts';
+import { ensureTopics } from '../services/shared/src/kafka/ensure-topics.ts';
+import { createLogger } from '../services/shared/src/logger.ts';
+import { formatLogLine } from './log-format.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SERVICES = ['source', 'stg', 'dds', 'cdm'] as const;
+const COLORS = { source: 36, stg: 33, dds: 35, cdm: 32, start: 37 } as const;
+
+const pretty = process.stdout.isTTY;
+function print(name: keyof typeof COLORS, line: string): void {
+  const prefix = pretty ? `\x1b[${COLORS[name]}m${name.padEnd(6)}\x1b[0m` : name.padEnd(6);
+  process.stdout.write(`${formatLogLine(prefix, line)}\n`);
+}
+const say = (message: string) => print('start', JSON.stringify({ level: 30, time: Date.now(), msg: message }));
+
+async function main(): Promise<void> {
+  const env = { ...process.env };
+  let broker: RunningBroker | null = null;
+  if (!env.KAFKA_BROKERS) {
+    const dataDir = path.join(root, '.data', 'broker');
+    broker = await startBroker({ host: '127.0.0.1', port: 9092, dataDir, defaultPartitions: Number(env.TOPIC_PARTITIONS ?? 6) });
+    env.KAFKA_BROKERS = `127.0.0.1:${broker.port}`;
+    say(`development broker listening on ${env.KAFKA_BROKERS}, data in ${dataDir}`);
+  }
+  const config = loadConfig(env);
+  const log = createLogger('start', 'warn');
+
+  await ensureDatabase(config.databaseUrl);
+  await runMigrations(config.databaseUrl);
+  say('database migrated');
+  const kafka = createKafka(config.kafkaBrokers, `${config.kafkaClientId}-start`, log);
+  const { topics } = config;
+  await ensureTopics(kafka, [topics.stg, topics.dds, topics.cdm, topics.deadLetters], config.topicPartitions);
+  say(`topics ready: ${[topics.stg, topics.dds, topics.cdm, topics.deadLetters].join(', ')}`);
+
+  const children = new Map<string, ChildProcess>();
+  let stopping = false;
+  let exitCode = 0;
+  const finish = async () => {
+    if (broker) await broker.close();
+    say('stopped');
+    process.exit(exitCode);
+  };
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    exitCode = code;
+    say('stopping services');
+    for (const child of children.values()) child.kill('SIGTERM');
+    if (children.size === 0) await finish();
+  };
+  for (const name of SERVICES) {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'services', name, 'src', 'main.ts')], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.set(name, child);
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => print(name, line));
+    }
+    child.on('exit', (code, signal) => {
+      children.delete(name);
+      if (!stopping) {
+        say(`${name} exited (${signal ?? code}); stopping everything`);
+        void stop(1);
+      } else if (children.size === 0) void finish();
+    });
+  }
+  say(`services starting: source :${config.ports.source}, stg :${config.ports.stg}, dds :${config.ports.dds}, cdm :${config.ports.cdm}`);
+
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
