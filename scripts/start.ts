@@ -2,6 +2,7 @@
 // set), prepares the database and topics, then runs the four services as separate processes with
 // prefixed, readable logs. Ctrl-C stops the services (each finishes its batch), then the broker.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -26,11 +27,14 @@ function print(name: keyof typeof COLORS, line: string): void {
 const say = (message: string) => print('start', JSON.stringify({ level: 30, time: Date.now(), msg: message }));
 
 async function main(): Promise<void> {
+  const envFile = path.join(root, '.env');
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
   const env = { ...process.env };
   let broker: RunningBroker | null = null;
   if (!env.KAFKA_BROKERS) {
-    const dataDir = path.join(root, '.data', 'broker');
-    broker = await startBroker({ host: '127.0.0.1', port: 9092, dataDir, defaultPartitions: Number(env.TOPIC_PARTITIONS ?? 6) });
+    const dataDir = path.resolve(root, env.DEV_BROKER_DATA_DIR || path.join('.data', 'broker'));
+    const port = Number(env.DEV_BROKER_PORT || 9092);
+    broker = await startBroker({ host: '127.0.0.1', port, dataDir, defaultPartitions: Number(env.TOPIC_PARTITIONS || 6) });
     env.KAFKA_BROKERS = `127.0.0.1:${broker.port}`;
     say(`development broker listening on ${env.KAFKA_BROKERS}, data in ${dataDir}`);
   }
