@@ -70,25 +70,50 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 
 const port = (env: Env, name: string, fallback: number) => int(env, name, fallback, 0, 65535);
 
+/** A URL with one of the given schemes (caught here rather than as a confusing connection error later). */
+function url(env: Env, name: string, fallback: string, schemes: readonly string[]): string {
+  const value = str(env, name, fallback);
+  let protocol: string;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    throw new ConfigError(`${name} must be a URL such as ${fallback}, got "${value}"`);
+  }
+  if (!schemes.includes(protocol.slice(0, -1))) throw new ConfigError(`${name} must be a ${schemes.map((s) => `${s}://`).join(' or ')} URL, got "${value}"`);
+  return value;
+}
+
+/** Kafka's own rule for topic names. */
+function topic(env: Env, name: string, fallback: string): string {
+  const value = str(env, name, fallback);
+  if (!/^[A-Za-z0-9._-]{1,249}$/.test(value) || value === '.' || value === '..') {
+    throw new ConfigError(`${name} must be a Kafka topic name (letters, digits, '.', '_', '-'), got "${value}"`);
+  }
+  return value;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 export function loadConfig(env: Env = process.env): Config {
   const brokers = str(env, 'KAFKA_BROKERS', '127.0.0.1:9092')
     .split(',')
     .map((b) => b.trim())
     .filter(Boolean);
+  if (brokers.length === 0) throw new ConfigError('KAFKA_BROKERS must list at least one host:port');
   for (const broker of brokers) {
     if (!/^[^:\s]+:\d+$/.test(broker)) throw new ConfigError(`KAFKA_BROKERS entries must be host:port, got "${broker}"`);
   }
   return {
-    databaseUrl: str(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/dwh'),
-    redisUrl: str(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),
+    databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/dwh', ['postgres', 'postgresql']),
+    redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis', 'rediss']),
     redisKeyPrefix: str(env, 'REDIS_KEY_PREFIX', 'dwh:'),
     kafkaBrokers: brokers,
     kafkaClientId: str(env, 'KAFKA_CLIENT_ID', 'dwh-pipeline'),
     topics: {
-      stg: str(env, 'TOPIC_STG', 'stg_service'),
-      dds: str(env, 'TOPIC_DDS', 'dds_service'),
-      cdm: str(env, 'TOPIC_CDM', 'cdm_service'),
-      deadLetters: str(env, 'TOPIC_DEAD_LETTERS', 'dead_letters'),
+      stg: topic(env, 'TOPIC_STG', 'stg_service'),
+      dds: topic(env, 'TOPIC_DDS', 'dds_service'),
+      cdm: topic(env, 'TOPIC_CDM', 'cdm_service'),
+      deadLetters: topic(env, 'TOPIC_DEAD_LETTERS', 'dead_letters'),
     },
     topicPartitions: int(env, 'TOPIC_PARTITIONS', 6, 1, 1000),
     host: str(env, 'HOST', '127.0.0.1'),
@@ -117,6 +142,6 @@ export function loadConfig(env: Env = process.env): Config {
     orderEvents: oneOf(env, 'ORDER_EVENTS', ['final', 'lifecycle'] as const, 'final'),
     cancelShare: fraction(env, 'CANCEL_SHARE', 0.1),
     stgCacheSize: int(env, 'STG_CACHE_SIZE', 10_000, 1, 10_000_000),
-    logLevel: str(env, 'LOG_LEVEL', 'info'),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

@@ -1,0 +1,100 @@
+// The cdm service in-process, through Kafka: closed orders on cdm_service → per-user counters,
+// each order counted once however often it is delivered.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClosedOrder } from '../../shared/src/contracts/index.ts';
+import type { Config } from '../../shared/src/config.ts';
+import type { StageMain } from '../../shared/src/service/run-stage-main.ts';
+import { deadLetterRows, produce, startStage, startTestInfra, waitForStage, type ProducedMessage, type RunningStage, type TestInfra } from '../../shared/test/service-harness.ts';
+import { toClosedOrderMessage } from '../../dds/src/closed-order-message.ts';
+import { enrichedOrder, menu } from '../../dds/test/enriched-order-fixture.ts';
+import { cdmStage } from '../src/cdm-stage.ts';
+
+const cdmMain: StageMain<ClosedOrder, ClosedOrder> = {
+  name: 'cdm',
+  usesRedis: false,
+  port: (config) => config.ports.cdm,
+  topics: (config) => ({ input: config.topics.cdm, output: null }),
+  createStage: () => cdmStage,
+};
+
+const closed = (id: number, userId: number, products = [menu.soup, menu.steak]) =>
+  toClosedOrderMessage(enrichedOrder({ id, userId, status: 'CLOSED', products }));
+
+const orders: ClosedOrder[] = [
+  closed(1, 1, [menu.soup, menu.steak]),
+  closed(2, 1, [menu.soup, menu.borscht]), // two Soups: the category counts this order once
+  closed(3, 2, [menu.tea]),
+  closed(4, 1, [menu.tea, menu.steak]),
+];
+const message = (order: ClosedOrder): ProducedMessage => ({ key: order.order_id, value: JSON.stringify(order) });
+
+let infra: TestInfra;
+let config: Config;
+let stage: RunningStage;
+
+/** What the counters must hold for these distinct orders, computed independently of the service. */
+function expectedCounters(distinct: ClosedOrder[]) {
+  const products = new Map<string, { user_id: string; product_id: string; product_name: string; order_cnt: number }>();
+  const categories = new Map<string, { user_id: string; category_id: string; category_name: string; order_cnt: number }>();
+  for (const order of distinct) {
+    for (const p of order.products) {
+      const key = `${order.user_id}/${p.product_id}`;
+      const row = products.get(key) ?? { user_id: order.user_id, product_id: p.product_id, product_name: p.product_name, order_cnt: 0 };
+      products.set(key, { ...row, order_cnt: row.order_cnt + 1 });
+    }
+    for (const [categoryId, name] of new Map(order.products.map((p) => [p.category_id, p.category_name]))) {
+      const key = `${order.user_id}/${categoryId}`;
+      const row = categories.get(key) ?? { user_id: order.user_id, category_id: categoryId, category_name: name, order_cnt: 0 };
+      categories.set(key, { ...row, order_cnt: row.order_cnt + 1 });
+    }
+  }
+  const sorted = <T extends { user_id: string }>(rows: T[], id: (row: T) => string) =>
+    rows.sort((a, b) => a.user_id.localeCompare(b.user_id) || id(a).localeCompare(id(b)));
+  return {
+    products: sorted([...products.values()], (r) => r.product_id),
+    categories: sorted([...categories.values()], (r) => r.category_id),
+  };
+}
+
+async function counters() {
+  const products = await infra.db.pool.query(
+    'SELECT user_id::text, product_id::text, product_name, order_cnt FROM cdm.user_product_counters ORDER BY user_id::text, product_id::text',
+  );
+  const categories = await infra.db.pool.query(
+    'SELECT user_id::text, category_id::text, category_name, order_cnt FROM cdm.user_category_counters ORDER BY user_id::text, category_id::text',
+  );
+  return { products: products.rows, categories: categories.rows };
+}
+
+beforeAll(async () => {
+  infra = await startTestInfra();
+  config = infra.config();
+  stage = await startStage(cdmMain, config);
+}, 30_000);
+
+afterAll(async () => {
+  await stage?.service.stop();
+  await infra?.close();
+}, 30_000);
+
+describe('cdm service through Kafka', () => {
+  it('adds each closed order to the product and category counters of its user', async () => {
+    await produce(infra.producer, config.topics.cdm, orders.slice(0, 3).map(message));
+    await waitForStage(infra, stage);
+    expect(await counters()).toEqual(expectedCounters(orders.slice(0, 3)));
+    expect(await counters()).toMatchObject({ categories: expect.arrayContaining([expect.objectContaining({ category_name: 'Soups', order_cnt: 2 })]) });
+  });
+
+  it('counts an order delivered again, in a later batch or twice in one batch, once', async () => {
+    // Orders 1 and 3 again (a redelivery), order 4 twice in one send, order 2 a third time.
+    await produce(infra.producer, config.topics.cdm, [orders[0]!, orders[3]!, orders[2]!, orders[3]!, orders[1]!].map(message));
+    await waitForStage(infra, stage);
+    await produce(infra.producer, config.topics.cdm, [orders[1]!].map(message));
+    await waitForStage(infra, stage);
+
+    expect(await counters()).toEqual(expectedCounters(orders));
+    const { rows } = await infra.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM cdm.counted_orders');
+    expect(rows[0]!.n).toBe(orders.length);
+    expect(await deadLetterRows(infra)).toEqual([]);
+  });
+});

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+describe('loadConfig defaults', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    expect(loadConfig({})).toEqual({
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/dwh',
+      redisUrl: 'redis://127.0.0.1:6379',
+      redisKeyPrefix: 'dwh:',
+      kafkaBrokers: ['127.0.0.1:9092'],
+      kafkaClientId: 'dwh-pipeline',
+      topics: { stg: 'stg_service', dds: 'dds_service', cdm: 'cdm_service', deadLetters: 'dead_letters' },
+      topicPartitions: 6,
+      host: '127.0.0.1',
+      ports: { source: 5011, stg: 5012, dds: 5013, cdm: 5014 },
+      push: { maxN: 1_000_000, batchSize: 1000, apiKey: null },
+      reference: { users: 100, restaurants: 10, seed: 42, reload: false },
+      orderEvents: 'final',
+      cancelShare: 0.1,
+      stgCacheSize: 10_000,
+      consumer: { maxBatchMessages: 2000, maxBytesPerPartition: 4 * 1024 * 1024, partitionsConcurrently: 3 },
+      logLevel: 'info',
+    });
+  });
+
+  it('treats empty and blank values as unset', () => {
+    expect(loadConfig({ STG_PORT: '', TOPIC_STG: '   ', REF_RELOAD: ' ', PUSH_API_KEY: '  ' })).toEqual(loadConfig({}));
+  });
+
+  it('reads every variable it is given', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://u@db:5433/x',
+      REDIS_URL: 'rediss://cache:6380/2',
+      REDIS_KEY_PREFIX: 't1:',
+      KAFKA_BROKERS: ' kafka-1:9092, kafka-2:9093 ,',
+      KAFKA_CLIENT_ID: 'me',
+      TOPIC_STG: 'a',
+      TOPIC_DDS: 'b.x',
+      TOPIC_CDM: 'c-y',
+      TOPIC_DEAD_LETTERS: 'd_z',
+      TOPIC_PARTITIONS: '12',
+      HOST: '0.0.0.0',
+      SOURCE_PORT: '1',
+      STG_PORT: '2',
+      DDS_PORT: '3',
+      CDM_PORT: '0',
+      PUSH_MAX_N: '50',
+      PUSH_BATCH_SIZE: '7',
+      PUSH_API_KEY: ' secret ',
+      REF_USERS: '5',
+      REF_RESTAURANTS: '2',
+      REF_SEED: '0',
+      REF_RELOAD: 'YES',
+      ORDER_EVENTS: 'lifecycle',
+      CANCEL_SHARE: '0',
+      STG_CACHE_SIZE: '1',
+      CONSUMER_MAX_BATCH: '9',
+      CONSUMER_MAX_BYTES_PER_PARTITION: '1024',
+      CONSUMER_CONCURRENCY: '4',
+      LOG_LEVEL: 'silent',
+    });
+    expect(config).toEqual({
+      databaseUrl: 'postgresql://u@db:5433/x',
+      redisUrl: 'rediss://cache:6380/2',
+      redisKeyPrefix: 't1:',
+      kafkaBrokers: ['kafka-1:9092', 'kafka-2:9093'],
+      kafkaClientId: 'me',
+      topics: { stg: 'a', dds: 'b.x', cdm: 'c-y', deadLetters: 'd_z' },
+      topicPartitions: 12,
+      host: '0.0.0.0',
+      ports: { source: 1, stg: 2, dds: 3, cdm: 0 },
+      push: { maxN: 50, batchSize: 7, apiKey: 'secret' },
+      reference: { users: 5, restaurants: 2, seed: 0, reload: true },
+      orderEvents: 'lifecycle',
+      cancelShare: 0,
+      stgCacheSize: 1,
+      consumer: { maxBatchMessages: 9, maxBytesPerPartition: 1024, partitionsConcurrently: 4 },
+      logLevel: 'silent',
+    });
+  });
+
+  it('reads booleans in their usual spellings', () => {
+    for (const yes of ['1', 'true', 'TRUE', 'yes']) expect(loadConfig({ REF_RELOAD: yes }).reference.reload).toBe(true);
+    for (const no of ['0', 'false', 'No']) expect(loadConfig({ REF_RELOAD: no }).reference.reload).toBe(false);
+  });
+});
+
+// Every variable that is validated, with values it must refuse.
+const invalid: Record<string, string[]> = {
+  DATABASE_URL: ['not a url', 'mysql://127.0.0.1/dwh', 'localhost:5432'],
+  REDIS_URL: ['127.0.0.1:6379', 'http://127.0.0.1:6379'],
+  KAFKA_BROKERS: ['localhost', 'a:9092,b', 'host:port', ',', ' , '],
+  TOPIC_STG: ['has space', 'slash/topic', '..'],
+  TOPIC_DDS: ['é'],
+  TOPIC_CDM: ['a:b'],
+  TOPIC_DEAD_LETTERS: ['x'.repeat(250)],
+  TOPIC_PARTITIONS: ['0', '1001', '2.5', 'six', '-1'],
+  SOURCE_PORT: ['65536', '-1', 'http'],
+  STG_PORT: ['1.5'],
+  DDS_PORT: ['99999'],
+  CDM_PORT: ['0x'],
+  PUSH_MAX_N: ['0', '100000001', '1e3.5'],
+  PUSH_BATCH_SIZE: ['0', '100001'],
+  REF_USERS: ['0', 'many'],
+  REF_RESTAURANTS: ['0', '100001'],
+  REF_SEED: ['-1', '2147483648'],
+  REF_RELOAD: ['maybe', '2'],
+  ORDER_EVENTS: ['all', 'FINAL'],
+  CANCEL_SHARE: ['1.5', '-0.1', 'half', 'NaN', 'Infinity'],
+  STG_CACHE_SIZE: ['0', '10000001'],
+  CONSUMER_MAX_BATCH: ['0', '100001'],
+  CONSUMER_MAX_BYTES_PER_PARTITION: ['1023', '268435457'],
+  CONSUMER_CONCURRENCY: ['0', '101'],
+  LOG_LEVEL: ['loud', 'INFO', 'warning'],
+};
+
+describe('loadConfig refuses invalid values', () => {
+  for (const [name, values] of Object.entries(invalid)) {
+    for (const value of values) {
+      it(`${name}=${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}...` : value)} is a ConfigError naming ${name}`, () => {
+        let thrown: unknown;
+        try {
+          loadConfig({ [name]: value });
+        } catch (error) {
+          thrown = error;
+        }
+        expect(thrown).toBeInstanceOf(ConfigError);
+        expect((thrown as ConfigError).name).toBe('ConfigError');
+        expect((thrown as ConfigError).message).toContain(name);
+      });
+    }
+  }
+
+  it('accepts the bounds of every integer range', () => {
+    expect(loadConfig({ TOPIC_PARTITIONS: '1' }).topicPartitions).toBe(1);
+    expect(loadConfig({ TOPIC_PARTITIONS: '1000' }).topicPartitions).toBe(1000);
+    expect(loadConfig({ SOURCE_PORT: '65535' }).ports.source).toBe(65535);
+    expect(loadConfig({ REF_SEED: String(2 ** 31 - 1) }).reference.seed).toBe(2 ** 31 - 1);
+    expect(loadConfig({ CANCEL_SHARE: '1' }).cancelShare).toBe(1);
+  });
+});

@@ -1,0 +1,95 @@
+// The source app with its real Kafka sink, the way main.ts wires it: POST /push → stg_service.
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../shared/src/config.ts';
+import type { OrderEvent } from '../../shared/src/contracts/order-event.ts';
+import { orderEventContract } from '../../shared/src/contracts/validate.ts';
+import { kafkaCheck, postgresCheck, redisCheck } from '../../shared/src/health/health-checks.ts';
+import { registerHealthRoute } from '../../shared/src/health/health-route.ts';
+import { ensureTopics } from '../../shared/src/kafka/ensure-topics.ts';
+import { createLogger } from '../../shared/src/logger.ts';
+import { openServiceClients, type ServiceClients } from '../../shared/src/service/service-clients.ts';
+import { readTopic, startTestInfra, topicSize, type TestInfra } from '../../shared/test/service-harness.ts';
+import { buildApp } from '../src/app.ts';
+import { createKafkaOrderSink } from '../src/kafka-order-sink.ts';
+import { ensureReferenceData, readRestaurants, readUserIds } from '../src/reference-store.ts';
+
+const N = 250;
+
+let infra: TestInfra;
+let config: Config;
+let clients: ServiceClients;
+let app: FastifyInstance;
+
+const push = (payload: unknown) =>
+  app.inject({ method: 'POST', url: '/push', headers: { 'content-type': 'application/json' }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
+
+beforeAll(async () => {
+  infra = await startTestInfra();
+  // Batches of 100: a push of 250 is three acknowledged sends.
+  config = infra.config({ PUSH_MAX_N: '1000', PUSH_BATCH_SIZE: '100' });
+  const log = createLogger('source', config.logLevel);
+  clients = await openServiceClients(config, 'source', log, { redis: true });
+  const redis = clients.redis!;
+  await ensureTopics(clients.kafka, [config.topics.stg], config.topicPartitions);
+  await ensureReferenceData(redis, { prefix: config.redisKeyPrefix, users: 30, restaurants: 4, seed: 7, reload: false });
+  app = buildApp({
+    config,
+    redis,
+    db: clients.pool,
+    producer: createKafkaOrderSink(clients.producer, config.topics.stg),
+    log: log as FastifyBaseLogger,
+    cancelShare: 0.2,
+    health: (a) => registerHealthRoute(a, [kafkaCheck(clients.admin, [config.topics.stg]), postgresCheck(clients.pool), redisCheck(redis)]),
+  });
+  app.addHook('onClose', () => clients.close());
+}, 30_000);
+
+afterAll(async () => {
+  await app?.close();
+  await infra?.close();
+}, 30_000);
+
+describe('source with the Kafka sink', () => {
+  it('answers GET /health 200 with kafka, postgres and redis ok', async () => {
+    const response = await app.inject({ method: 'GET', url: '/health' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok', checks: { kafka: { status: 'ok' }, postgres: { status: 'ok' }, redis: { status: 'ok' } } });
+  });
+
+  it('puts exactly N valid order events on stg_service, keyed by their unique order ids', async () => {
+    const response = await push({ N });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'success', messages_pushed: N });
+
+    const messages = await readTopic(infra.kafka, config.topics.stg);
+    expect(messages).toHaveLength(N);
+    const events = messages.map((m) => JSON.parse(m.value!) as OrderEvent);
+    for (const [i, event] of events.entries()) {
+      expect(orderEventContract(event)).toEqual({ ok: true, value: event });
+      expect(messages[i]!.key).toBe(String(event.object_id));
+    }
+    expect(new Set(events.map((e) => e.object_id)).size).toBe(N);
+    // Keys spread the orders over the partitions.
+    expect(new Set(messages.map((m) => m.partition)).size).toBeGreaterThan(1);
+
+    // Made from the reference data in Redis.
+    const userIds = new Set(await readUserIds(infra.redis.redis, config.redisKeyPrefix));
+    const menus = new Map((await readRestaurants(infra.redis.redis, config.redisKeyPrefix)).map((r) => [r.id, new Set(r.menu.map((m) => m.id))]));
+    for (const { payload } of events) {
+      expect(userIds.has(payload.user.id)).toBe(true);
+      expect(payload.order_items.every((item) => menus.get(payload.restaurant.id)?.has(item.id))).toBe(true);
+    }
+  });
+
+  it('produces nothing for a bad request', async () => {
+    const before = await topicSize(infra.admin, config.topics.stg);
+    for (const body of [{ N: 0 }, { N: 1001 }, { N: '5' }, { N: 2.5 }, {}, { N: 3, extra: true }, '{"N": ']) {
+      const response = await push(body);
+      expect(response.statusCode, JSON.stringify(body)).toBe(400);
+    }
+    expect(await topicSize(infra.admin, config.topics.stg)).toBe(before);
+    // The topic still holds exactly the earlier push.
+    expect(before).toBe(N);
+  });
+});

@@ -1,0 +1,100 @@
+// End to end: the four services as separate processes, the development broker, real Postgres and
+// Redis. Pushes a few thousand orders and checks every layer with SQL.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBroker, type RunningBroker } from '../../broker/src/index.ts';
+import { compareWithGroundTruth } from '../../services/cdm/src/ground-truth.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { waitForDrain } from '../support/drain.ts';
+import { createTestRedis, type TestRedis } from '../support/redis.ts';
+import { createServiceFleet, SERVICE_NAMES, type ServiceFleet } from '../support/service-processes.ts';
+
+const ORDERS = 3000;
+const STAGES = [
+  { groupId: 'stg-service', topic: 'stg_service' },
+  { groupId: 'dds-service', topic: 'dds_service' },
+  { groupId: 'cdm-service', topic: 'cdm_service' },
+];
+
+describe('pipeline end to end', () => {
+  let dataDir: string;
+  let broker: RunningBroker;
+  let db: TestDatabase;
+  let redis: TestRedis;
+  let fleet: ServiceFleet;
+  let admin: Admin;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'e2e-broker-'));
+    broker = await startBroker({ port: 0, dataDir, defaultPartitions: 4 });
+    db = await createTestDatabase();
+    redis = await createTestRedis();
+    fleet = await createServiceFleet({
+      DATABASE_URL: db.url,
+      REDIS_KEY_PREFIX: redis.prefix,
+      KAFKA_BROKERS: broker.address,
+      TOPIC_PARTITIONS: '4',
+      REF_USERS: '50',
+      REF_RESTAURANTS: '8',
+    });
+    for (const name of SERVICE_NAMES) await fleet.start(name);
+    admin = new Kafka({ brokers: [broker.address], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+  }, 120_000);
+
+  afterAll(async () => {
+    await admin?.disconnect();
+    await fleet?.stopAll();
+    await broker?.close();
+    await redis?.cleanup();
+    await db?.drop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('every service reports healthy dependencies', async () => {
+    for (const name of SERVICE_NAMES) {
+      const response = await fetch(fleet.url(name, '/health'));
+      const body = (await response.json()) as { status: string; checks: Record<string, { status: string }> };
+      expect(response.status, name).toBe(200);
+      expect(body.status).toBe('ok');
+      expect(Object.keys(body.checks)).toContain('kafka');
+      expect(Object.keys(body.checks)).toContain('postgres');
+    }
+  });
+
+  it('pushes orders through stg, dds and cdm with exact counters', async () => {
+    const response = await fetch(fleet.url('source', '/push'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ N: ORDERS }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'success', messages_pushed: ORDERS });
+
+    await waitForDrain(admin, STAGES, 120_000);
+
+    const one = async (sql: string) => Number((await db.pool.query<{ n: string }>(sql)).rows[0]!.n);
+    expect(await one('SELECT count(*) AS n FROM stg.order_events')).toBe(ORDERS);
+    expect(await one('SELECT count(*) AS n FROM dds.h_order')).toBe(ORDERS);
+    expect(await one('SELECT count(DISTINCT h_order_pk) AS n FROM dds.s_order_status')).toBe(ORDERS);
+    expect(await one('SELECT count(*) AS n FROM dds.l_order_user')).toBe(ORDERS);
+    expect(await one('SELECT count(*) AS n FROM dds.h_user')).toBeLessThanOrEqual(50);
+    expect(await one('SELECT count(*) AS n FROM public.dead_letters')).toBe(0);
+
+    const closed = await one(`SELECT count(*) AS n FROM stg.order_events WHERE payload->>'final_status' = 'CLOSED'`);
+    expect(closed).toBeGreaterThan(ORDERS / 2);
+    expect(await one('SELECT count(*) AS n FROM cdm.counted_orders')).toBe(closed);
+    // Every order line of a closed order is one (order, product) pair counted once.
+    expect(await one('SELECT coalesce(sum(order_cnt), 0) AS n FROM cdm.user_product_counters')).toBe(
+      await one(`SELECT count(*) AS n FROM stg.order_events e, jsonb_array_elements(e.payload->'order_items') WHERE e.payload->>'final_status' = 'CLOSED'`),
+    );
+    expect(await compareWithGroundTruth(db.pool)).toEqual([]);
+  });
+
+  it('stops every service cleanly on SIGTERM', async () => {
+    for (const name of SERVICE_NAMES) expect(await fleet.stop(name), name).toBe(0);
+  });
+});
