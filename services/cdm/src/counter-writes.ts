@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { CounterDeltas } from './counter-deltas.ts';
+import type { CategoryCounterDelta, CounterDeltas, ProductCounterDelta } from './counter-deltas.ts';
 
 /**
  * Records the orders as counted and returns the ids that were not counted before: only those may
@@ -19,34 +19,45 @@ export async function recordCountedOrders(db: PoolClient, orderIds: readonly str
   return new Set(result.rows.map((row) => row.order_id));
 }
 
+/** The two counter tables differ only in the item they count; the upsert is written once. */
+interface CounterTable<Row> {
+  table: string;
+  idColumn: string;
+  nameColumn: string;
+  id(row: Row): string;
+  name(row: Row): string;
+}
+
+const PRODUCT_COUNTERS: CounterTable<ProductCounterDelta> = {
+  table: 'cdm.user_product_counters',
+  idColumn: 'product_id',
+  nameColumn: 'product_name',
+  id: (row) => row.product_id,
+  name: (row) => row.product_name,
+};
+
+const CATEGORY_COUNTERS: CounterTable<CategoryCounterDelta> = {
+  table: 'cdm.user_category_counters',
+  idColumn: 'category_id',
+  nameColumn: 'category_name',
+  id: (row) => row.category_id,
+  name: (row) => row.category_name,
+};
+
+async function upsertCounters<Row extends { user_id: string; order_cnt: number }>(db: PoolClient, counters: CounterTable<Row>, rows: readonly Row[]): Promise<void> {
+  if (rows.length === 0) return;
+  const { table, idColumn, nameColumn } = counters;
+  await db.query(
+    `INSERT INTO ${table} AS c (user_id, ${idColumn}, ${nameColumn}, order_cnt)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::integer[])
+     ON CONFLICT (user_id, ${idColumn})
+     DO UPDATE SET order_cnt = c.order_cnt + excluded.order_cnt, ${nameColumn} = excluded.${nameColumn}`,
+    [rows.map((row) => row.user_id), rows.map(counters.id), rows.map(counters.name), rows.map((row) => row.order_cnt)],
+  );
+}
+
 /** Adds the deltas to the counters: one upsert per counter table, names updated. */
 export async function addCounterDeltas(db: PoolClient, deltas: CounterDeltas): Promise<void> {
-  if (deltas.products.length > 0) {
-    await db.query(
-      `INSERT INTO cdm.user_product_counters AS c (user_id, product_id, product_name, order_cnt)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::integer[])
-       ON CONFLICT (user_id, product_id)
-       DO UPDATE SET order_cnt = c.order_cnt + excluded.order_cnt, product_name = excluded.product_name`,
-      [
-        deltas.products.map((d) => d.user_id),
-        deltas.products.map((d) => d.product_id),
-        deltas.products.map((d) => d.product_name),
-        deltas.products.map((d) => d.order_cnt),
-      ],
-    );
-  }
-  if (deltas.categories.length > 0) {
-    await db.query(
-      `INSERT INTO cdm.user_category_counters AS c (user_id, category_id, category_name, order_cnt)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::integer[])
-       ON CONFLICT (user_id, category_id)
-       DO UPDATE SET order_cnt = c.order_cnt + excluded.order_cnt, category_name = excluded.category_name`,
-      [
-        deltas.categories.map((d) => d.user_id),
-        deltas.categories.map((d) => d.category_id),
-        deltas.categories.map((d) => d.category_name),
-        deltas.categories.map((d) => d.order_cnt),
-      ],
-    );
-  }
+  await upsertCounters(db, PRODUCT_COUNTERS, deltas.products);
+  await upsertCounters(db, CATEGORY_COUNTERS, deltas.categories);
 }
