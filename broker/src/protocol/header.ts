@@ -65,11 +65,18 @@ export function decodeRequestHeader(frame: Buffer): DecodedRequest {
   return { apiKey, apiVersion, correlationId, clientId, body: new Reader(frame, r.position) };
 }
 
-/** A whole response frame: int32 size, then header v0 (correlation id), then the body. */
+/**
+ * What precedes a response body on the wire: int32 frame size, then header v0 (correlation id).
+ * Written separately from the body, so a large body (a fetch) is not copied once more.
+ */
+export function encodeResponsePrefix(correlationId: number, bodyLength: number): Buffer {
+  const prefix = Buffer.allocUnsafe(8);
+  prefix.writeInt32BE(4 + bodyLength, 0);
+  prefix.writeInt32BE(correlationId, 4);
+  return prefix;
+}
+
+/** A whole response frame in one buffer: the prefix above, then the body. */
 export function encodeResponseFrame(correlationId: number, body: Buffer): Buffer {
-  const frame = Buffer.allocUnsafe(8 + body.length);
-  frame.writeInt32BE(4 + body.length, 0);
-  frame.writeInt32BE(correlationId, 4);
-  body.copy(frame, 8);
-  return frame;
+  return Buffer.concat([encodeResponsePrefix(correlationId, body.length), body]);
 }

@@ -27,4 +27,6 @@ export interface BrokerContext {
 export interface RequestClient {
   clientId: string;
   clientHost: string;
+  /** Aborted when the client's connection closes. */
+  signal?: AbortSignal;
 }

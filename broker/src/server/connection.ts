@@ -4,17 +4,22 @@ import { FrameSplitter } from './frame-splitter.ts';
 export interface ClientInfo {
   readonly id: number;
   readonly remoteAddress: string;
+  /** Aborted when the connection closes: requests still held (long polls) stop waiting. */
+  readonly signal: AbortSignal;
 }
 
-/** Answers one request frame: the response frame (size prefix included), or null for no answer. */
-export type RequestDispatcher = (frame: Buffer, client: ClientInfo) => Promise<Buffer | null>;
+/**
+ * Answers one request frame: the response frame as buffers to write back to back (size prefix
+ * included), or null for no answer.
+ */
+export type RequestDispatcher = (frame: Buffer, client: ClientInfo) => Promise<Buffer[] | null>;
 
 export interface ConnectionLog {
   warn(message: string): void;
 }
 
 interface PendingResponse {
-  frame: Buffer | null;
+  frame: Buffer[] | null;
   ready: boolean;
 }
 
@@ -26,20 +31,23 @@ interface PendingResponse {
 export class Connection {
   private readonly splitter: FrameSplitter;
   private readonly pending: PendingResponse[] = [];
+  private readonly aborter = new AbortController();
+  readonly client: ClientInfo;
   private closed = false;
 
   constructor(
     private readonly socket: Socket,
-    readonly client: ClientInfo,
+    identity: { id: number; remoteAddress: string },
     private readonly dispatch: RequestDispatcher,
     private readonly log: ConnectionLog,
     maxFrameBytes: number,
   ) {
+    this.client = { ...identity, signal: this.aborter.signal };
     this.splitter = new FrameSplitter(maxFrameBytes);
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('error', () => this.close());
-    socket.on('close', () => (this.closed = true));
+    socket.on('close', () => this.close());
   }
 
   private onData(chunk: Buffer): void {
@@ -68,10 +76,13 @@ export class Connection {
 
   private flush(): void {
     if (this.closed) return;
+    // Corked, the parts of every response ready now leave in as few packets as possible.
+    this.socket.cork();
     while (this.pending.length > 0 && this.pending[0]!.ready) {
       const { frame } = this.pending.shift()!;
-      if (frame) this.socket.write(frame);
+      if (frame) for (const part of frame) this.socket.write(part);
     }
+    this.socket.uncork();
   }
 
   private fail(error: unknown): void {
@@ -84,6 +95,8 @@ export class Connection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.pending.length = 0;
+    this.aborter.abort();
     this.socket.destroy();
   }
 }

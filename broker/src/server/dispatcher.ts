@@ -1,4 +1,4 @@
-import { API_CODECS, ApiKey, encodeResponseFrame, encodeUnsupportedApiVersionsResponse, decodeRequestHeader, isVersionSupported, apiName, type ApiCodec } from '../protocol/index.ts';
+import { API_CODECS, ApiKey, encodeResponsePrefix, encodeUnsupportedApiVersionsResponse, decodeRequestHeader, isVersionSupported, apiName, type ApiCodec } from '../protocol/index.ts';
 import type { BrokerContext, RequestClient } from './broker-context.ts';
 import type { ClientInfo, RequestDispatcher } from './connection.ts';
 import { apiVersions, findCoordinator, metadata } from './handlers/cluster-handlers.ts';
@@ -15,7 +15,7 @@ type Handler<K extends ApiKey> = (ctx: BrokerContext, version: number, req: Requ
 /** Which function serves each API. A null answer means "send nothing" (Produce with acks=0). */
 const HANDLERS: { [K in ApiKey]: Handler<K> } = {
   [ApiKey.Produce]: (ctx, _v, req) => produce(ctx, req),
-  [ApiKey.Fetch]: (ctx, _v, req) => fetch(ctx, req),
+  [ApiKey.Fetch]: (ctx, _v, req, client) => fetch(ctx, req, client.signal),
   [ApiKey.ListOffsets]: (ctx, _v, req) => listOffsets(ctx, req),
   [ApiKey.Metadata]: (ctx, v, req) => metadata(ctx, v, req),
   [ApiKey.OffsetCommit]: (ctx, v, req) => offsetCommit(ctx, v, req),
@@ -44,14 +44,14 @@ export function createDispatcher(ctx: BrokerContext): RequestDispatcher {
     const header = decodeRequestHeader(frame);
     const { apiKey, apiVersion, correlationId } = header;
     if (apiKey === ApiKey.ApiVersions && !isVersionSupported(apiKey, apiVersion)) {
-      return encodeResponseFrame(correlationId, encodeUnsupportedApiVersionsResponse());
+      return responseFrame(correlationId, encodeUnsupportedApiVersionsResponse());
     }
     const codec = (API_CODECS as Record<number, ApiCodec<unknown, unknown> | undefined>)[apiKey];
     if (!codec) throw new Error(`unsupported API key ${apiKey}`);
     if (!isVersionSupported(apiKey, apiVersion)) throw new Error(`unsupported ${apiName(apiKey)} version ${apiVersion}`);
     const request = codec.decodeRequest(apiVersion, header.body);
     const handler = HANDLERS[apiKey as ApiKey] as Handler<ApiKey>;
-    const client = { clientId: header.clientId ?? '', clientHost: info.remoteAddress };
+    const client: RequestClient = { clientId: header.clientId ?? '', clientHost: info.remoteAddress, signal: info.signal };
     let response: unknown;
     try {
       response = await handler(ctx, apiVersion, request as never, client);
@@ -60,6 +60,10 @@ export function createDispatcher(ctx: BrokerContext): RequestDispatcher {
       response = codec.errorResponse(apiVersion, request, -1);
     }
     if (response === null) return null;
-    return encodeResponseFrame(correlationId, codec.encodeResponse(apiVersion, response));
+    return responseFrame(correlationId, codec.encodeResponse(apiVersion, response));
   };
+}
+
+function responseFrame(correlationId: number, body: Buffer): Buffer[] {
+  return [encodeResponsePrefix(correlationId, body.length), body];
 }

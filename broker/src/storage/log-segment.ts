@@ -163,9 +163,15 @@ export class LogSegment {
     return lo;
   }
 
-  /** The bytes of whole batches from batch `first` on, as many as fit in maxBytes (always at least one). */
-  readBatches(first: number, maxBytes: number): Buffer {
+  /**
+   * The bytes of whole batches from batch `first` on, as many as fit in maxBytes. The first batch
+   * is returned even when larger than maxBytes, as long as it fits in firstBatchLimit (Kafka's
+   * "at least one batch, so a consumer can always make progress"); otherwise null.
+   */
+  readBatches(first: number, maxBytes: number, firstBatchLimit = Infinity): Buffer | null {
     const start = this.positions[first];
+    const firstSize = this.batchEnd(first) - start;
+    if (firstSize > maxBytes && firstSize > firstBatchLimit) return null;
     // Largest k in (first, batchCount] with batchStart(k) - start <= maxBytes, batchStart(batchCount) = size.
     let lo = first + 1;
     let hi = this.batchCount;

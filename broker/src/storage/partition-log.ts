@@ -252,10 +252,11 @@ export class PartitionLog {
   }
 
   /**
-   * Whole batches starting with the one containing fetchOffset: at least one batch, then as many
-   * as fit in maxBytes, all from one segment.
+   * Whole batches starting with the one containing fetchOffset, as many as fit in maxBytes, all
+   * from one segment. The first batch comes even if larger than maxBytes, unless it is also larger
+   * than firstBatchLimit (then records is null: a fetch whose total budget is spent already).
    */
-  read(fetchOffset: bigint, maxBytes: number): ReadResult {
+  read(fetchOffset: bigint, maxBytes: number, firstBatchLimit = Infinity): ReadResult {
     if (this.closed) return { errorCode: UNKNOWN_TOPIC_OR_PARTITION, records: null };
     const offset = Number(fetchOffset);
     const highWatermark = this.activeSegment.nextOffset;
@@ -265,7 +266,7 @@ export class PartitionLog {
     if (offset === highWatermark) return { errorCode: NONE, records: null };
     const segment = this.segments[this.segmentIndexFor(offset)];
     const batch = segment.batchIndexFor(offset);
-    return { errorCode: NONE, records: segment.readBatches(batch, maxBytes) };
+    return { errorCode: NONE, records: segment.readBatches(batch, maxBytes, firstBatchLimit) };
   }
 
   /** Index of the segment holding offset: the last one whose base offset is <= offset and which has batches. */

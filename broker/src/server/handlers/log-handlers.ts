@@ -43,6 +43,12 @@ export function produce(ctx: BrokerContext, req: ProduceRequest): ProduceRespons
   return req.acks === 0 ? null : { responses, throttleTimeMs: 0 };
 }
 
+/**
+ * Reads every partition asked for within the request's maxBytes: each partition up to its own
+ * partitionMaxBytes and what is left of the total. Only the first batch of the response may break
+ * the total (so a consumer always makes progress); a later partition's first batch may exceed its
+ * partitionMaxBytes only while it fits in what is left.
+ */
 function readPartitions(ctx: BrokerContext, req: FetchRequest): { response: FetchResponse; bytes: number; hasError: boolean } {
   let budget = req.maxBytes > 0 ? req.maxBytes : Number.MAX_SAFE_INTEGER;
   let bytes = 0;
@@ -59,7 +65,7 @@ function readPartitions(ctx: BrokerContext, req: FetchRequest): { response: Fetc
       const highWatermark = log.highWatermark;
       const marks = { highWatermark, lastStableOffset: highWatermark, logStartOffset: log.logStartOffset };
       if (budget <= 0) return { ...base, ...marks, errorCode: ErrorCode.NONE, records: NO_RECORDS };
-      const { errorCode, records } = log.read(fetchOffset, Math.min(partitionMaxBytes, budget));
+      const { errorCode, records } = log.read(fetchOffset, Math.min(partitionMaxBytes, budget), bytes === 0 ? Infinity : budget);
       if (errorCode !== ErrorCode.NONE) hasError = true;
       const size = records?.length ?? 0;
       bytes += size;
@@ -70,15 +76,18 @@ function readPartitions(ctx: BrokerContext, req: FetchRequest): { response: Fetc
   return { response: { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses }, bytes, hasError };
 }
 
-/** Answers at once when minBytes are there, otherwise when new data arrives or maxWaitMs passes. */
-export async function fetch(ctx: BrokerContext, req: FetchRequest): Promise<FetchResponse> {
+/**
+ * Answers at once when minBytes are there, otherwise when new data arrives or maxWaitMs passes.
+ * `closed` is the client connection's signal: once it aborts, nobody will read the answer.
+ */
+export async function fetch(ctx: BrokerContext, req: FetchRequest, closed?: AbortSignal): Promise<FetchResponse> {
   const deadline = Date.now() + req.maxWaitMs;
   const keys = req.topics.flatMap(({ topic, partitions }) => partitions.map((p) => PartitionWaiters.key(topic, p.partition)));
   for (;;) {
     const result = readPartitions(ctx, req);
     const remaining = deadline - Date.now();
-    if (result.bytes >= Math.max(1, req.minBytes) || result.hasError || remaining <= 0 || keys.length === 0) return result.response;
-    const notified = await ctx.waiters.waitForAny(keys, remaining).promise;
+    if (result.bytes >= Math.max(1, req.minBytes) || result.hasError || remaining <= 0 || keys.length === 0 || closed?.aborted) return result.response;
+    const notified = await ctx.waiters.waitForAny(keys, remaining, closed).promise;
     if (!notified) return readPartitions(ctx, req).response;
   }
 }
