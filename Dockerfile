@@ -1,6 +1,9 @@
 # syntax=docker/dockerfile:1
-# One image for the four services and the migrations; SERVICE (or the command) picks what runs.
+# One image for the four services, the migrations and the topics tool. The command picks what runs
+# (docker-compose.yml and deploy/k8s set it per service); the default is the source service.
 
+# Build: install everything and type-check the code that ships. The services run their TypeScript
+# through tsx (as `npm start` does), so no compiled output is carried over: see README, "Image".
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -12,6 +15,7 @@ COPY migrations ./migrations
 COPY scripts ./scripts
 RUN npx tsc -p tsconfig.json --noEmit
 
+# Runtime: production dependencies only (tsx among them), the checked sources, a non-root user.
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0
 WORKDIR /app
@@ -19,9 +23,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/services ./services
 COPY --from=build /app/migrations ./migrations
+COPY --from=build /app/scripts/topics.ts ./scripts/
+COPY --from=build /app/scripts/topics ./scripts/topics
 USER node
-ARG SERVICE=source
-ENV SERVICE=${SERVICE}
 EXPOSE 5011 5012 5013 5014
-# node directly (not npm), so SIGTERM reaches the service and it drains its batch before exiting.
-CMD ["sh", "-c", "exec node --import tsx services/${SERVICE}/src/main.ts"]
+# node itself is the container's main process (no npm, no shell), so SIGTERM reaches the service,
+# which finishes its batch in flight, commits and exits.
+CMD ["node", "--import", "tsx", "services/source/src/main.ts"]

@@ -13,7 +13,7 @@ import { createKafka } from '../services/shared/src/clients/kafka.ts';
 import { loadConfig } from '../services/shared/src/config.ts';
 import { ensureTopics } from '../services/shared/src/kafka/ensure-topics.ts';
 import { createLogger } from '../services/shared/src/logger.ts';
-import { formatLogLine } from './log-format.ts';
+import { formatLogLine } from '../services/shared/src/logging/log-format.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SERVICES = ['source', 'stg', 'dds', 'cdm'] as const;

@@ -1,12 +1,28 @@
 import { pino, type Logger } from 'pino';
+import { logDestination, shouldPrettyPrint } from './logging/log-destination.ts';
+import { REDACTED, SECRET_PATHS } from './logging/scrub-secrets.ts';
 
 export type { Logger };
 
-/** JSON logs, one object a line, each naming its service. The launcher makes them readable. */
-export function createLogger(service: string, level: string): Logger {
-  return pino({
-    level,
-    base: { service },
-    redact: { paths: ['*.password', '*.apiKey', 'req.headers["x-api-key"]', 'req.headers.authorization'], censor: '[redacted]' },
-  });
+export interface LoggerOptions {
+  /** Readable lines instead of JSON; by default only at a terminal outside production. */
+  pretty?: boolean;
+  /** Where lines go instead of stdout (tests). */
+  write?: (text: string) => void;
+}
+
+/**
+ * JSON logs, one object a line, each naming its service, secrets removed (known fields redacted,
+ * URL passwords scrubbed from every line). The launcher (`npm start`) makes them readable.
+ */
+export function createLogger(service: string, level: string, options: LoggerOptions = {}): Logger {
+  const pretty = options.pretty ?? shouldPrettyPrint(process.env, process.stdout.isTTY === true);
+  return pino(
+    {
+      level,
+      base: { service },
+      redact: { paths: SECRET_PATHS, censor: REDACTED },
+    },
+    logDestination({ pretty, prefix: service, ...(options.write ? { write: options.write } : {}) }),
+  );
 }

