@@ -20,7 +20,13 @@ export interface Config {
   cancelShare: number;
   /** Users and restaurants stg keeps in memory between Redis lookups. */
   stgCacheSize: number;
-  consumer: { maxBatchMessages: number; maxBytesPerPartition: number; partitionsConcurrently: number };
+  consumer: {
+    maxBatchMessages: number;
+    maxBytesPerPartition: number;
+    partitionsConcurrently: number;
+    /** How long the group waits for a silent (e.g. killed) instance before moving its partitions. */
+    sessionTimeoutMs: number;
+  };
   logLevel: string;
 }
 
@@ -135,9 +141,11 @@ export function loadConfig(env: Env = process.env): Config {
       reload: bool(env, 'REF_RELOAD', false),
     },
     consumer: {
-      maxBatchMessages: int(env, 'CONSUMER_MAX_BATCH', 2000, 1, 100_000),
+      maxBatchMessages: int(env, 'CONSUMER_MAX_BATCH', 1000, 1, 100_000),
       maxBytesPerPartition: int(env, 'CONSUMER_MAX_BYTES_PER_PARTITION', 4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
       partitionsConcurrently: int(env, 'CONSUMER_CONCURRENCY', 3, 1, 100),
+      // Kafka's default group.min/max.session.timeout.ms: brokers refuse values outside.
+      sessionTimeoutMs: int(env, 'CONSUMER_SESSION_TIMEOUT_MS', 30_000, 6000, 1_800_000),
     },
     orderEvents: oneOf(env, 'ORDER_EVENTS', ['final', 'lifecycle'] as const, 'final'),
     cancelShare: fraction(env, 'CANCEL_SHARE', 0.1),

@@ -18,7 +18,7 @@ describe('loadConfig defaults', () => {
       orderEvents: 'final',
       cancelShare: 0.1,
       stgCacheSize: 10_000,
-      consumer: { maxBatchMessages: 2000, maxBytesPerPartition: 4 * 1024 * 1024, partitionsConcurrently: 3 },
+      consumer: { maxBatchMessages: 1000, maxBytesPerPartition: 4 * 1024 * 1024, partitionsConcurrently: 3, sessionTimeoutMs: 30_000 },
       logLevel: 'info',
     });
   });
@@ -57,6 +57,7 @@ describe('loadConfig defaults', () => {
       CONSUMER_MAX_BATCH: '9',
       CONSUMER_MAX_BYTES_PER_PARTITION: '1024',
       CONSUMER_CONCURRENCY: '4',
+      CONSUMER_SESSION_TIMEOUT_MS: '6000',
       LOG_LEVEL: 'silent',
     });
     expect(config).toEqual({
@@ -74,7 +75,7 @@ describe('loadConfig defaults', () => {
       orderEvents: 'lifecycle',
       cancelShare: 0,
       stgCacheSize: 1,
-      consumer: { maxBatchMessages: 9, maxBytesPerPartition: 1024, partitionsConcurrently: 4 },
+      consumer: { maxBatchMessages: 9, maxBytesPerPartition: 1024, partitionsConcurrently: 4, sessionTimeoutMs: 6000 },
       logLevel: 'silent',
     });
   });
@@ -111,6 +112,7 @@ const invalid: Record<string, string[]> = {
   CONSUMER_MAX_BATCH: ['0', '100001'],
   CONSUMER_MAX_BYTES_PER_PARTITION: ['1023', '268435457'],
   CONSUMER_CONCURRENCY: ['0', '101'],
+  CONSUMER_SESSION_TIMEOUT_MS: ['5999', '1800001', 'soon'],
   LOG_LEVEL: ['loud', 'INFO', 'warning'],
 };
 

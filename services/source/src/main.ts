@@ -4,6 +4,9 @@ import { kafkaCheck, postgresCheck, redisCheck } from '../../shared/src/health/h
 import { registerHealthRoute } from '../../shared/src/health/health-route.ts';
 import { ensureTopics } from '../../shared/src/kafka/ensure-topics.ts';
 import { createLogger } from '../../shared/src/logger.ts';
+import { MessageMetrics } from '../../shared/src/metrics/message-metrics.ts';
+import { createMetricsRegistry } from '../../shared/src/metrics/metrics-registry.ts';
+import { registerMetricsRoute } from '../../shared/src/metrics/metrics-route.ts';
 import { exitOnSignal } from '../../shared/src/service/graceful-shutdown.ts';
 import { openServiceClients } from '../../shared/src/service/service-clients.ts';
 import { buildApp } from './app.ts';
@@ -16,6 +19,10 @@ const clients = await openServiceClients(config, 'source', log, { redis: true })
 const redis = clients.redis!;
 await ensureTopics(clients.kafka, [config.topics.stg], config.topicPartitions);
 
+const registry = createMetricsRegistry('source');
+const messages = new MessageMetrics(registry);
+const orderSink = createKafkaOrderSink(clients.producer, config.topics.stg);
+
 const reference = await ensureReferenceData(redis, referenceOptionsFrom(config));
 log.info(reference, reference.loaded ? 'reference data loaded into redis' : 'reference data already in redis');
 
@@ -23,12 +30,18 @@ const app = buildApp({
   config,
   redis,
   db: clients.pool,
-  producer: createKafkaOrderSink(clients.producer, config.topics.stg),
+  producer: {
+    async send(batch) {
+      await orderSink.send(batch);
+      messages.produced(config.topics.stg, batch.length);
+    },
+  },
   log: log as FastifyBaseLogger,
   cancelShare: config.cancelShare,
   orderEvents: config.orderEvents,
   health: (app) => registerHealthRoute(app, [kafkaCheck(clients.admin, [config.topics.stg]), postgresCheck(clients.pool), redisCheck(redis)]),
 });
+registerMetricsRoute(app, registry);
 app.addHook('onClose', () => clients.close());
 exitOnSignal(() => app.close(), log);
 await app.listen({ host: config.host, port: config.ports.source });

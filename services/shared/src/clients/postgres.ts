@@ -14,6 +14,10 @@ export function createPool(databaseUrl: string, log: Logger, max = 10): pg.Pool 
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken = false;
+  // A checked-out client has no 'error' listener of the pool's: a lost connection would crash the
+  // process. Its pending queries reject on their own; the client is discarded on release.
+  const onError = () => (broken = true);
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -27,6 +31,7 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     }
     throw error;
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }

@@ -3,7 +3,11 @@ import type { Config } from '../config.ts';
 import { kafkaCheck, postgresCheck, redisCheck, type HealthCheck } from '../health/health-checks.ts';
 import { registerHealthRoute } from '../health/health-route.ts';
 import type { Logger } from '../logger.ts';
+import { createMetricsRegistry } from '../metrics/metrics-registry.ts';
+import { registerMetricsRoute } from '../metrics/metrics-route.ts';
+import { StageMetrics } from '../metrics/stage-metrics.ts';
 import type { StageDefinition } from '../stage/stage-definition.ts';
+import { crashHookFromEnv } from '../stage/crash-point.ts';
 import { StageRunner } from '../stage/stage-runner.ts';
 import type { ServiceClients } from './service-clients.ts';
 
@@ -23,11 +27,12 @@ export interface StageService {
   stop(): Promise<void>;
 }
 
-/** Builds a consuming service: the shared stage runner plus a Fastify app with GET /health. */
+/** Builds a consuming service: the shared stage runner plus a Fastify app with GET /health and GET /metrics. */
 export function buildStageService<In, Ready>(spec: StageServiceSpec<In, Ready>, config: Config, clients: ServiceClients, log: Logger): StageService {
+  const registry = createMetricsRegistry(spec.name);
   const runner = new StageRunner(
     spec.stage,
-    { kafka: clients.kafka, producer: clients.producer, pool: clients.pool, log },
+    { kafka: clients.kafka, producer: clients.producer, pool: clients.pool, log, metrics: new StageMetrics(registry) },
     {
       inputTopic: spec.inputTopic,
       outputTopic: spec.outputTopic,
@@ -36,6 +41,8 @@ export function buildStageService<In, Ready>(spec: StageServiceSpec<In, Ready>, 
       maxBatchMessages: config.consumer.maxBatchMessages,
       maxBytesPerPartition: config.consumer.maxBytesPerPartition,
       partitionsConcurrently: config.consumer.partitionsConcurrently,
+      sessionTimeoutMs: config.consumer.sessionTimeoutMs,
+      crashHook: crashHookFromEnv(),
     },
   );
   const topics = [spec.inputTopic, ...(spec.outputTopic ? [spec.outputTopic] : [])];
@@ -47,6 +54,7 @@ export function buildStageService<In, Ready>(spec: StageServiceSpec<In, Ready>, 
   ];
   const app = Fastify({ loggerInstance: log as FastifyBaseLogger });
   registerHealthRoute(app, checks);
+  registerMetricsRoute(app, registry);
 
   let stopped = false;
   return {

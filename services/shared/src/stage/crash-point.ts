@@ -1,0 +1,38 @@
+// Fault injection for the crash tests only: with STAGE_CRASH_POINT set, the stage runner kills its
+// own process (SIGKILL, no cleanup) at the named points of a batch, each time with probability
+// STAGE_CRASH_PROBABILITY. Unset (always, outside tests), the hook does nothing.
+import { writeSync } from 'node:fs';
+
+/** Where a batch can be cut: inside the transaction after the writes, after the commit, after the produce. */
+export const CRASH_POINTS = ['before-commit', 'after-commit', 'after-produce'] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
+export type CrashHook = (point: CrashPoint) => void;
+
+/** The line a process writes to stderr just before it kills itself at a crash point. */
+export const CRASH_LINE_PREFIX = 'STAGE_CRASH_POINT reached: ';
+
+export const noCrash: CrashHook = () => {};
+
+export function crashHookFromEnv(
+  env: Record<string, string | undefined> = process.env,
+  random: () => number = Math.random,
+  die: (point: CrashPoint) => void = killSelf,
+): CrashHook {
+  const raw = env.STAGE_CRASH_POINT?.trim();
+  if (!raw) return noCrash;
+  const points = new Set(raw.split(',').map((p) => p.trim()));
+  for (const point of points) {
+    if (!(CRASH_POINTS as readonly string[]).includes(point)) throw new Error(`STAGE_CRASH_POINT: unknown point "${point}" (known: ${CRASH_POINTS.join(', ')})`);
+  }
+  const probability = Number(env.STAGE_CRASH_PROBABILITY ?? '1');
+  if (!(probability >= 0 && probability <= 1)) throw new Error(`STAGE_CRASH_PROBABILITY must be from 0 to 1, got "${env.STAGE_CRASH_PROBABILITY}"`);
+  return (point) => {
+    if (points.has(point) && random() < probability) die(point);
+  };
+}
+
+function killSelf(point: CrashPoint): void {
+  // Synchronous, so the line is out before the signal lands; the test counts these lines.
+  writeSync(2, `${CRASH_LINE_PREFIX}${point}\n`);
+  process.kill(process.pid, 'SIGKILL');
+}

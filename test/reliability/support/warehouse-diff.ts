@@ -1,0 +1,63 @@
+// Compares what the warehouse holds, row by row, with what a crash-free run holds.
+import type pg from 'pg';
+import { compareWithGroundTruth } from '../../../services/cdm/src/ground-truth.ts';
+import type { ExpectedWarehouse } from './expected-warehouse.ts';
+
+export interface WarehouseDiff {
+  stg: string[];
+  dds: string[];
+  cdm: string[];
+  groundTruth: string[];
+  deadLetters: number;
+}
+
+/** Keys present on either side whose values differ; at most `limit` lines. */
+function diffMaps<V>(label: string, expected: Map<string, V>, actual: Map<string, V>, limit = 10): string[] {
+  const out: string[] = [];
+  for (const key of new Set([...expected.keys(), ...actual.keys()])) {
+    const e = JSON.stringify(expected.get(key));
+    const a = JSON.stringify(actual.get(key));
+    if (e !== a) out.push(`${label} ${key}: expected ${e}, got ${a}`);
+  }
+  return out.length > limit ? [...out.slice(0, limit), `... and ${out.length - limit} more ${label} differences`] : out;
+}
+
+export async function diffWarehouse(db: pg.Pool, expected: ExpectedWarehouse): Promise<WarehouseDiff> {
+  const stgRows = await db.query<{ id: string; status: string; update_ts: Date }>(
+    `SELECT object_id::text AS id, payload->>'final_status' AS status, update_ts FROM stg.order_events`,
+  );
+  const stg = diffMaps(
+    'stg order',
+    new Map([...expected.orders].map(([id, o]) => [String(id), `${o.latestStatus} ${o.latestUpdateTs}`])),
+    new Map(stgRows.rows.map((r) => [r.id, `${r.status} ${r.update_ts.toISOString()}`])),
+  );
+
+  const ddsRows = await db.query<{ id: string; history: string[] }>(
+    `SELECT o.order_id::text AS id, array_agg(s.status ORDER BY s.load_dt) AS history
+     FROM dds.h_order o LEFT JOIN dds.s_order_status s USING (h_order_pk) GROUP BY o.order_id`,
+  );
+  const dds = diffMaps(
+    'dds order status history',
+    new Map([...expected.orders].map(([id, o]) => [String(id), o.statusHistory.join('>')])),
+    new Map(ddsRows.rows.map((r) => [r.id, r.history.join('>')])),
+  );
+
+  const products = await db.query<{ key: string; n: number }>(
+    `SELECT u.user_id || ' ' || p.product_id AS key, c.order_cnt AS n
+     FROM cdm.user_product_counters c JOIN dds.h_user u ON u.h_user_pk = c.user_id JOIN dds.h_product p ON p.h_product_pk = c.product_id`,
+  );
+  const categories = await db.query<{ key: string; n: number }>(
+    `SELECT u.user_id || ' ' || k.category_name AS key, c.order_cnt AS n
+     FROM cdm.user_category_counters c JOIN dds.h_user u ON u.h_user_pk = c.user_id JOIN dds.h_category k ON k.h_category_pk = c.category_id`,
+  );
+  const counted = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM cdm.counted_orders');
+  const cdm = [
+    ...diffMaps('product counter', expected.productCounters, new Map(products.rows.map((r) => [r.key, Number(r.n)]))),
+    ...diffMaps('category counter', expected.categoryCounters, new Map(categories.rows.map((r) => [r.key, Number(r.n)]))),
+    ...(counted.rows[0]!.n === expected.closedOrders ? [] : [`counted_orders: expected ${expected.closedOrders}, got ${counted.rows[0]!.n}`]),
+  ];
+
+  const groundTruth = (await compareWithGroundTruth(db)).slice(0, 10).map((m) => `${m.counter} ${m.user_id} ${m.item_id}: truth ${m.expected}, counter ${m.actual}`);
+  const deadLetters = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM public.dead_letters')).rows[0]!.n;
+  return { stg, dds, cdm, groundTruth, deadLetters };
+}
