@@ -7,8 +7,8 @@ import { addCounterDeltas, recordCountedOrders } from './counter-writes.ts';
 export const cdmStage: StageDefinition<ClosedOrder> = {
   name: 'cdm',
   contract: closedOrderContract,
-  async write(db, orders, { loadDt }) {
-    const newlyCounted = await recordCountedOrders(db, orders.map((order) => order.order_id), loadDt);
+  async write(db, orders) {
+    const newlyCounted = await recordCountedOrders(db, orders.map((order) => order.order_id));
     const toCount = orders.filter((order) => newlyCounted.has(order.order_id));
     await addCounterDeltas(db, toCounterDeltas(toCount));
     return [];

@@ -5,17 +5,22 @@ import type { CategoryCounterDelta, CounterDeltas, ProductCounterDelta } from '.
  * Records the orders as counted and returns the ids that were not counted before: only those may
  * add to the counters, so a redelivered order is never counted twice. Concurrent writers of the
  * same id wait for each other on the primary key; exactly one of them gets it back.
+ * counted_at is the database clock as the row is written (clock_timestamp(), not now(), which is
+ * the transaction's start): the counter updates and the commit follow within milliseconds, so it
+ * tells when the order's effect became visible — what freshness is measured against.
  */
-export async function recordCountedOrders(db: PoolClient, orderIds: readonly string[], countedAt: Date): Promise<Set<string>> {
+export async function recordCountedOrders(db: PoolClient, orderIds: readonly string[]): Promise<Set<string>> {
   const ids = [...new Set(orderIds)].sort();
   if (ids.length === 0) return new Set();
-  const result = await db.query<{ order_id: string }>(
-    `INSERT INTO cdm.counted_orders (order_id, counted_at)
-     SELECT id, $2::timestamptz FROM unnest($1::uuid[]) AS t(id)
+  // Named: prepared once per connection instead of parsed and planned for every batch.
+  const result = await db.query<{ order_id: string }>({
+    name: 'cdm_record_counted_orders',
+    text: `INSERT INTO cdm.counted_orders (order_id, counted_at)
+     SELECT id, clock_timestamp() FROM unnest($1::uuid[]) AS t(id)
      ON CONFLICT (order_id) DO NOTHING
      RETURNING order_id`,
-    [ids, countedAt],
-  );
+    values: [ids],
+  });
   return new Set(result.rows.map((row) => row.order_id));
 }
 
@@ -47,13 +52,14 @@ const CATEGORY_COUNTERS: CounterTable<CategoryCounterDelta> = {
 async function upsertCounters<Row extends { user_id: string; order_cnt: number }>(db: PoolClient, counters: CounterTable<Row>, rows: readonly Row[]): Promise<void> {
   if (rows.length === 0) return;
   const { table, idColumn, nameColumn } = counters;
-  await db.query(
-    `INSERT INTO ${table} AS c (user_id, ${idColumn}, ${nameColumn}, order_cnt)
+  await db.query({
+    name: `cdm_upsert_${table}`,
+    text: `INSERT INTO ${table} AS c (user_id, ${idColumn}, ${nameColumn}, order_cnt)
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::integer[])
      ON CONFLICT (user_id, ${idColumn})
      DO UPDATE SET order_cnt = c.order_cnt + excluded.order_cnt, ${nameColumn} = excluded.${nameColumn}`,
-    [rows.map((row) => row.user_id), rows.map(counters.id), rows.map(counters.name), rows.map((row) => row.order_cnt)],
-  );
+    values: [rows.map((row) => row.user_id), rows.map(counters.id), rows.map(counters.name), rows.map((row) => row.order_cnt)],
+  });
 }
 
 /** Adds the deltas to the counters: one upsert per counter table, names updated. */

@@ -9,11 +9,13 @@ import type { OrderEvent } from '../../shared/src/contracts/order-event.ts';
  */
 export async function upsertOrderEvents(db: Pick<PoolClient, 'query'>, events: readonly OrderEvent[], loadDt: Date): Promise<number> {
   if (events.length === 0) return 0;
-  const result = await db.query(
-    `INSERT INTO stg.order_events AS stored (object_id, object_type, sent_dttm, update_ts, payload, load_dt)
-     SELECT e.object_id, e.object_type, e.sent_dttm::timestamptz, e.update_ts::timestamptz, e.payload::jsonb, $6::timestamptz
-       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])
-         AS e(object_id, object_type, sent_dttm, update_ts, payload)
+  // The events travel as ONE jsonb parameter: one JSON.stringify, where text[] parameters made the
+  // driver escape every payload (measured: a fifth of stg's CPU).
+  const result = await db.query({
+    name: 'stg_upsert_order_events',
+    text: `INSERT INTO stg.order_events AS stored (object_id, object_type, sent_dttm, update_ts, payload, load_dt)
+     SELECT e.object_id, e.object_type, e.sent_dttm, (e.payload->>'update_ts')::timestamptz, e.payload, $2::timestamptz
+       FROM jsonb_to_recordset($1::jsonb) AS e(object_id bigint, object_type text, sent_dttm timestamptz, payload jsonb)
      ON CONFLICT (object_id) DO UPDATE
         SET object_type = excluded.object_type,
             sent_dttm = excluded.sent_dttm,
@@ -24,14 +26,7 @@ export async function upsertOrderEvents(db: Pick<PoolClient, 'query'>, events: r
          OR (excluded.update_ts = stored.update_ts
              AND (excluded.payload, excluded.sent_dttm, excluded.object_type)
                  IS DISTINCT FROM (stored.payload, stored.sent_dttm, stored.object_type))`,
-    [
-      events.map((e) => e.object_id),
-      events.map((e) => e.object_type),
-      events.map((e) => e.sent_dttm),
-      events.map((e) => e.payload.update_ts),
-      events.map((e) => JSON.stringify(e.payload)),
-      loadDt,
-    ],
-  );
+    values: [JSON.stringify(events.map(({ object_id, object_type, sent_dttm, payload }) => ({ object_id, object_type, sent_dttm, payload }))), loadDt],
+  });
   return result.rowCount ?? 0;
 }
