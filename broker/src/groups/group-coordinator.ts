@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode } from './errors.ts';
+import { ErrorCode } from '../protocol/error-codes.ts';
 import type {
   DescribeGroupsResponse,
   HeartbeatRequest,

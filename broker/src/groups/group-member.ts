@@ -1,4 +1,4 @@
-import { ErrorCode } from './errors.ts';
+import { ErrorCode } from '../protocol/error-codes.ts';
 import type { GroupProtocol, JoinGroupResponse, SyncGroupResponse } from './group-api-types.ts';
 import { joinError, NO_BYTES, syncError } from './responses.ts';
 

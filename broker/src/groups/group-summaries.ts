@@ -1,4 +1,4 @@
-import { ErrorCode } from './errors.ts';
+import { ErrorCode } from '../protocol/error-codes.ts';
 import type { DescribedGroup, ListGroupsResponse } from './group-api-types.ts';
 import type { Group } from './group.ts';
 import { NO_BYTES } from './responses.ts';

@@ -1,6 +1,6 @@
 import type { GroupState, JoinGroupMember, JoinGroupResponse } from './group-api-types.ts';
 import type { GroupMember } from './group-member.ts';
-import { ErrorCode } from './errors.ts';
+import { ErrorCode } from '../protocol/error-codes.ts';
 import { commonProtocols, selectProtocol } from './protocol-selection.ts';
 import { NO_BYTES } from './responses.ts';
 

@@ -1,4 +1,4 @@
-import { ErrorCode } from './errors.ts';
+import { ErrorCode } from '../protocol/error-codes.ts';
 import type {
   OffsetCommitRequest,
   OffsetCommitResponse,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ErrorCode } from '../../src/groups/errors.ts';
+import { ErrorCode } from '../../src/protocol/error-codes.ts';
 import { GroupCoordinator } from '../../src/groups/group-coordinator.ts';
 import { InMemoryOffsetStore } from './in-memory-offset-store.ts';
 import {

@@ -7,7 +7,6 @@ import type { PartitionLog } from '../../storage/partition-log.ts';
 import type { BrokerContext } from '../broker-context.ts';
 import { PartitionWaiters } from '../partition-waiters.ts';
 
-const KAFKA_STORAGE_ERROR = 56;
 /** librdkafka rejects a null record set (size -1): empty partitions get zero bytes. */
 const NO_RECORDS = Buffer.alloc(0);
 
@@ -27,7 +26,7 @@ function appendTo(ctx: BrokerContext, topic: string, index: number, records: Buf
     return { index, errorCode: ErrorCode.NONE, baseOffset: result.baseOffset, logAppendTimeMs: result.logAppendTime, logStartOffset: log.logStartOffset };
   } catch (error) {
     ctx.log.warn(`append to ${topic}-${index} failed: ${(error as Error).message}`);
-    return failed(KAFKA_STORAGE_ERROR);
+    return failed(ErrorCode.KAFKA_STORAGE_ERROR);
   }
 }
 
