@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/dat
 import { ddsStage } from '../../dds/src/dds-stage.ts';
 import { hubHashKey } from '../../dds/src/hash-keys.ts';
 import { enrichedOrder, menu } from '../../dds/test/enriched-order-fixture.ts';
-import { runBatch } from '../../dds/test/run-batch.ts';
+import { runBatch } from '../../../test/support/run-batch.ts';
 import { cdmStage } from '../src/cdm-stage.ts';
 import { compareWithGroundTruth, groundTruthCounters } from '../src/ground-truth.ts';
 import { inBatches, orderStream } from './order-stream.ts';

@@ -4,7 +4,7 @@ import { ddsStage } from '../src/dds-stage.ts';
 import { hubHashKey } from '../src/hash-keys.ts';
 import { vaultTables } from '../src/vault-model.ts';
 import { enrichedOrder, hexId, menu, orderLifecycle } from './enriched-order-fixture.ts';
-import { runBatch } from './run-batch.ts';
+import { runBatch } from '../../../test/support/run-batch.ts';
 
 let db: TestDatabase;
 

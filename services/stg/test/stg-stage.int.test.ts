@@ -12,6 +12,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/dat
 import { createTestRedis } from '../../../test/support/redis.ts';
 import { createStgStage, type StgReady, type StgStageOptions } from '../src/stg-stage.ts';
 import { orderEvent, restaurant, user } from './order-fixtures.ts';
+import { runBatch } from '../../../test/support/run-batch.ts';
 
 const testRedis = createTestRedis();
 const { redis, prefix } = testRedis;
@@ -46,19 +47,8 @@ function stage(options: Partial<StgStageOptions> = {}) {
 }
 
 /** Runs `write` inside a transaction, as the stage runner does. */
-async function write(stg: ReturnType<typeof stage>, items: StgReady[], loadDt = new Date()): Promise<OutgoingMessage[]> {
-  const client: PoolClient = await database.pool.connect();
-  try {
-    await client.query('BEGIN');
-    const out = await stg.write(client, items, { loadDt });
-    await client.query('COMMIT');
-    return out;
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+function write(stg: ReturnType<typeof stage>, items: StgReady[], loadDt = new Date()): Promise<OutgoingMessage[]> {
+  return runBatch(database.pool, stg, items, loadDt);
 }
 
 async function prepareAll(stg: ReturnType<typeof stage>, events: OrderEvent[]): Promise<StgReady[]> {

@@ -1,9 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
 
-// Postgres bigint (int8) as JS number is safe for our ids and counters (< 2^53).
-pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
-
 export function createPool(databaseUrl: string, log: Logger, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5000 });
   // An idle client losing its server must not crash the process: the next query reconnects.
