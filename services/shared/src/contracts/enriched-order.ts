@@ -1,7 +1,5 @@
 // dds_service: the order enriched with user and restaurant details, written by stg, read by dds.
-import { ORDER_STATUSES, type OrderStatus } from './order-event.ts';
-
-const id24 = { type: 'string', pattern: '^[0-9a-f]{24}$' } as const;
+import { id24Schema as id24, ORDER_STATUSES, orderItemSchema, type OrderItem, type OrderStatus } from './order-event.ts';
 
 export const enrichedOrderSchema = {
   $id: 'enriched-order',
@@ -33,30 +31,14 @@ export const enrichedOrderSchema = {
         products: {
           type: 'array',
           minItems: 1,
-          items: {
-            type: 'object',
-            required: ['id', 'price', 'quantity', 'name', 'category'],
-            properties: {
-              id: id24,
-              price: { type: 'integer', minimum: 1 },
-              quantity: { type: 'integer', minimum: 1 },
-              name: { type: 'string', minLength: 1 },
-              category: { type: 'string', minLength: 1 },
-            },
-          },
+          items: orderItemSchema,
         },
       },
     },
   },
 } as const;
 
-export interface EnrichedProduct {
-  id: string;
-  price: number;
-  quantity: number;
-  name: string;
-  category: string;
-}
+export type EnrichedProduct = OrderItem;
 
 export interface EnrichedOrder {
   object_id: number;

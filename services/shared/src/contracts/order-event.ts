@@ -2,7 +2,22 @@
 export const ORDER_STATUSES = ['OPEN', 'COOKING', 'DELIVERING', 'CLOSED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-const id24 = { type: 'string', pattern: '^[0-9a-f]{24}$' } as const;
+/** A reference-data id: 24 lowercase hex characters. */
+export const id24Schema = { type: 'string', pattern: '^[0-9a-f]{24}$' } as const;
+const id24 = id24Schema;
+
+/** One line of an order; the enriched order's products have the same shape. */
+export const orderItemSchema = {
+  type: 'object',
+  required: ['id', 'name', 'price', 'category', 'quantity'],
+  properties: {
+    id: id24,
+    name: { type: 'string', minLength: 1 },
+    price: { type: 'integer', minimum: 1 },
+    category: { type: 'string', minLength: 1 },
+    quantity: { type: 'integer', minimum: 1 },
+  },
+} as const;
 const money = { type: 'number', minimum: 0 } as const;
 
 export const orderEventSchema = {
@@ -24,17 +39,7 @@ export const orderEventSchema = {
           type: 'array',
           minItems: 1,
           maxItems: 50,
-          items: {
-            type: 'object',
-            required: ['id', 'name', 'price', 'category', 'quantity'],
-            properties: {
-              id: id24,
-              name: { type: 'string', minLength: 1 },
-              price: { type: 'integer', minimum: 1 },
-              category: { type: 'string', minLength: 1 },
-              quantity: { type: 'integer', minimum: 1 },
-            },
-          },
+          items: orderItemSchema,
         },
         bonus_payment: money,
         cost: money,
