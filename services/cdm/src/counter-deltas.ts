@@ -19,7 +19,8 @@ export interface CounterDeltas {
   categories: CategoryCounterDelta[];
 }
 
-const byKey = <T>(key: (value: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+/** The deltas sorted by their "user item" keys. */
+const sortedByKey = <T>(deltas: Map<string, T>): T[] => [...deltas.keys()].sort().map((key) => deltas.get(key)!);
 
 /**
  * What the orders add to the counters: each distinct order adds 1 per (user, product) and 1 per
@@ -54,7 +55,7 @@ export function toCounterDeltas(orders: readonly ClosedOrder[]): CounterDeltas {
     }
   }
   return {
-    products: [...products.values()].sort(byKey((d) => `${d.user_id} ${d.product_id}`)),
-    categories: [...categories.values()].sort(byKey((d) => `${d.user_id} ${d.category_id}`)),
+    products: sortedByKey(products),
+    categories: sortedByKey(categories),
   };
 }

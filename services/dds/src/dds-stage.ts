@@ -3,7 +3,6 @@ import type { StageDefinition } from '../../shared/src/stage/stage-definition.ts
 import { closedOrderMessages } from './closed-order-message.ts';
 import { toVaultRows } from './to-vault-rows.ts';
 import { loadVault } from './vault-loader.ts';
-import { mergeVaultRows } from './vault-rows.ts';
 
 /** Record source of every vault row: the data came from the stg layer. */
 export const DDS_LOAD_SRC = 'stg_service';
@@ -13,8 +12,7 @@ export const ddsStage: StageDefinition<EnrichedOrder> = {
   name: 'dds',
   contract: enrichedOrderContract,
   async write(db, orders, { loadDt }) {
-    const rows = mergeVaultRows(orders.map((order) => toVaultRows(order, DDS_LOAD_SRC)));
-    await loadVault(db, rows, loadDt);
+    await loadVault(db, toVaultRows(orders, DDS_LOAD_SRC), loadDt);
     return closedOrderMessages(orders);
   },
 };

@@ -1,4 +1,5 @@
-import { parse, v5 } from 'uuid';
+import { createHash } from 'node:crypto';
+import { parse } from 'uuid';
 
 /** The project's uuid v5 namespace: every hash key of the vault is derived under it. */
 export const VAULT_NAMESPACE = '6f1d2c4e-8a3b-5c7d-9e0f-1a2b3c4d5e6f';
@@ -10,20 +11,34 @@ export const PART_SEPARATOR = '||';
 
 export type HashInput = string | number | null | undefined;
 
-const namespaceBytes = parse(VAULT_NAMESPACE);
+const namespaceBytes = Buffer.from(parse(VAULT_NAMESPACE));
 
-// Users, products, categories, names and their links recur in almost every batch: remembering
-// recent hashes saves most of the hashing. Bounded by clearing when full.
-const recentHashes = new Map<string, string>();
-const recentHashesLimit = 100_000;
+/** uuid v5 (RFC 9562 §5.5): SHA-1 of namespace + name, version and variant bits set. */
+function computeUuidV5(name: string): string {
+  const digest = createHash('sha1').update(namespaceBytes).update(name, 'utf8').digest();
+  digest[6] = (digest[6]! & 0x0f) | 0x50;
+  digest[8] = (digest[8]! & 0x3f) | 0x80;
+  const hex = digest.toString('hex', 0, 16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// Users, products, categories, names and their links recur in almost every batch; order keys
+// never do. Two small generations: a name found in the older one moves to the current one, so the
+// recurring names stay while the one-off names age out (a single large map of them cost more in
+// map upkeep and garbage collection than the hashing it saved).
+const generationSize = 8192;
+let currentHashes = new Map<string, string>();
+let olderHashes = new Map<string, string>();
 
 function uuidV5(name: string): string {
-  let hash = recentHashes.get(name);
-  if (hash === undefined) {
-    hash = v5(name, namespaceBytes);
-    if (recentHashes.size >= recentHashesLimit) recentHashes.clear();
-    recentHashes.set(name, hash);
+  let hash = currentHashes.get(name);
+  if (hash !== undefined) return hash;
+  hash = olderHashes.get(name) ?? computeUuidV5(name);
+  if (currentHashes.size >= generationSize) {
+    olderHashes = currentHashes;
+    currentHashes = new Map();
   }
+  currentHashes.set(name, hash);
   return hash;
 }
 
@@ -34,16 +49,20 @@ export function normaliseHashInput(value: HashInput): string {
   return text === '' ? NULL_MARKER : text.toUpperCase();
 }
 
+function hashInput(parts: readonly HashInput[]): string {
+  return parts.length === 1 ? normaliseHashInput(parts[0]) : parts.map(normaliseHashInput).join(PART_SEPARATOR);
+}
+
 function hashParts(parts: readonly HashInput[]): string {
-  return uuidV5(parts.map(normaliseHashInput).join(PART_SEPARATOR));
+  return uuidV5(hashInput(parts));
 }
 
 /** Hub hash key: uuid v5 over the normalised business key (its columns in model order). */
 export function hubHashKey(...businessKey: HashInput[]): string {
-  if (businessKey.length === 0 || businessKey.every((part) => normaliseHashInput(part) === NULL_MARKER)) {
-    throw new TypeError('a hub hash key needs a non-empty business key');
-  }
-  return hashParts(businessKey);
+  const input = hashInput(businessKey);
+  const allNull = businessKey.length === 1 ? input === NULL_MARKER : businessKey.every((part) => normaliseHashInput(part) === NULL_MARKER);
+  if (businessKey.length === 0 || allNull) throw new TypeError('a hub hash key needs a non-empty business key');
+  return uuidV5(input);
 }
 
 /** Link hash key: uuid v5 over the hub keys it joins, in the link's fixed order. */

@@ -7,44 +7,35 @@ export type VaultRow = Record<string, CellValue>;
 /** Rows to load, per table. */
 export type VaultRows = Map<TableModel, VaultRow[]>;
 
-function pick(model: TableModel, columns: readonly ColumnModel[], values: Record<string, CellValue>): VaultRow {
-  const row: VaultRow = {};
-  for (const { name } of columns) {
-    const value = values[name];
-    if (value === undefined) throw new TypeError(`${model.table}: no value for column ${name}`);
-    row[name] = value;
-  }
-  return row;
+function valueOf(model: TableModel, values: Record<string, CellValue>, name: string): CellValue {
+  const value = values[name];
+  if (value === undefined) throw new TypeError(`${model.table}: no value for column ${name}`);
+  return value;
 }
 
-function keyOf(row: VaultRow, column: string): string {
-  const key = row[column];
-  if (typeof key !== 'string') throw new TypeError(`row has no ${column}`);
-  return key;
+function copyColumns(model: TableModel, columns: readonly ColumnModel[], values: Record<string, CellValue>, into: VaultRow): void {
+  for (const { name } of columns) into[name] = valueOf(model, values, name);
 }
 
 /** The hash key of a hub, from its business key columns in model order. */
 export function hubKey(model: HubModel, businessKey: Record<string, CellValue>): string {
-  const values = pick(model, model.businessKey, businessKey);
-  return hubHashKey(...model.businessKey.map(({ name }) => values[name]));
+  return hubHashKey(...model.businessKey.map(({ name }) => valueOf(model, businessKey, name)));
 }
 
 /** A hub row: hash key, business key, attributes, record source. */
-export function hubRow(model: HubModel, values: Record<string, CellValue>, loadSrc: string): VaultRow {
-  return {
-    [model.hashKey]: hubKey(model, values),
-    ...pick(model, model.businessKey, values),
-    ...pick(model, model.attributes, values),
-    load_src: loadSrc,
-  };
+export function hubRow(model: HubModel, values: Record<string, CellValue>, loadSrc: string, key = hubKey(model, values)): VaultRow {
+  const row: VaultRow = { [model.hashKey]: key };
+  copyColumns(model, model.businessKey, values, row);
+  copyColumns(model, model.attributes, values, row);
+  row.load_src = loadSrc;
+  return row;
 }
 
-/** A link row joining the given hub rows, passed in the model's hub order. */
-export function linkRow(model: LinkModel, hubRows: readonly VaultRow[], loadSrc: string): VaultRow {
-  if (hubRows.length !== model.hubs.length) throw new TypeError(`${model.table}: expects ${model.hubs.length} hub rows`);
-  const hubKeys = model.hubs.map((hub, i) => keyOf(hubRows[i], hub.hashKey));
-  const row: VaultRow = { [model.hashKey]: linkHashKey(...hubKeys) };
-  model.hubs.forEach((hub, i) => (row[hub.hashKey] = hubKeys[i]));
+/** A link row joining the given hub keys, passed in the model's hub order. */
+export function linkRow(model: LinkModel, hubKeys: readonly string[], loadSrc: string, key = linkHashKey(...hubKeys)): VaultRow {
+  if (hubKeys.length !== model.hubs.length) throw new TypeError(`${model.table}: expects ${model.hubs.length} hub keys`);
+  const row: VaultRow = { [model.hashKey]: key };
+  model.hubs.forEach((hub, i) => (row[hub.hashKey] = hubKeys[i]!));
   row.load_src = loadSrc;
   return row;
 }
@@ -59,47 +50,61 @@ export function toInstant(timestamp: string, table = 'vault'): string {
   return instant.toISOString();
 }
 
-/** A satellite row of the parent hub row, effective at loadDt (normalised to an ISO instant). */
-export function satelliteRow(
-  model: SatelliteModel,
-  parentRow: VaultRow,
-  loadDt: string,
-  values: Record<string, CellValue>,
-  loadSrc: string,
-): VaultRow {
-  const payload = pick(model, model.payload, values);
-  return {
-    [model.parent.hashKey]: keyOf(parentRow, model.parent.hashKey),
-    load_dt: toInstant(loadDt, model.table),
-    ...payload,
-    [model.hashdiff]: hashDiff(...model.payload.map(({ name }) => payload[name])),
-    load_src: loadSrc,
-  };
-}
-
-/** What identifies a row of the table: the hash key, or (parent key, load_dt) for satellites. */
-export function rowIdentity(model: TableModel, row: VaultRow): string {
-  if (model.kind !== 'satellite') return keyOf(row, model.hashKey);
-  return `${keyOf(row, model.parent.hashKey)} ${keyOf(row, 'load_dt')}`;
+/** A satellite row of the parent hub key, effective at loadDt (normalised to an ISO instant). */
+export function satelliteRow(model: SatelliteModel, parentKey: string, loadDt: string, values: Record<string, CellValue>, loadSrc: string): VaultRow {
+  const row: VaultRow = { [model.parent.hashKey]: parentKey, load_dt: toInstant(loadDt, model.table) };
+  copyColumns(model, model.payload, values, row);
+  row[model.hashdiff] = hashDiff(...model.payload.map(({ name }) => row[name]!));
+  row.load_src = loadSrc;
+  return row;
 }
 
 /**
- * Merges the rows of several orders into one load per table: one row per identity (hubs and links
- * keep the first, satellites the last in batch order, as a later event of the same instant wins),
- * sorted by identity so that concurrent loaders lock rows in the same order.
+ * The rows of one batch, one per identity per table, built as orders are added: a hub or link
+ * seen before in the batch (users, products, restaurants and their links recur in almost every
+ * order) is neither built nor hashed again. Hubs and links keep the first row; satellites keep the
+ * last per (key, load_dt), as a later event of the same instant wins.
  */
-export function mergeVaultRows(parts: readonly VaultRows[]): VaultRows {
-  const merged: VaultRows = new Map();
-  for (const model of vaultTables) {
-    const byIdentity = new Map<string, VaultRow>();
-    for (const part of parts) {
-      for (const row of part.get(model) ?? []) {
-        const identity = rowIdentity(model, row);
-        if (model.kind === 'satellite' || !byIdentity.has(identity)) byIdentity.set(identity, row);
-      }
-    }
-    const sorted = [...byIdentity.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    merged.set(model, sorted.map(([, row]) => row));
+export class VaultBatch {
+  private readonly tables = new Map<TableModel, Map<string, VaultRow>>(vaultTables.map((model) => [model, new Map()]));
+
+  constructor(private readonly loadSrc: string) {}
+
+  /** Adds the hub's row on its first sight in the batch; returns its hash key. */
+  hub(model: HubModel, values: Record<string, CellValue>): string {
+    const key = hubKey(model, values);
+    const rows = this.rowsOf(model);
+    if (!rows.has(key)) rows.set(key, hubRow(model, values, this.loadSrc, key));
+    return key;
   }
-  return merged;
+
+  /** Adds the link between these hub keys (in the model's hub order) on its first sight. */
+  link(model: LinkModel, hubKeys: readonly string[]): string {
+    const key = linkHashKey(...hubKeys);
+    const rows = this.rowsOf(model);
+    if (!rows.has(key)) rows.set(key, linkRow(model, hubKeys, this.loadSrc, key));
+    return key;
+  }
+
+  /** Adds the parent key's satellite row at loadDt, replacing one of the same instant. */
+  satellite(model: SatelliteModel, parentKey: string, loadDt: string, values: Record<string, CellValue>): void {
+    const row = satelliteRow(model, parentKey, loadDt, values, this.loadSrc);
+    this.rowsOf(model).set(`${parentKey} ${row.load_dt}`, row);
+  }
+
+  /** Rows per table, sorted by identity so that concurrent loaders lock rows in the same order. */
+  rows(): VaultRows {
+    const rows: VaultRows = new Map();
+    for (const [model, byIdentity] of this.tables) {
+      const identities = [...byIdentity.keys()].sort();
+      rows.set(model, identities.map((identity) => byIdentity.get(identity)!));
+    }
+    return rows;
+  }
+
+  private rowsOf(model: TableModel): Map<string, VaultRow> {
+    const rows = this.tables.get(model);
+    if (!rows) throw new TypeError(`${model.table} is not a table of the vault model`);
+    return rows;
+  }
 }

@@ -8,13 +8,15 @@ import { enrichedOrder, menu, orderLifecycle } from './enriched-order-fixture.ts
 describe('closed order message', () => {
   it('carries the vault hub keys of the order, user, products and categories', () => {
     const order = enrichedOrder({ id: 11, status: 'CLOSED', products: [menu.soup, menu.tea] });
-    const rows = toVaultRows(order, 't');
+    const rows = toVaultRows([order], 't');
+    const categoryKey = (name: string) => rows.get(hubs.category)?.find((r) => r.category_name === name)?.h_category_pk;
+    const productKey = (id: string) => rows.get(hubs.product)?.find((r) => r.product_id === id)?.h_product_pk;
     const message = toClosedOrderMessage(order);
     expect(message.order_id).toBe(rows.get(hubs.order)?.[0].h_order_pk);
     expect(message.user_id).toBe(rows.get(hubs.user)?.[0].h_user_pk);
     expect(message.products).toEqual([
-      { product_id: rows.get(hubs.product)?.[0].h_product_pk, product_name: 'Tomato soup', category_id: rows.get(hubs.category)?.[0].h_category_pk, category_name: 'Soups' },
-      { product_id: rows.get(hubs.product)?.[1].h_product_pk, product_name: 'Green tea', category_id: rows.get(hubs.category)?.[1].h_category_pk, category_name: 'Drinks' },
+      { product_id: productKey(menu.soup.id), product_name: 'Tomato soup', category_id: categoryKey('Soups'), category_name: 'Soups' },
+      { product_id: productKey(menu.tea.id), product_name: 'Green tea', category_id: categoryKey('Drinks'), category_name: 'Drinks' },
     ]);
     expect(closedOrderContract(message).ok).toBe(true);
   });

@@ -16,7 +16,7 @@ const columnsOf = (model: TableModel): string[] => {
 };
 
 describe('generated load statements', () => {
-  const rows = toVaultRows(enrichedOrder({ id: 1 }), 'src');
+  const rows = toVaultRows([enrichedOrder({ id: 1 })], 'src');
   const loadDt = new Date('2025-11-20T00:00:00Z');
 
   it.each(vaultTables.map((model) => [model.table, model] as const))('%s: built from the model, identifiers quoted', (_, model) => {

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { toVaultRows } from '../src/to-vault-rows.ts';
 import { hubs, links, satellites } from '../src/vault-model.ts';
-import { hubRow, mergeVaultRows, rowIdentity, satelliteRow } from '../src/vault-rows.ts';
+import { hubRow, satelliteRow, VaultBatch } from '../src/vault-rows.ts';
 import { enrichedOrder, menu, orderLifecycle } from './enriched-order-fixture.ts';
 
-describe('mergeVaultRows', () => {
+describe('the vault rows of a batch', () => {
   it('keeps one row per hub and link key across the orders of a batch', () => {
-    const merged = mergeVaultRows([
-      toVaultRows(enrichedOrder({ id: 1, products: [menu.soup, menu.borscht] }), 't'),
-      toVaultRows(enrichedOrder({ id: 2, products: [menu.soup, menu.steak] }), 't'),
-    ]);
+    const merged = toVaultRows([
+      enrichedOrder({ id: 1, products: [menu.soup, menu.borscht] }),
+      enrichedOrder({ id: 2, products: [menu.soup, menu.steak] }),
+    ], 't');
     expect(merged.get(hubs.user)).toHaveLength(1);
     expect(merged.get(hubs.order)).toHaveLength(2);
     expect(merged.get(hubs.product)).toHaveLength(3);
@@ -21,7 +21,7 @@ describe('mergeVaultRows', () => {
   it('keeps every change of a satellite and one row per (key, load_dt), the last in batch order', () => {
     const [open, cooking] = orderLifecycle({ id: 5 }, ['OPEN', 'COOKING']);
     const sameInstantLater = enrichedOrder({ id: 5, status: 'CLOSED', updateTs: cooking.payload.update_ts });
-    const merged = mergeVaultRows([cooking, open, open, sameInstantLater].map((o) => toVaultRows(o, 't')));
+    const merged = toVaultRows([cooking, open, open, sameInstantLater], 't');
     expect(merged.get(satellites.orderStatus)?.map((r) => [r.load_dt, r.status])).toEqual([
       [open.payload.update_ts, 'OPEN'],
       [cooking.payload.update_ts, 'CLOSED'],
@@ -30,8 +30,8 @@ describe('mergeVaultRows', () => {
   });
 
   it('sorts each table by identity so concurrent loaders lock rows in one order', () => {
-    const merged = mergeVaultRows([9, 3, 6, 1].map((id) => toVaultRows(enrichedOrder({ id }), 't')));
-    const identities = merged.get(hubs.order)!.map((row) => rowIdentity(hubs.order, row));
+    const merged = toVaultRows([9, 3, 6, 1].map((id) => enrichedOrder({ id })), 't');
+    const identities = merged.get(hubs.order)!.map((row) => row.h_order_pk);
     expect(identities).toEqual([...identities].sort());
     expect(identities).toHaveLength(4);
   });
@@ -40,8 +40,20 @@ describe('mergeVaultRows', () => {
 describe('row builders', () => {
   it('refuse rows missing a column of the model', () => {
     expect(() => hubRow(hubs.order, { order_id: 1 }, 't')).toThrow(/order_dt/);
-    const user = hubRow(hubs.user, { user_id: 'u' }, 't');
+    const user = hubRow(hubs.user, { user_id: 'u' }, 't').h_user_pk as string;
     expect(() => satelliteRow(satellites.userNames, user, '2025-01-01T00:00:00Z', { username: 'x' }, 't')).toThrow(/userlogin/);
     expect(() => satelliteRow(satellites.userNames, user, 'yesterday', { username: 'x', userlogin: 'y' }, 't')).toThrow(/load_dt/);
+  });
+
+  it('build each hub and link once per batch, keeping the first row', () => {
+    const batch = new VaultBatch('t');
+    const first = batch.hub(hubs.order, { order_id: 1, order_dt: '2025-01-01T00:00:00.000Z' });
+    expect(batch.hub(hubs.order, { order_id: 1, order_dt: '2025-02-01T00:00:00.000Z' })).toBe(first);
+    const user = batch.hub(hubs.user, { user_id: 'u' });
+    expect(batch.link(links.orderUser, [first, user])).toBe(batch.link(links.orderUser, [first, user]));
+    const rows = batch.rows();
+    expect(rows.get(hubs.order)).toEqual([{ h_order_pk: first, order_id: 1, order_dt: '2025-01-01T00:00:00.000Z', load_src: 't' }]);
+    expect(rows.get(links.orderUser)).toHaveLength(1);
+    expect(rows.get(hubs.product)).toEqual([]);
   });
 });
