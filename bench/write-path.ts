@@ -12,7 +12,8 @@ import { cdmStage } from '../services/cdm/src/cdm-stage.ts';
 import type { ClosedOrder, EnrichedOrder } from '../services/shared/src/contracts/index.ts';
 import type { OrderEvent } from '../services/shared/src/contracts/order-event.ts';
 import type { ReferenceRestaurant } from '../services/shared/src/reference/reference-layout.ts';
-import { ddsStage } from '../services/dds/src/dds-stage.ts';
+import { createDdsStage } from '../services/dds/src/dds-stage.ts';
+import type { StageContext } from '../services/shared/src/stage/stage-definition.ts';
 import { createOrderGenerator } from '../services/source/src/order-generator.ts';
 import { seededRandom } from '../services/source/src/random.ts';
 import { generateReferenceData } from '../services/source/src/reference-data.ts';
@@ -40,7 +41,8 @@ try {
   const events: OrderEvent[] = Array.from({ length: orders }, (_, i) => generate(i + 1));
   const enriched: EnrichedOrder[] = events.map((e) => enrichOrder(e, users.get(e.payload.user.id)!, restaurants.get(e.payload.restaurant.id)!));
 
-  async function timed<T>(label: string, items: T[], write: (db: pg.PoolClient, part: T[]) => Promise<unknown>): Promise<unknown[]> {
+  const loadDt = new Date();
+  async function timed<T>(label: string, items: T[], write: (db: pg.PoolClient, part: T[], ctx: StageContext) => Promise<unknown>): Promise<unknown[]> {
     const outputs: unknown[] = [];
     const cpu = process.cpuUsage();
     const pgBefore = cpuSnapshot(pidsByCommand(['postgres']));
@@ -50,9 +52,12 @@ try {
       const part = items.slice(offset, (offset += size));
       const db = await pool.connect();
       try {
+        // As the stage runner does: afterCommit callbacks run once the transaction committed.
+        const committed: Array<() => void> = [];
         await db.query('BEGIN');
-        const out = await write(db, part);
+        const out = await write(db, part, { loadDt, afterCommit: (callback) => void committed.push(callback) });
         await db.query('COMMIT');
+        for (const callback of committed) callback();
         if (Array.isArray(out)) outputs.push(...out);
       } finally {
         db.release();
@@ -69,10 +74,10 @@ try {
     return outputs;
   }
 
-  const loadDt = new Date();
   await timed('stg', events, (db, part) => upsertOrderEvents(db, part, loadDt));
-  const closed = (await timed('dds', enriched, (db, part) => ddsStage.write(db, part, { loadDt }))) as Array<{ value: ClosedOrder }>;
-  await timed('cdm', closed.map((m) => m.value), (db, part) => cdmStage.write(db, part, { loadDt }));
+  const dds = createDdsStage();
+  const closed = (await timed('dds', enriched, (db, part, ctx) => dds.write(db, part, ctx))) as Array<{ value: ClosedOrder }>;
+  await timed('cdm', closed.map((m) => m.value), (db, part, ctx) => cdmStage.write(db, part, ctx));
 } finally {
   await pool.end();
   await dropDatabase(name);

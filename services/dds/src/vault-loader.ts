@@ -57,7 +57,8 @@ export function linkLoadStatement(model: LinkModel, rows: readonly VaultRow[], b
  * Satellites keep history and are idempotent under replay and out-of-order arrival. A batch row
  * (key, load_dt) is inserted when no row exists at that (key, load_dt) and its hashdiff differs
  * from its predecessor: the latest earlier row of that key, whether already stored or new in this
- * batch (several changes of one key in a batch are taken in load_dt order).
+ * batch (several changes of one key in a batch are taken in load_dt order). One index probe per
+ * batch row finds both: the latest stored row at or before its load_dt.
  */
 export function satelliteLoadStatement(model: SatelliteModel, rows: readonly VaultRow[], firstParam = 1): LoadStatement {
   const key = quoteIdentifier(model.parent.hashKey);
@@ -69,24 +70,25 @@ export function satelliteLoadStatement(model: SatelliteModel, rows: readonly Vau
   const table = tableName(model);
   return {
     text: [
-      `WITH fresh AS (`,
+      `WITH batch AS (`,
       `  SELECT b.*, lag(b.${at}) OVER w AS batch_prev_load_dt, lag(b.${hashdiff}) OVER w AS batch_prev_hashdiff`,
       `  FROM ${source.from}`,
-      // A LATERAL probe rather than NOT EXISTS: the planner cannot estimate the batch's size
-      // (jsonb_to_recordset counts 100 rows) and turned NOT EXISTS into a hash anti join over the
-      // whole satellite, a full scan per batch; LIMIT 1 keeps it one index probe per batch row.
-      `  LEFT JOIN LATERAL (SELECT true AS found FROM ${table} s WHERE s.${key} = b.${key} AND s.${at} = b.${at} LIMIT 1) stored_at ON true`,
-      `  WHERE stored_at.found IS NULL`,
       `  WINDOW w AS (PARTITION BY b.${key} ORDER BY b.${at})`,
       `)`,
       `INSERT INTO ${table} (${names.join(', ')})`,
       `SELECT ${names.map((n) => `f.${n}`).join(', ')}`,
-      `FROM fresh f`,
+      `FROM batch f`,
+      // A LATERAL probe rather than a join: the planner cannot estimate the batch's size
+      // (jsonb_to_recordset counts 100 rows) and chose a hash join over the whole satellite, a full
+      // scan per batch; LIMIT 1 keeps it one index probe per batch row.
       `LEFT JOIN LATERAL (`,
       `  SELECT s.${at} AS load_dt, s.${hashdiff} AS hashdiff FROM ${table} s`,
-      `  WHERE s.${key} = f.${key} AND s.${at} < f.${at} ORDER BY s.${at} DESC LIMIT 1`,
+      `  WHERE s.${key} = f.${key} AND s.${at} <= f.${at} ORDER BY s.${at} DESC LIMIT 1`,
       `) stored ON true`,
-      `WHERE CASE WHEN f.batch_prev_load_dt > stored.load_dt OR (stored.load_dt IS NULL AND f.batch_prev_load_dt IS NOT NULL)`,
+      // Already stored at this instant: nothing to do. A batch predecessor stored at its own
+      // instant is at or before stored.load_dt, so the stored row is the one to compare with.
+      `WHERE stored.load_dt IS DISTINCT FROM f.${at}`,
+      `  AND CASE WHEN f.batch_prev_load_dt > stored.load_dt OR (stored.load_dt IS NULL AND f.batch_prev_load_dt IS NOT NULL)`,
       `           THEN f.batch_prev_hashdiff ELSE stored.hashdiff END IS DISTINCT FROM f.${hashdiff}`,
       `ORDER BY f.${key}, f.${at}`,
       `ON CONFLICT DO NOTHING`,

@@ -122,6 +122,21 @@ describe('dds stage', () => {
     expect(rows.map((r) => r.username)).toEqual(['Ann', 'Bob', 'Ann']);
   });
 
+  it('takes a batch that replays stored rows amid new ones against the stored history', async () => {
+    // Stored: OPEN at 10:00 and COOKING at 10:02. The batch replays both and adds OPEN at 10:01 and
+    // COOKING at 10:03: 10:01 repeats its predecessor (OPEN at 10:00), 10:03 repeats COOKING at 10:02.
+    const at = (minute: number) => `2025-11-20T10:0${minute}:00.000Z`;
+    const event = (status: 'OPEN' | 'COOKING' | 'CLOSED', minute: number) => enrichedOrder({ id: 6, status, updateTs: at(minute) });
+    await load([event('OPEN', 0), event('COOKING', 2)]);
+    await load([event('OPEN', 0), event('OPEN', 1), event('COOKING', 2), event('COOKING', 3), event('CLOSED', 4)]);
+    const { rows } = await db.pool.query('SELECT status, load_dt FROM dds.s_order_status ORDER BY load_dt');
+    expect(rows).toEqual([
+      { status: 'OPEN', load_dt: new Date(at(0)) },
+      { status: 'COOKING', load_dt: new Date(at(2)) },
+      { status: 'CLOSED', load_dt: new Date(at(4)) },
+    ]);
+  });
+
   it('adds a user name row when the name changes, not when it stays', async () => {
     await load([enrichedOrder({ id: 1, userName: 'Ann Smith', updateTs: '2025-11-20T10:00:00Z' })]);
     await load([enrichedOrder({ id: 2, userName: 'Ann Smith', updateTs: '2025-11-20T11:00:00Z' })]);
