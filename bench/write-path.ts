@@ -12,8 +12,7 @@ import { cdmStage } from '../services/cdm/src/cdm-stage.ts';
 import type { ClosedOrder, EnrichedOrder } from '../services/shared/src/contracts/index.ts';
 import type { OrderEvent } from '../services/shared/src/contracts/order-event.ts';
 import type { ReferenceRestaurant } from '../services/shared/src/reference/reference-layout.ts';
-import { createDdsStage } from '../services/dds/src/dds-stage.ts';
-import type { StageContext } from '../services/shared/src/stage/stage-definition.ts';
+import { ddsStage } from '../services/dds/src/dds-stage.ts';
 import { createOrderGenerator } from '../services/source/src/order-generator.ts';
 import { seededRandom } from '../services/source/src/random.ts';
 import { generateReferenceData } from '../services/source/src/reference-data.ts';
@@ -42,7 +41,7 @@ try {
   const enriched: EnrichedOrder[] = events.map((e) => enrichOrder(e, users.get(e.payload.user.id)!, restaurants.get(e.payload.restaurant.id)!));
 
   const loadDt = new Date();
-  async function timed<T>(label: string, items: T[], write: (db: pg.PoolClient, part: T[], ctx: StageContext) => Promise<unknown>): Promise<unknown[]> {
+  async function timed<T>(label: string, items: T[], write: (db: pg.PoolClient, part: T[]) => Promise<unknown>): Promise<unknown[]> {
     const outputs: unknown[] = [];
     const cpu = process.cpuUsage();
     const pgBefore = cpuSnapshot(pidsByCommand(['postgres']));
@@ -52,12 +51,9 @@ try {
       const part = items.slice(offset, (offset += size));
       const db = await pool.connect();
       try {
-        // As the stage runner does: afterCommit callbacks run once the transaction committed.
-        const committed: Array<() => void> = [];
         await db.query('BEGIN');
-        const out = await write(db, part, { loadDt, afterCommit: (callback) => void committed.push(callback) });
+        const out = await write(db, part);
         await db.query('COMMIT');
-        for (const callback of committed) callback();
         if (Array.isArray(out)) outputs.push(...out);
       } finally {
         db.release();
@@ -75,9 +71,8 @@ try {
   }
 
   await timed('stg', events, (db, part) => upsertOrderEvents(db, part, loadDt));
-  const dds = createDdsStage();
-  const closed = (await timed('dds', enriched, (db, part, ctx) => dds.write(db, part, ctx))) as Array<{ value: ClosedOrder }>;
-  await timed('cdm', closed.map((m) => m.value), (db, part, ctx) => cdmStage.write(db, part, ctx));
+  const closed = (await timed('dds', enriched, (db, part) => ddsStage.write(db, part, { loadDt }))) as Array<{ value: ClosedOrder }>;
+  await timed('cdm', closed.map((m) => m.value), (db, part) => cdmStage.write(db, part, { loadDt }));
 } finally {
   await pool.end();
   await dropDatabase(name);

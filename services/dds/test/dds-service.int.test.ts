@@ -5,7 +5,7 @@ import { closedOrderContract, type ClosedOrder, type EnrichedOrder } from '../..
 import type { Config } from '../../shared/src/config.ts';
 import type { StageMain } from '../../shared/src/service/run-stage-main.ts';
 import { deadLetterRows, produce, readTopic, startStage, startTestInfra, waitForStage, type RunningStage, type TestInfra } from '../../shared/test/service-harness.ts';
-import { createDdsStage } from '../src/dds-stage.ts';
+import { ddsStage } from '../src/dds-stage.ts';
 import { hubHashKey } from '../src/hash-keys.ts';
 import { enrichedOrder, menu, orderLifecycle } from './enriched-order-fixture.ts';
 
@@ -14,7 +14,7 @@ const ddsMain: StageMain<EnrichedOrder, EnrichedOrder> = {
   usesRedis: false,
   port: (config) => config.ports.dds,
   topics: (config) => ({ input: config.topics.dds, output: config.topics.cdm }),
-  createStage: () => createDdsStage(),
+  createStage: () => ddsStage,
 };
 
 const order1 = orderLifecycle({ id: 11, userId: 1, products: [menu.soup, menu.steak] }, ['OPEN', 'COOKING', 'DELIVERING', 'CLOSED']);

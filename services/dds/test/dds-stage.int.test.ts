@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
-import { inTransaction } from '../../shared/src/clients/postgres.ts';
-import { createDdsStage, ddsStage } from '../src/dds-stage.ts';
+import { ddsStage } from '../src/dds-stage.ts';
 import { hubHashKey } from '../src/hash-keys.ts';
 import { vaultTables } from '../src/vault-model.ts';
 import { enrichedOrder, hexId, menu, orderLifecycle } from './enriched-order-fixture.ts';
@@ -158,53 +157,5 @@ describe('dds stage', () => {
     await runBatch(db.pool, ddsStage, [enrichedOrder({ id: 2 })], new Date('2025-11-21T05:00:00Z'));
     const { rows } = await db.pool.query('SELECT DISTINCT load_dt FROM dds.h_user UNION SELECT DISTINCT load_dt FROM dds.l_product_restaurant');
     expect(rows).toEqual([{ load_dt: first }]);
-  });
-});
-
-describe('dds stage remembering committed hub and link keys', () => {
-  /** Writes a batch the way the stage runner does: callbacks run only once the transaction committed. */
-  async function runnerBatch(stage: ReturnType<typeof createDdsStage>, orders: Parameters<typeof ddsStage.write>[1], failBeforeCommit = false) {
-    const committed: Array<() => void> = [];
-    await inTransaction(db.pool, async (client) => {
-      await stage.write(client, orders, { loadDt: new Date(), afterCommit: (callback) => void committed.push(callback) });
-      if (failBeforeCommit) throw new Error('transaction fails after the write');
-    }).catch(() => {});
-    if (!failBeforeCommit) for (const callback of committed) callback();
-  }
-
-  it('does not send keys it saw committed again', async () => {
-    const stage = createDdsStage();
-    await runnerBatch(stage, [enrichedOrder({ id: 1, userId: 1, products: [menu.soup] })]);
-    // Rows that are gone stay unsent: proof that a known key is not sent (why dds must restart after a truncate).
-    await db.pool.query('TRUNCATE dds.h_user, dds.h_product, dds.l_product_restaurant');
-    await runnerBatch(stage, [enrichedOrder({ id: 2, userId: 1, products: [menu.soup, menu.tea] })]);
-    const counts = await tableCounts();
-    expect(counts).toMatchObject({ h_user: 0, h_product: 1, l_product_restaurant: 1, h_order: 2, l_order_user: 2 });
-    const { rows } = await db.pool.query('SELECT product_id FROM dds.h_product');
-    expect(rows).toEqual([{ product_id: menu.tea.id }]);
-  });
-
-  it('remembers nothing from a batch whose transaction rolled back', async () => {
-    const stage = createDdsStage();
-    const batch = [enrichedOrder({ id: 1, userId: 1, products: [menu.soup, menu.tea] })];
-    await runnerBatch(stage, batch, true);
-    expect(Object.values(await tableCounts()).every((n) => n === 0)).toBe(true);
-    await runnerBatch(stage, batch);
-    expect(await tableCounts()).toMatchObject({ h_user: 1, h_product: 2, h_order: 1, l_order_product: 2, l_product_category: 2 });
-  });
-
-  it('loads the same vault as a stage that remembers nothing', async () => {
-    const batches = [1, 2, 3].map((b) => [
-      ...orderLifecycle({ id: b * 10, userId: b, products: [menu.soup, menu.tea] }, ['OPEN', 'CLOSED']),
-      enrichedOrder({ id: b * 10 + 1, userId: 1, products: [menu.steak, menu.borscht], status: 'CANCELLED' }),
-    ]);
-    const remembering = createDdsStage();
-    for (const batch of batches) await runnerBatch(remembering, batch);
-    const withCache = await dumpVault();
-    await db.pool.query(`TRUNCATE ${vaultTables.map((t) => `dds.${t.table}`).join(', ')}`);
-    for (const batch of batches) await runBatch(db.pool, ddsStage, batch);
-    const stripLoadDt = (dump: Record<string, unknown[]>) =>
-      Object.fromEntries(Object.entries(dump).map(([t, rows]) => [t, rows.map((r) => JSON.stringify({ ...JSON.parse(r as string), load_dt: undefined })).sort()]));
-    expect(stripLoadDt(await dumpVault())).toEqual(stripLoadDt(withCache));
   });
 });

@@ -1,6 +1,6 @@
 // The three consuming services as their entry points define them, for in-process tests.
 import { cdmStage } from '../../../services/cdm/src/cdm-stage.ts';
-import { createDdsStage } from '../../../services/dds/src/dds-stage.ts';
+import { ddsStage } from '../../../services/dds/src/dds-stage.ts';
 import type { ClosedOrder, EnrichedOrder } from '../../../services/shared/src/contracts/index.ts';
 import type { OrderEvent } from '../../../services/shared/src/contracts/order-event.ts';
 import type { StageMain } from '../../../services/shared/src/service/run-stage-main.ts';
@@ -19,7 +19,7 @@ export const ddsMain: StageMain<EnrichedOrder, EnrichedOrder> = {
   usesRedis: false,
   port: (config) => config.ports.dds,
   topics: (config) => ({ input: config.topics.dds, output: config.topics.cdm }),
-  createStage: () => createDdsStage(),
+  createStage: () => ddsStage,
 };
 
 export const cdmMain: StageMain<ClosedOrder, ClosedOrder> = {

@@ -15,11 +15,6 @@ export interface Rejection {
 export interface StageContext {
   /** One load timestamp for every row written by this batch, in every table. */
   loadDt: Date;
-  /**
-   * Runs the callback once the batch's transaction has committed (never if it rolls back), e.g. to
-   * remember what is now stored. Given by the stage runner; absent where a batch is written directly.
-   */
-  afterCommit?(callback: () => void): void;
 }
 
 /**

@@ -215,15 +215,12 @@ export class StageRunner<In, Ready> {
     step.current = 'postgres';
     const writeStartedAt = performance.now();
     const deadLetters = toDeadLetters(stage.name, batch.topic, batch.partition, rejected, loadDt);
-    const committed: Array<() => void> = [];
-    const afterCommit = (callback: () => void) => void committed.push(callback);
     const outgoing = await inTransaction(this.deps.pool, async (db) => {
       await insertDeadLetters(db, deadLetters);
-      const written = ready.length > 0 ? await stage.write(db, ready, { loadDt, afterCommit }) : [];
+      const written = ready.length > 0 ? await stage.write(db, ready, { loadDt }) : [];
       this.crashAt('before-commit');
       return written;
     });
-    for (const callback of committed) callback();
     this.crashAt('after-commit');
     const writeSeconds = (performance.now() - writeStartedAt) / 1000;
     if (deadLetters.length > 0) this.logDeadLetters(rejected);

@@ -6,7 +6,7 @@ import type { Config } from '../../src/config.ts';
 import type { StageMain } from '../../src/service/run-stage-main.ts';
 import type { DeadLetter } from '../../src/stage/dead-letters.ts';
 import { toClosedOrderMessage } from '../../../dds/src/closed-order-message.ts';
-import { createDdsStage } from '../../../dds/src/dds-stage.ts';
+import { ddsStage } from '../../../dds/src/dds-stage.ts';
 import { enrichedOrder, menu, orderLifecycle } from '../../../dds/test/enriched-order-fixture.ts';
 import {
   buildStage,
@@ -26,7 +26,7 @@ const ddsMain: StageMain<EnrichedOrder, EnrichedOrder> = {
   usesRedis: false,
   port: (config) => config.ports.dds,
   topics: (config) => ({ input: config.topics.dds, output: config.topics.cdm }),
-  createStage: () => createDdsStage(),
+  createStage: () => ddsStage,
 };
 
 const PARTITION = 0;
