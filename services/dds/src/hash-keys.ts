@@ -42,15 +42,15 @@ let currentHashes = new Map<string, string>();
 let olderHashes = new Map<string, string>();
 
 function uuidV5(name: string): string {
-  let hash = currentHashes.get(name);
-  if (hash !== undefined) return hash;
-  hash = olderHashes.get(name) ?? computeUuidV5(name);
+  let uuid = currentHashes.get(name);
+  if (uuid !== undefined) return uuid;
+  uuid = olderHashes.get(name) ?? computeUuidV5(name);
   if (currentHashes.size >= generationSize) {
     olderHashes = currentHashes;
     currentHashes = new Map();
   }
-  currentHashes.set(name, hash);
-  return hash;
+  currentHashes.set(name, uuid);
+  return uuid;
 }
 
 /** Hash inputs are compared after trimming and upper-casing; null becomes NULL_MARKER. */
