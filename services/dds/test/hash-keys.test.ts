@@ -8,6 +8,13 @@ describe('hash keys', () => {
     expect(hubHashKey('Soups')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
+  it('equals the uuid package for long and non-ASCII names too', () => {
+    const long = 'Ä'.repeat(400);
+    expect(hubHashKey(long)).toBe(v5(long, VAULT_NAMESPACE));
+    expect(hubHashKey('Борщ')).toBe(v5('БОРЩ', VAULT_NAMESPACE));
+    expect(hubHashKey('x')).toBe(v5('X', VAULT_NAMESPACE));
+  });
+
   it('never changes: rows already in the vault were keyed with it', () => {
     // Pinned once; a different value means the namespace, normalisation or joining changed, and
     // the same business key would land on a second key in an existing vault.
