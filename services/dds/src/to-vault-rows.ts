@@ -26,7 +26,7 @@ export function addOrder(batch: VaultBatch, order: EnrichedOrder): void {
   }
 }
 
-/** The vault rows of a batch of orders, in batch order: one row per identity per table. */
+/** The vault rows of a batch: orders are added in batch order, rows come out one per identity per table, sorted. */
 export function toVaultRows(orders: readonly EnrichedOrder[], loadSrc: string): VaultRows {
   const batch = new VaultBatch(loadSrc);
   for (const order of orders) addOrder(batch, order);
