@@ -24,7 +24,8 @@ export interface ServiceFleet {
   env: Record<string, string>;
   ports: Record<ServiceName, number>;
   running: Map<ServiceName, ServiceProcess>;
-  start(name: ServiceName): Promise<ServiceProcess>;
+  /** Starts the service and waits until /health answers 200; env: this process's own changes (undefined unsets). */
+  start(name: ServiceName, env?: Record<string, string | undefined>): Promise<ServiceProcess>;
   /** SIGKILL, no goodbye. */
   kill(name: ServiceName): Promise<void>;
   /** SIGTERM; resolves with the exit code. */
@@ -64,11 +65,13 @@ export async function createServiceFleet(env: Record<string, string>): Promise<S
     ports,
     running,
     url,
-    async start(name) {
+    async start(name, env) {
       if (running.has(name)) throw new Error(`${name} is already running`);
+      const processEnv = { ...fullEnv, ...env };
+      for (const [key, value] of Object.entries(processEnv)) if (value === undefined) delete processEnv[key];
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'services', name, 'src', 'main.ts')], {
         cwd: root,
-        env: fullEnv,
+        env: processEnv,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const output: string[] = [];

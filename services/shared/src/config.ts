@@ -26,6 +26,20 @@ export interface Config {
     partitionsConcurrently: number;
     /** How long the group waits for a silent (e.g. killed) instance before moving its partitions. */
     sessionTimeoutMs: number;
+    /** Longest a batch may take (write, forward, commit) before the runner aborts and retries it. */
+    batchDeadlineMs: number;
+  };
+  postgres: {
+    /** Client side: a query with no answer after this long fails and its connection is discarded. */
+    queryTimeoutMs: number;
+    /** Server side (statement_timeout): Postgres cancels a longer statement; below queryTimeoutMs. */
+    statementTimeoutMs: number;
+    /** Server side: Postgres ends a session idle inside a transaction this long, releasing its locks. */
+    idleInTransactionTimeoutMs: number;
+  };
+  redis: {
+    /** A command with no answer after this long fails and the connection is dropped and made again. */
+    commandTimeoutMs: number;
   };
   logLevel: string;
 }
@@ -98,7 +112,35 @@ function topic(env: Env, name: string, fallback: string): string {
   return value;
 }
 
+/**
+ * kafkajs heartbeats only between batches: an attempt longer than the session timeout would cost
+ * the instance its partitions, so the deadline must be shorter.
+ */
+function batchDeadline(env: Env): number {
+  const sessionTimeoutMs = int(env, 'CONSUMER_SESSION_TIMEOUT_MS', 30_000, 6000, 1_800_000);
+  const deadline = int(env, 'BATCH_DEADLINE_MS', Math.min(20_000, sessionTimeoutMs - 1000), 1000, 1_800_000);
+  if (deadline >= sessionTimeoutMs) throw new ConfigError(`BATCH_DEADLINE_MS must be lower than CONSUMER_SESSION_TIMEOUT_MS (${sessionTimeoutMs}), got "${deadline}"`);
+  return deadline;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Statement timeout: by default 5 s (at most a fifth) below the query timeout, so that Postgres
+ * cancels a slow statement cleanly before the client gives up on the connection.
+ */
+function postgresTimeouts(env: Env): Config['postgres'] {
+  const queryTimeoutMs = int(env, 'PG_QUERY_TIMEOUT_MS', 30_000, 1000, 3_600_000);
+  const statementTimeoutMs = int(env, 'PG_STATEMENT_TIMEOUT_MS', Math.max(queryTimeoutMs - 5000, Math.floor(queryTimeoutMs * 0.8)), 500, 3_600_000);
+  if (statementTimeoutMs >= queryTimeoutMs) {
+    throw new ConfigError(`PG_STATEMENT_TIMEOUT_MS must be lower than PG_QUERY_TIMEOUT_MS (${queryTimeoutMs}), got "${statementTimeoutMs}"`);
+  }
+  return {
+    queryTimeoutMs,
+    statementTimeoutMs,
+    idleInTransactionTimeoutMs: int(env, 'PG_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 1000, 86_400_000),
+  };
+}
 
 export function loadConfig(env: Env = process.env): Config {
   const brokers = str(env, 'KAFKA_BROKERS', '127.0.0.1:9092')
@@ -146,7 +188,10 @@ export function loadConfig(env: Env = process.env): Config {
       partitionsConcurrently: int(env, 'CONSUMER_CONCURRENCY', 3, 1, 100),
       // Kafka's default group.min/max.session.timeout.ms: brokers refuse values outside.
       sessionTimeoutMs: int(env, 'CONSUMER_SESSION_TIMEOUT_MS', 30_000, 6000, 1_800_000),
+      batchDeadlineMs: batchDeadline(env),
     },
+    postgres: postgresTimeouts(env),
+    redis: { commandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 5000, 100, 600_000) },
     orderEvents: oneOf(env, 'ORDER_EVENTS', ['final', 'lifecycle'] as const, 'final'),
     cancelShare: fraction(env, 'CANCEL_SHARE', 0.1),
     stgCacheSize: int(env, 'STG_CACHE_SIZE', 10_000, 1, 10_000_000),

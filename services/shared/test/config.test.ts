@@ -18,7 +18,9 @@ describe('loadConfig defaults', () => {
       orderEvents: 'final',
       cancelShare: 0.1,
       stgCacheSize: 10_000,
-      consumer: { maxBatchMessages: 1000, maxBytesPerPartition: 4 * 1024 * 1024, partitionsConcurrently: 3, sessionTimeoutMs: 30_000 },
+      consumer: { maxBatchMessages: 1000, maxBytesPerPartition: 4 * 1024 * 1024, partitionsConcurrently: 3, sessionTimeoutMs: 30_000, batchDeadlineMs: 20_000 },
+      postgres: { queryTimeoutMs: 30_000, statementTimeoutMs: 25_000, idleInTransactionTimeoutMs: 60_000 },
+      redis: { commandTimeoutMs: 5000 },
       logLevel: 'info',
     });
   });
@@ -58,6 +60,11 @@ describe('loadConfig defaults', () => {
       CONSUMER_MAX_BYTES_PER_PARTITION: '1024',
       CONSUMER_CONCURRENCY: '4',
       CONSUMER_SESSION_TIMEOUT_MS: '6000',
+      BATCH_DEADLINE_MS: '1000',
+      PG_QUERY_TIMEOUT_MS: '4000',
+      PG_STATEMENT_TIMEOUT_MS: '3999',
+      PG_IDLE_IN_TRANSACTION_TIMEOUT_MS: '1000',
+      REDIS_COMMAND_TIMEOUT_MS: '100',
       LOG_LEVEL: 'silent',
     });
     expect(config).toEqual({
@@ -75,9 +82,22 @@ describe('loadConfig defaults', () => {
       orderEvents: 'lifecycle',
       cancelShare: 0,
       stgCacheSize: 1,
-      consumer: { maxBatchMessages: 9, maxBytesPerPartition: 1024, partitionsConcurrently: 4, sessionTimeoutMs: 6000 },
+      consumer: { maxBatchMessages: 9, maxBytesPerPartition: 1024, partitionsConcurrently: 4, sessionTimeoutMs: 6000, batchDeadlineMs: 1000 },
+      postgres: { queryTimeoutMs: 4000, statementTimeoutMs: 3999, idleInTransactionTimeoutMs: 1000 },
+      redis: { commandTimeoutMs: 100 },
       logLevel: 'silent',
     });
+  });
+
+  it('keeps the statement timeout below the query timeout by default', () => {
+    expect(loadConfig({ PG_QUERY_TIMEOUT_MS: '60000' }).postgres.statementTimeoutMs).toBe(55_000);
+    expect(loadConfig({ PG_QUERY_TIMEOUT_MS: '5000' }).postgres.statementTimeoutMs).toBe(4000);
+    expect(loadConfig({ PG_QUERY_TIMEOUT_MS: '1000' }).postgres.statementTimeoutMs).toBe(800);
+  });
+
+  it('refuses a statement timeout that is not below the query timeout', () => {
+    expect(() => loadConfig({ PG_STATEMENT_TIMEOUT_MS: '30000' })).toThrow(/PG_STATEMENT_TIMEOUT_MS must be lower than PG_QUERY_TIMEOUT_MS \(30000\)/);
+    expect(() => loadConfig({ PG_QUERY_TIMEOUT_MS: '2000', PG_STATEMENT_TIMEOUT_MS: '5000' })).toThrow(ConfigError);
   });
 
   it('reads booleans in their usual spellings', () => {
@@ -113,6 +133,11 @@ const invalid: Record<string, string[]> = {
   CONSUMER_MAX_BYTES_PER_PARTITION: ['1023', '268435457'],
   CONSUMER_CONCURRENCY: ['0', '101'],
   CONSUMER_SESSION_TIMEOUT_MS: ['5999', '1800001', 'soon'],
+  BATCH_DEADLINE_MS: ['999', '30000', '1800001', '1m'],
+  PG_QUERY_TIMEOUT_MS: ['999', '3600001', '30s'],
+  PG_STATEMENT_TIMEOUT_MS: ['499', '3600001', '-1', '30000'],
+  PG_IDLE_IN_TRANSACTION_TIMEOUT_MS: ['999', '86400001', 'off'],
+  REDIS_COMMAND_TIMEOUT_MS: ['99', '600001', '0'],
   LOG_LEVEL: ['loud', 'INFO', 'warning'],
 };
 
@@ -139,5 +164,16 @@ describe('loadConfig refuses invalid values', () => {
     expect(loadConfig({ SOURCE_PORT: '65535' }).ports.source).toBe(65535);
     expect(loadConfig({ REF_SEED: String(2 ** 31 - 1) }).reference.seed).toBe(2 ** 31 - 1);
     expect(loadConfig({ CANCEL_SHARE: '1' }).cancelShare).toBe(1);
+    expect(loadConfig({ BATCH_DEADLINE_MS: '1000' }).consumer.batchDeadlineMs).toBe(1000);
+    // The deadline stays below the session timeout, by default and when set.
+    expect(loadConfig({ CONSUMER_SESSION_TIMEOUT_MS: '6000' }).consumer.batchDeadlineMs).toBe(5000);
+    expect(loadConfig({ CONSUMER_SESSION_TIMEOUT_MS: '120000', BATCH_DEADLINE_MS: '119999' }).consumer.batchDeadlineMs).toBe(119_999);
+    expect(() => loadConfig({ CONSUMER_SESSION_TIMEOUT_MS: '6000', BATCH_DEADLINE_MS: '6000' })).toThrow('BATCH_DEADLINE_MS must be lower than CONSUMER_SESSION_TIMEOUT_MS (6000), got "6000"');
+    expect(loadConfig({ PG_QUERY_TIMEOUT_MS: '3600000', PG_STATEMENT_TIMEOUT_MS: '500', PG_IDLE_IN_TRANSACTION_TIMEOUT_MS: '86400000' }).postgres).toEqual({
+      queryTimeoutMs: 3_600_000,
+      statementTimeoutMs: 500,
+      idleInTransactionTimeoutMs: 86_400_000,
+    });
+    expect(loadConfig({ REDIS_COMMAND_TIMEOUT_MS: '600000' }).redis.commandTimeoutMs).toBe(600_000);
   });
 });

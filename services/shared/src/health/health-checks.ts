@@ -1,6 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type pg from 'pg';
 import type { Redis } from 'ioredis';
+import { pingPostgres } from '../clients/postgres.ts';
 
 /** One dependency of a service; check() rejects when it cannot be used. */
 export interface HealthCheck {
@@ -44,12 +45,18 @@ export async function runHealthChecks(checks: HealthCheck[]): Promise<HealthRepo
   return { status: failing ? 'failing' : 'ok', checks: Object.fromEntries(results) };
 }
 
-export const postgresCheck = (pool: pg.Pool): HealthCheck => ({
-  name: 'postgres',
-  check: async () => {
-    await pool.query('SELECT 1');
-  },
-});
+/**
+ * Postgres answers SELECT 1. A connection that does not answer within the check's time is destroyed
+ * (pingPostgres), so a hung connection is never taken from the pool again; and one probe at a time,
+ * so that frequent checks during an outage do not fill the pool with waiting probes.
+ */
+export const postgresCheck = (pool: pg.Pool): HealthCheck => {
+  let inFlight: Promise<void> | null = null;
+  return {
+    name: 'postgres',
+    check: () => (inFlight ??= pingPostgres(pool, CHECK_TIMEOUT_MS).finally(() => (inFlight = null))),
+  };
+};
 
 export const redisCheck = (redis: Redis): HealthCheck => ({
   name: 'redis',

@@ -18,8 +18,8 @@ export interface ServiceClients {
 }
 
 export async function openServiceClients(config: Config, service: string, log: Logger, opts: { redis: boolean; poolSize?: number }): Promise<ServiceClients> {
-  const pool = createPool(config.databaseUrl, log, opts.poolSize ?? 10);
-  const redis = opts.redis ? createRedis(config.redisUrl, log) : null;
+  const pool = createPool(config.databaseUrl, log, opts.poolSize ?? 10, config.postgres);
+  const redis = opts.redis ? createRedis(config.redisUrl, log, config.redis) : null;
   const kafka = createKafka(config.kafkaBrokers, `${config.kafkaClientId}-${service}`, log);
   const producer = createProducer(kafka);
   const admin = kafka.admin();
