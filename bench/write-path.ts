@@ -13,6 +13,7 @@ import type { ClosedOrder, EnrichedOrder } from '../services/shared/src/contract
 import type { OrderEvent } from '../services/shared/src/contracts/order-event.ts';
 import type { ReferenceRestaurant } from '../services/shared/src/reference/reference-layout.ts';
 import { ddsStage } from '../services/dds/src/dds-stage.ts';
+import { collectingContext } from '../services/shared/src/stage/stage-definition.ts';
 import { createOrderGenerator } from '../services/source/src/order-generator.ts';
 import { seededRandom } from '../services/source/src/random.ts';
 import { generateReferenceData } from '../services/source/src/reference-data.ts';
@@ -71,8 +72,8 @@ try {
   }
 
   await timed('stg', events, (db, part) => upsertOrderEvents(db, part, loadDt));
-  const closed = (await timed('dds', enriched, (db, part) => ddsStage.write(db, part, { loadDt }))) as Array<{ value: ClosedOrder }>;
-  await timed('cdm', closed.map((m) => m.value), (db, part) => cdmStage.write(db, part, { loadDt }));
+  const closed = (await timed('dds', enriched, (db, part) => ddsStage.write(db, part, collectingContext(loadDt)))) as Array<{ value: ClosedOrder }>;
+  await timed('cdm', closed.map((m) => m.value), (db, part) => cdmStage.write(db, part, collectingContext(loadDt)));
 } finally {
   await pool.end();
   await dropDatabase(name);

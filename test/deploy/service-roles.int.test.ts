@@ -10,6 +10,7 @@ import { rolePasswordsFromEnv, serviceDatabaseUrl, SERVICE_ROLES, type ServiceWi
 import { inTransaction } from '../../services/shared/src/clients/postgres.ts';
 import type { ClosedOrder } from '../../services/shared/src/contracts/index.ts';
 import { insertDeadLetters, type DeadLetter } from '../../services/shared/src/stage/dead-letters.ts';
+import { collectingContext } from '../../services/shared/src/stage/stage-definition.ts';
 import { cdmStage } from '../../services/cdm/src/cdm-stage.ts';
 import { ddsStage } from '../../services/dds/src/dds-stage.ts';
 import { enrichedOrder, menu } from '../../services/dds/test/enriched-order-fixture.ts';
@@ -57,6 +58,7 @@ const deadLetter = (service: string, offset: string): DeadLetter => ({
   offset,
   key: 'k',
   rawValue: '{',
+  encoding: 'utf8',
   reason: 'not JSON',
   failedAt: loadDt.toISOString(),
 });
@@ -77,9 +79,9 @@ describe('service roles', () => {
 
     await inTransaction(pools.stg, (client) => upsertOrderEvents(client, [orderEvent(ids[0]!), orderEvent(ids[1]!, 'OPEN')], loadDt));
     const closed = enrichedOrder({ id: ids[0]!, status: 'CLOSED', products: [menu.soup!, menu.tea!] });
-    const forwarded = await inTransaction(pools.dds, (client) => ddsStage.write(client, [closed], { loadDt }));
+    const forwarded = await inTransaction(pools.dds, (client) => ddsStage.write(client, [closed], collectingContext(loadDt)));
     expect(forwarded).toHaveLength(1);
-    await inTransaction(pools.cdm, (client) => cdmStage.write(client, forwarded.map((m) => m.value as ClosedOrder), { loadDt }));
+    await inTransaction(pools.cdm, (client) => cdmStage.write(client, forwarded.map((m) => m.value as ClosedOrder), collectingContext(loadDt)));
     for (const service of ['stg', 'dds', 'cdm'] as const) {
       await inTransaction(pools[service], (client) => insertDeadLetters(client, [deadLetter(service, '1')]));
     }

@@ -42,6 +42,7 @@ export function buildStageService<In, Ready>(spec: StageServiceSpec<In, Ready>, 
       maxBytesPerPartition: config.consumer.maxBytesPerPartition,
       partitionsConcurrently: config.consumer.partitionsConcurrently,
       sessionTimeoutMs: config.consumer.sessionTimeoutMs,
+      batchDeadlineMs: config.consumer.batchDeadlineMs,
       crashHook: crashHookFromEnv(),
     },
   );

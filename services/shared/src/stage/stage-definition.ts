@@ -12,9 +12,14 @@ export interface Rejection {
   rejected: string;
 }
 
-export interface StageContext {
+export interface StageContext<Ready = unknown> {
   /** One load timestamp for every row written by this batch, in every table. */
   loadDt: Date;
+  /**
+   * Sends an item to the dead letters with this reason, in the same transaction, instead of
+   * letting it count (e.g. cdm refusing an order the vault does not hold). Forward nothing for it.
+   */
+  reject(item: Ready, reason: string): void;
 }
 
 /**
@@ -30,11 +35,19 @@ export interface StageDefinition<In, Ready = In> {
   /**
    * Writes the batch inside the runner's transaction, with multi-row statements, and returns the
    * messages to forward downstream. Must be idempotent: a replayed batch changes nothing. A batch
-   * may hold several events of the same order, in their topic order.
+   * may hold several events of the same order, in their topic order. A Postgres data error or a
+   * TypeError/RangeError thrown here is taken as caused by some item: the runner finds it by
+   * bisection and dead-letters it (see error-class.ts); any other error holds the batch for a retry.
    */
-  write(db: PoolClient, items: Ready[], ctx: StageContext): Promise<OutgoingMessage[]>;
+  write(db: PoolClient, items: Ready[], ctx: StageContext<Ready>): Promise<OutgoingMessage[]>;
 }
 
 export function isRejection(value: unknown): value is Rejection {
   return typeof value === 'object' && value !== null && 'rejected' in value;
+}
+
+/** A context for calling a stage's write outside the runner (tests, benchmarks): rejections are kept in `rejected`. */
+export function collectingContext<Ready>(loadDt: Date): StageContext<Ready> & { rejected: Array<{ item: Ready; reason: string }> } {
+  const rejected: Array<{ item: Ready; reason: string }> = [];
+  return { loadDt, rejected, reject: (item, reason) => void rejected.push({ item, reason }) };
 }

@@ -1,0 +1,80 @@
+// Which failures of a batch are the world's (transient: hold the batch, retry it with backoff) and
+// which are the data's (poison: find the message, dead-letter it with the error, go on). The spec's
+// rule: the transient ones are listed, anything else raised while preparing or writing a message
+// is that message's fault.
+
+export type ErrorClass = 'poison' | 'transient';
+
+/**
+ * Postgres SQLSTATEs that say the server, the connection or the deployment is in trouble, not the
+ * data: 08 connection, 53 insufficient resources, 57P shutdown, 40001 serialization failure, 40P01
+ * deadlock (the spec's list), and — as environmental as those — 57014 statement timeout, 55P03
+ * lock timeout, 58 system/I-O error, XX internal error, 28 authentication, 3D000 no such database,
+ * 42501 missing privilege (a grant fixed by the operator must not have emptied the stream into the
+ * dead letters meanwhile).
+ */
+const TRANSIENT_SQLSTATE = [/^08/, /^53/, /^57P/, /^40001$/, /^40P01$/, /^57014$/, /^55P03$/, /^58/, /^XX/, /^28/, /^3D000$/, /^42501$/];
+
+/** Socket errors of node: the network, not the message. */
+const TRANSIENT_SYSTEM_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'ERR_STREAM_DESTROYED', 'ERR_SOCKET_CLOSED']);
+
+/** Errors pg and ioredis raise without a code when a connection is lost, times out or is closed. */
+const TRANSIENT_CLIENT_MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Query read timeout|Client was closed|not queryable|Client has encountered a connection error|Connection is closed|Command timed out|Stream isn't writeable|Reached the max retries per request limit|ready check failed/i;
+
+/** Thrown by stage code for a value it refuses; always poison. */
+export class PoisonError extends Error {
+  override name = 'PoisonError';
+}
+
+function sqlState(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  // pg's DatabaseError carries a severity; node's own errors have E-codes of the same shape (EPIPE).
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && (error as { severity?: unknown }).severity !== undefined ? code : null;
+}
+
+export function classifyError(error: unknown): ErrorClass {
+  if (error instanceof BatchStepError) return classifyError(error.cause);
+  if (error instanceof PoisonError) return 'poison';
+  if (!(error instanceof Error)) return 'poison';
+  const state = sqlState(error);
+  if (state) return TRANSIENT_SQLSTATE.some((pattern) => pattern.test(state)) ? 'transient' : 'poison';
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && TRANSIENT_SYSTEM_CODES.has(code)) return 'transient';
+  // Deadlines and aborts (ours and the clients'), and every kafkajs error: all about time or the broker.
+  if (['AbortError', 'TimeoutError', 'BatchDeadlineError', 'MaxRetriesPerRequestError'].includes(error.name) || error.name.startsWith('KafkaJS')) return 'transient';
+  if (TRANSIENT_CLIENT_MESSAGES.test(error.message)) return 'transient';
+  return 'poison';
+}
+
+/** One line for a dead letter's reason: the error's SQLSTATE (if any) and message. */
+export function describeError(error: unknown): string {
+  if (error instanceof BatchStepError) return `${error.step}: ${describeError(error.cause)}`;
+  const state = sqlState(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const name = error instanceof Error && !state ? `${error.name}: ` : '';
+  return `${state ? `postgres ${state}: ` : name}${message}`;
+}
+
+/** Which step of a batch failed, so that /health names the dependency that is down. */
+export type BatchStep = 'prepare' | 'postgres' | 'kafka';
+
+/** An error of one step of a batch; classified and described by its cause. */
+export class BatchStepError extends Error {
+  override name = 'BatchStepError';
+  constructor(
+    readonly step: BatchStep,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+/** Runs one step; its error travels tagged with the step (an inner step's tag is kept). */
+export async function atStep<T>(step: BatchStep, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw error instanceof BatchStepError ? error : new BatchStepError(step, error);
+  }
+}

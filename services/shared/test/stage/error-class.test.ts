@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { atStep, BatchStepError, classifyError, describeError, PoisonError } from '../../src/stage/error-class.ts';
+
+/** A pg DatabaseError as the driver makes it: a code and a severity. */
+const pgError = (code: string, message = 'failed') => Object.assign(new Error(message), { code, severity: 'ERROR' });
+const systemError = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:5432`), { code });
+
+describe('classifyError', () => {
+  it.each([
+    ['08006', 'connection failure'],
+    ['08P01', 'protocol violation'],
+    ['53300', 'too many connections'],
+    ['53100', 'disk full'],
+    ['57P01', 'admin shutdown'],
+    ['57P03', 'cannot connect now'],
+    ['40001', 'serialization failure'],
+    ['40P01', 'deadlock detected'],
+    ['57014', 'statement timeout'],
+    ['55P03', 'lock timeout'],
+    ['58030', 'I/O error'],
+    ['XX000', 'internal error'],
+    ['28P01', 'password authentication failed'],
+    ['3D000', 'database does not exist'],
+    ['42501', 'permission denied'],
+  ])('retries Postgres %s (%s)', (code) => {
+    expect(classifyError(pgError(code))).toBe('transient');
+  });
+
+  it.each([
+    ['22P05', 'unsupported Unicode escape sequence (a NUL in jsonb)'],
+    ['22021', 'invalid byte sequence (a NUL in text)'],
+    ['22003', 'numeric value out of range'],
+    ['22008', 'datetime field overflow'],
+    ['22007', 'invalid datetime format'],
+    ['22P02', 'invalid text representation'],
+    ['23505', 'unique violation'],
+    ['23502', 'not-null violation'],
+    ['54000', 'index row size exceeds maximum'],
+    ['42804', 'datatype mismatch'],
+  ])('dead-letters on Postgres %s (%s)', (code) => {
+    expect(classifyError(pgError(code))).toBe('poison');
+  });
+
+  it.each(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN'])('retries socket error %s', (code) => {
+    expect(classifyError(systemError(code))).toBe('transient');
+  });
+
+  it.each([
+    'Connection terminated unexpectedly',
+    'Connection terminated due to connection timeout',
+    'timeout exceeded when trying to connect',
+    'Query read timeout',
+    'Client was closed and is not queryable',
+    'Connection is closed.',
+    'Command timed out',
+    "Stream isn't writeable and enableOfflineQueue options is false",
+  ])('retries the client error "%s"', (message) => {
+    expect(classifyError(new Error(message))).toBe('transient');
+  });
+
+  it('retries deadlines, aborts, every kafkajs error and ioredis giving up', () => {
+    expect(classifyError(new DOMException('stopping', 'AbortError'))).toBe('transient');
+    expect(classifyError(Object.assign(new Error('deadline'), { name: 'BatchDeadlineError' }))).toBe('transient');
+    expect(classifyError(Object.assign(new Error('Request timed out'), { name: 'KafkaJSRequestTimeoutError' }))).toBe('transient');
+    expect(classifyError(Object.assign(new Error('This server does not host this topic-partition'), { name: 'KafkaJSProtocolError' }))).toBe('transient');
+    expect(classifyError(Object.assign(new Error('Reached the max retries per request limit (which is 3).'), { name: 'MaxRetriesPerRequestError' }))).toBe('transient');
+  });
+
+  it("dead-letters what the stage's own code throws on a value", () => {
+    expect(classifyError(new RangeError('Invalid time value'))).toBe('poison');
+    expect(classifyError(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBe('poison');
+    expect(classifyError(new PoisonError('refused'))).toBe('poison');
+    expect(classifyError(new Error('anything else'))).toBe('poison');
+    expect(classifyError('a thrown string')).toBe('poison');
+  });
+
+  it('classifies a step error by its cause', () => {
+    expect(classifyError(new BatchStepError('postgres', pgError('08006')))).toBe('transient');
+    expect(classifyError(new BatchStepError('postgres', pgError('22P05')))).toBe('poison');
+  });
+});
+
+describe('atStep and describeError', () => {
+  it('tags an error with the step it happened in, keeping the innermost step', async () => {
+    const error = await atStep('postgres', () => atStep('prepare', () => Promise.reject(systemError('ECONNREFUSED')))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BatchStepError);
+    expect((error as BatchStepError).step).toBe('prepare');
+    expect(describeError(error)).toBe('prepare: Error: connect ECONNREFUSED 127.0.0.1:5432');
+  });
+
+  it('names a Postgres error by its SQLSTATE', () => {
+    expect(describeError(new BatchStepError('postgres', pgError('22P05', 'unsupported Unicode escape sequence')))).toBe(
+      'postgres: postgres 22P05: unsupported Unicode escape sequence',
+    );
+  });
+});
