@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toClosedOrderMessage } from '../../services/dds/src/closed-order-message.ts';
 import { enrichedOrder, menu } from '../../services/dds/test/enriched-order-fixture.ts';
 import { startStage, startTestInfra, waitForStage, type RunningStage, type TestInfra } from '../../services/shared/test/service-harness.ts';
+import { ddsStage } from '../../services/dds/src/dds-stage.ts';
+import { runBatch } from '../support/run-batch.ts';
 import { cdmMain } from './support/stage-mains.ts';
 
 let infra: TestInfra;
@@ -55,6 +57,7 @@ describe('a consumer kafkajs gave up on', () => {
     expect((await health()).status).toBe(503);
 
     const order = enrichedOrder({ id: 41, userId: 1, status: 'CLOSED', products: [menu.soup, menu.tea] });
+    await runBatch(infra.db.pool, ddsStage, [order]); // cdm counts only orders the vault holds
     await infra.producer.send({ topic: 'cdm_service', acks: -1, messages: [{ key: '41', value: JSON.stringify(toClosedOrderMessage(order)) }] });
 
     await foreign.disconnect();

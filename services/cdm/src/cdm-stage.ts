@@ -2,14 +2,21 @@ import { closedOrderContract, type ClosedOrder } from '../../shared/src/contract
 import type { StageDefinition } from '../../shared/src/stage/stage-definition.ts';
 import { toCounterDeltas } from './counter-deltas.ts';
 import { addCounterDeltas, recordCountedOrders } from './counter-writes.ts';
+import { ordersNotInVault } from './vault-check.ts';
 
-/** cdm: adds each CLOSED order, once, to the per-user product and category counters. */
+/**
+ * cdm: adds each CLOSED order, once, to the per-user product and category counters — only an order
+ * the vault holds as the message says; any other is dead-lettered with the reason.
+ */
 export const cdmStage: StageDefinition<ClosedOrder> = {
   name: 'cdm',
   contract: closedOrderContract,
-  async write(db, orders) {
-    const newlyCounted = await recordCountedOrders(db, orders.map((order) => order.order_id));
-    const toCount = orders.filter((order) => newlyCounted.has(order.order_id));
+  async write(db, orders, { reject }) {
+    const refused = await ordersNotInVault(db, orders);
+    for (const [order, reason] of refused) reject(order, reason);
+    const held = refused.size === 0 ? orders : orders.filter((order) => !refused.has(order));
+    const newlyCounted = await recordCountedOrders(db, held.map((order) => order.order_id));
+    const toCount = held.filter((order) => newlyCounted.has(order.order_id));
     await addCounterDeltas(db, toCounterDeltas(toCount));
     return [];
   },

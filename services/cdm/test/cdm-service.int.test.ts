@@ -7,6 +7,8 @@ import type { StageMain } from '../../shared/src/service/run-stage-main.ts';
 import { deadLetterRows, produce, startStage, startTestInfra, waitForStage, type ProducedMessage, type RunningStage, type TestInfra } from '../../shared/test/service-harness.ts';
 import { toClosedOrderMessage } from '../../dds/src/closed-order-message.ts';
 import { enrichedOrder, menu } from '../../dds/test/enriched-order-fixture.ts';
+import { ddsStage } from '../../dds/src/dds-stage.ts';
+import { runBatch } from '../../../test/support/run-batch.ts';
 import { cdmStage } from '../src/cdm-stage.ts';
 
 const cdmMain: StageMain<ClosedOrder, ClosedOrder> = {
@@ -17,15 +19,14 @@ const cdmMain: StageMain<ClosedOrder, ClosedOrder> = {
   createStage: () => cdmStage,
 };
 
-const closed = (id: number, userId: number, products = [menu.soup, menu.steak]) =>
-  toClosedOrderMessage(enrichedOrder({ id, userId, status: 'CLOSED', products }));
-
-const orders: ClosedOrder[] = [
-  closed(1, 1, [menu.soup, menu.steak]),
-  closed(2, 1, [menu.soup, menu.borscht]), // two Soups: the category counts this order once
-  closed(3, 2, [menu.tea]),
-  closed(4, 1, [menu.tea, menu.steak]),
+// The orders as dds loads them into the vault; cdm counts only what the vault holds.
+const enriched = [
+  enrichedOrder({ id: 1, userId: 1, status: 'CLOSED', products: [menu.soup, menu.steak] }),
+  enrichedOrder({ id: 2, userId: 1, status: 'CLOSED', products: [menu.soup, menu.borscht] }), // two Soups: the category counts this order once
+  enrichedOrder({ id: 3, userId: 2, status: 'CLOSED', products: [menu.tea] }),
+  enrichedOrder({ id: 4, userId: 1, status: 'CLOSED', products: [menu.tea, menu.steak] }),
 ];
+const orders: ClosedOrder[] = enriched.map(toClosedOrderMessage);
 const message = (order: ClosedOrder): ProducedMessage => ({ key: order.order_id, value: JSON.stringify(order) });
 
 let infra: TestInfra;
@@ -69,6 +70,7 @@ async function counters() {
 beforeAll(async () => {
   infra = await startTestInfra();
   config = infra.config();
+  await runBatch(infra.db.pool, ddsStage, enriched);
   stage = await startStage(cdmMain, config);
 }, 30_000);
 
@@ -96,5 +98,15 @@ describe('cdm service through Kafka', () => {
     const { rows } = await infra.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM cdm.counted_orders');
     expect(rows[0]!.n).toBe(orders.length);
     expect(await deadLetterRows(infra)).toEqual([]);
+  });
+
+  it('dead-letters an order the vault does not hold, counting nothing of it', async () => {
+    const before = await counters();
+    const stranger = toClosedOrderMessage(enrichedOrder({ id: 5, userId: 3, status: 'CLOSED', products: [menu.soup] }));
+    await produce(infra.producer, config.topics.cdm, [message(stranger)]);
+    await waitForStage(infra, stage);
+    expect(await counters()).toEqual(before);
+    const letters = await deadLetterRows(infra);
+    expect(letters).toEqual([expect.objectContaining({ service: 'cdm', key: stranger.order_id, reason: `not counted: order ${stranger.order_id} is not CLOSED in the vault` })]);
   });
 });

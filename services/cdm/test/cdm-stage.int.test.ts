@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClosedOrder, EnrichedOrder } from '../../shared/src/contracts/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import { ddsStage } from '../../dds/src/dds-stage.ts';
-import { hubHashKey } from '../../dds/src/hash-keys.ts';
+import { hubHashKey } from '../../shared/src/vault/hash-keys.ts';
 import { enrichedOrder, menu } from '../../dds/test/enriched-order-fixture.ts';
 import { runBatch } from '../../../test/support/run-batch.ts';
 import { cdmStage } from '../src/cdm-stage.ts';
@@ -120,5 +120,35 @@ describe('cdm stage', () => {
       await client.query('ROLLBACK');
       client.release();
     }
+  });
+
+  it('counts nothing the vault does not hold as the message says, and says why for each', async () => {
+    const before = await counters();
+    const [real] = await loadDds([enrichedOrder({ id: 90_003, userId: 43, status: 'CLOSED', products: [menu.soup, menu.tea] })]);
+    const [open] = await loadDds([enrichedOrder({ id: 90_004, userId: 43, status: 'OPEN', products: [menu.soup] })]);
+    expect(open).toBeUndefined();
+    const other = (n: number) => hubHashKey(`not-in-the-vault-${n}`);
+    const forged: ClosedOrder[] = [
+      { ...real, order_id: other(1) },
+      { ...real, order_id: hubHashKey(90_004) },
+      { ...real, user_id: other(2) },
+      { ...real, products: [...real.products, { ...real.products[0]!, product_id: other(3) }] },
+      { ...real, products: [{ ...real.products[0]!, category_id: real.products[1]!.category_id, category_name: real.products[1]!.category_name }] },
+    ];
+    const rejected: Array<{ item: ClosedOrder; reason: string }> = [];
+    await runBatch(db.pool, cdmStage, forged, new Date(), rejected);
+    expect(rejected.map((r) => r.item)).toEqual(forged);
+    expect(rejected.map((r) => r.reason)).toEqual([
+      `not counted: order ${other(1)} is not CLOSED in the vault`,
+      `not counted: order ${hubHashKey(90_004)} is not CLOSED in the vault`,
+      `not counted: order ${real.order_id} is not of user ${other(2)} in the vault`,
+      `not counted: product ${other(3)} is not in order ${real.order_id} in the vault; product ${other(3)} is not in category ${real.products[0]!.category_id} in the vault`,
+      `not counted: product ${real.products[0]!.product_id} is not in category ${real.products[1]!.category_id} in the vault`,
+    ]);
+    // Refused before counted_orders: the real message still counts when it comes.
+    expect(await counters()).toEqual(before);
+    await runBatch(db.pool, cdmStage, [real]);
+    expect(await compareWithGroundTruth(db.pool)).toEqual([]);
+    expect((await counters()).length).toBeGreaterThan(before.length);
   });
 });

@@ -6,7 +6,7 @@ import type { Config } from '../../shared/src/config.ts';
 import type { StageMain } from '../../shared/src/service/run-stage-main.ts';
 import { deadLetterRows, produce, readTopic, startStage, startTestInfra, waitForStage, type RunningStage, type TestInfra } from '../../shared/test/service-harness.ts';
 import { ddsStage } from '../src/dds-stage.ts';
-import { hubHashKey } from '../src/hash-keys.ts';
+import { hubHashKey } from '../../shared/src/vault/hash-keys.ts';
 import { enrichedOrder, menu, orderLifecycle } from './enriched-order-fixture.ts';
 
 const ddsMain: StageMain<EnrichedOrder, EnrichedOrder> = {

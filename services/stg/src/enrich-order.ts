@@ -1,6 +1,6 @@
 import type { EnrichedOrder } from '../../shared/src/contracts/enriched-order.ts';
 import type { OrderEvent } from '../../shared/src/contracts/order-event.ts';
-import type { ReferenceRestaurant, ReferenceUser } from '../../shared/src/reference/reference-layout.ts';
+import type { MenuItem, ReferenceRestaurant, ReferenceUser } from '../../shared/src/reference/reference-layout.ts';
 
 /**
  * The dds_service message for an order event: the event's amounts and items (what was ordered, at
@@ -31,7 +31,23 @@ export function enrichOrder(event: OrderEvent, user: ReferenceUser, restaurant: 
   };
 }
 
-/** Ids of the event's items that are not on the restaurant's menu, in item order. */
-export function itemsNotOnMenu(event: OrderEvent, menuItemIds: ReadonlySet<string>): string[] {
-  return event.payload.order_items.map((item) => item.id).filter((id) => !menuItemIds.has(id));
+/**
+ * Why the event's items do not match the restaurant's menu, one phrase per item that is not on it
+ * or differs from it in name, category or price; empty when every item matches. An item with a
+ * real product id but another category or name would give the product a second category or name
+ * in the vault, and the counters would drift from the truth for good.
+ */
+export function menuMismatches(event: OrderEvent, menu: ReadonlyMap<string, MenuItem>): string[] {
+  const mismatches: string[] = [];
+  for (const item of event.payload.order_items) {
+    const listed = menu.get(item.id);
+    if (!listed) {
+      mismatches.push(`item ${item.id} is not on the menu`);
+      continue;
+    }
+    for (const field of ['name', 'category', 'price'] as const) {
+      if (item[field] !== listed[field]) mismatches.push(`item ${item.id} has ${field} ${JSON.stringify(item[field])} where the menu says ${JSON.stringify(listed[field])}`);
+    }
+  }
+  return mismatches;
 }

@@ -1,4 +1,5 @@
-import type { ReferenceRestaurant, ReferenceUser } from '../../shared/src/reference/reference-layout.ts';
+import { isContractText } from '../../shared/src/contracts/primitives.ts';
+import type { MenuItem, ReferenceRestaurant, ReferenceUser } from '../../shared/src/reference/reference-layout.ts';
 import { referenceKeys } from '../../shared/src/reference/reference-layout.ts';
 import { LruCache } from './lru-cache.ts';
 
@@ -9,7 +10,8 @@ export interface ReferenceRedis {
 
 export interface RestaurantWithMenu {
   restaurant: ReferenceRestaurant;
-  menuItemIds: ReadonlySet<string>;
+  /** The menu's items by id. */
+  menu: ReadonlyMap<string, MenuItem>;
 }
 
 /** What one id resolved to: its reference record, or why it cannot be used. */
@@ -80,7 +82,9 @@ export function createReferenceLookup(options: ReferenceLookupOptions) {
   };
 }
 
-const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+// Reference data becomes message fields downstream: it must pass the same text rules as messages.
+const isText = isContractText;
+const isPrice = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 1_000_000;
 
 function parseJson(raw: string): Record<string, unknown> | null {
   try {
@@ -104,8 +108,13 @@ function parseRestaurant(id: string, raw: string): Resolved<RestaurantWithMenu> 
   if (!restaurant || restaurant.id !== id || !isText(restaurant.name) || !Array.isArray(restaurant.menu)) {
     return { ok: false, reason: `restaurant ${id} has malformed reference data in Redis` };
   }
-  const menuItemIds = new Set(
-    (restaurant.menu as unknown[]).flatMap((item) => (typeof item === 'object' && item !== null && isText((item as { id?: unknown }).id) ? [(item as { id: string }).id] : [])),
-  );
-  return { ok: true, value: { restaurant: restaurant as unknown as ReferenceRestaurant, menuItemIds } };
+  // A malformed menu item is left out: an order of it is then refused as not on the menu.
+  const menu = new Map<string, MenuItem>();
+  for (const item of restaurant.menu as unknown[]) {
+    const { id: itemId, name, category, price } = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+    if (typeof itemId === 'string' && isText(name) && isText(category) && isPrice(price)) {
+      menu.set(itemId, { id: itemId, name, category: category as MenuItem['category'], price });
+    }
+  }
+  return { ok: true, value: { restaurant: restaurant as unknown as ReferenceRestaurant, menu } };
 }

@@ -2,7 +2,7 @@ import type { EnrichedOrder } from '../../shared/src/contracts/enriched-order.ts
 import type { OrderEvent } from '../../shared/src/contracts/order-event.ts';
 import { orderEventContract } from '../../shared/src/contracts/validate.ts';
 import type { Rejection, StageDefinition } from '../../shared/src/stage/stage-definition.ts';
-import { enrichOrder, itemsNotOnMenu } from './enrich-order.ts';
+import { enrichOrder, menuMismatches } from './enrich-order.ts';
 import { latestEventPerOrder } from './latest-events.ts';
 import { upsertOrderEvents } from './order-events-store.ts';
 import { createReferenceLookup, type ReferenceRedis } from './reference-lookup.ts';
@@ -21,9 +21,10 @@ export interface StgStageOptions {
   /** How long a cached record is trusted (default 60 s), so reference updates arrive. */
   cacheTtlMs?: number;
   /**
-   * Reject events whose items are not on the restaurant's menu (default true). Such an event pairs
-   * a restaurant with products it does not sell; loaded, it would link those products to the wrong
-   * restaurant in the vault for good, so it goes to the dead letters instead.
+   * Reject events whose items are not on the restaurant's menu as it is there, with the same name,
+   * category and price (default true). Such an event would link a product to a restaurant that does
+   * not sell it, or give it a second category or name, in the vault for good; it goes to the dead
+   * letters instead.
    */
   strictMenu?: boolean;
   now?: () => number;
@@ -49,9 +50,9 @@ export function createStgStage(options: StgStageOptions): StageDefinition<OrderE
         if (!user.ok) return { rejected: user.reason };
         if (!restaurant.ok) return { rejected: restaurant.reason };
         if (strictMenu) {
-          const foreign = itemsNotOnMenu(event, restaurant.value.menuItemIds);
-          if (foreign.length > 0) {
-            return { rejected: `order item ${foreign.join(', ')} is not on the menu of restaurant ${restaurant.value.restaurant.id}` };
+          const mismatches = menuMismatches(event, restaurant.value.menu);
+          if (mismatches.length > 0) {
+            return { rejected: `order does not match the menu of restaurant ${restaurant.value.restaurant.id}: ${mismatches.join('; ')}` };
           }
         }
         return { event, enriched: enrichOrder(event, user.value, restaurant.value.restaurant) };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { enrichedOrderContract } from '../../shared/src/contracts/validate.ts';
-import { enrichOrder, itemsNotOnMenu } from '../src/enrich-order.ts';
+import type { OrderItem } from '../../shared/src/contracts/order-event.ts';
+import { enrichOrder, menuMismatches } from '../src/enrich-order.ts';
 import { orderEvent, restaurant, user } from './order-fixtures.ts';
 
 describe('enrichOrder', () => {
@@ -41,15 +42,26 @@ describe('enrichOrder', () => {
   });
 });
 
-describe('itemsNotOnMenu', () => {
-  const menu = new Set(restaurant.menu.map((m) => m.id));
+describe('menuMismatches', () => {
+  const menu = new Map(restaurant.menu.map((m) => [m.id, m]));
 
-  it('is empty when every item is on the menu', () => {
-    expect(itemsNotOnMenu(orderEvent(1), menu)).toEqual([]);
+  it('is empty when every item is on the menu as it is there', () => {
+    expect(menuMismatches(orderEvent(1), menu)).toEqual([]);
   });
 
-  it('names the items that are not', () => {
+  it('names the items that are not on the menu', () => {
     const event = orderEvent(1, 'CLOSED', { itemIds: [restaurant.menu[1].id, 'dddddddddddddddddddddddd'] });
-    expect(itemsNotOnMenu(event, menu)).toEqual(['dddddddddddddddddddddddd']);
+    expect(menuMismatches(event, menu)).toEqual(['item dddddddddddddddddddddddd is not on the menu']);
+  });
+
+  it('names every field of a real item that differs from the menu: name, category, price', () => {
+    const event = orderEvent(1);
+    const [first, second] = event.payload.order_items as [OrderItem, OrderItem];
+    event.payload.order_items = [{ ...first, category: 'Desserts' }, { ...second, name: 'Compote', price: second.price + 1 }];
+    expect(menuMismatches(event, menu)).toEqual([
+      `item ${first.id} has category "Desserts" where the menu says ${JSON.stringify(menu.get(first.id)!.category)}`,
+      `item ${second.id} has name "Compote" where the menu says ${JSON.stringify(menu.get(second.id)!.name)}`,
+      `item ${second.id} has price ${second.price + 1} where the menu says ${menu.get(second.id)!.price}`,
+    ]);
   });
 });

@@ -147,16 +147,21 @@ describe('stg stage', () => {
       orderEvent(4, 'CLOSED', { userId: brokenUser }),
       orderEvent(5, 'CLOSED', { itemIds: [restaurant.menu[0].id, foreignItem] }),
       orderEvent(6),
+      // A real product under another category: loaded, it would give the product a second one.
+      { ...orderEvent(7), payload: { ...orderEvent(7).payload, order_items: orderEvent(7).payload.order_items.map((item, i) => (i === 0 ? { ...item, category: 'Desserts' } : item)) } },
     ];
     const prepared = await stage().prepare!(events);
     expect(countingRedis.mgets).toBe(1);
-    expect(prepared.map((p) => (isRejection(p) ? 'rejected' : (p as StgReady).event.object_id))).toEqual([1, 'rejected', 'rejected', 'rejected', 'rejected', 6]);
+    expect(prepared.map((p) => (isRejection(p) ? 'rejected' : (p as StgReady).event.object_id))).toEqual([1, 'rejected', 'rejected', 'rejected', 'rejected', 6, 'rejected']);
     const reasons = prepared.filter(isRejection).map((r: Rejection) => r.rejected);
     expect(reasons[0]).toBe(`unknown user ${unknownUser}`);
     expect(reasons[1]).toBe(`unknown restaurant ${unknownRestaurant}`);
     expect(reasons[2]).toContain(brokenUser);
     expect(reasons[2]).toContain('malformed');
-    expect(reasons[3]).toBe(`order item ${foreignItem} is not on the menu of restaurant ${restaurant.id}`);
+    expect(reasons[3]).toBe(`order does not match the menu of restaurant ${restaurant.id}: item ${foreignItem} is not on the menu`);
+    expect(reasons[4]).toBe(
+      `order does not match the menu of restaurant ${restaurant.id}: item ${restaurant.menu[0].id} has category "Desserts" where the menu says "${restaurant.menu[0].category}"`,
+    );
   });
 
   it('accepts items missing from the menu when strictMenu is off', async () => {

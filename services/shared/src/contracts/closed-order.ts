@@ -1,10 +1,13 @@
 // cdm_service: what one CLOSED order adds to the counters, written by dds, read by cdm.
 // Ids are DDS hub keys (uuid v5).
+import { textSchema } from './primitives.ts';
+
 const uuid = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } as const;
 
 export const closedOrderSchema = {
   $id: 'closed-order',
   type: 'object',
+  additionalProperties: false,
   required: ['order_id', 'user_id', 'products'],
   properties: {
     order_id: uuid,
@@ -12,14 +15,16 @@ export const closedOrderSchema = {
     products: {
       type: 'array',
       minItems: 1,
+      maxItems: 50,
       items: {
         type: 'object',
+        additionalProperties: false,
         required: ['product_id', 'product_name', 'category_id', 'category_name'],
         properties: {
           product_id: uuid,
-          product_name: { type: 'string', minLength: 1 },
+          product_name: textSchema,
           category_id: uuid,
-          category_name: { type: 'string', minLength: 1 },
+          category_name: textSchema,
         },
       },
     },

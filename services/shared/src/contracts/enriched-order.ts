@@ -1,36 +1,42 @@
 // dds_service: the order enriched with user and restaurant details, written by stg, read by dds.
 import { id24Schema as id24, ORDER_STATUSES, orderItemSchema, type OrderItem, type OrderStatus } from './order-event.ts';
+import { moneySchema, orderIdSchema, textSchema, timestampSchema } from './primitives.ts';
 
 export const enrichedOrderSchema = {
   $id: 'enriched-order',
   type: 'object',
+  additionalProperties: false,
   required: ['object_id', 'object_type', 'payload'],
   properties: {
-    object_id: { type: 'integer', minimum: 1 },
+    object_id: orderIdSchema,
     object_type: { const: 'order' },
     payload: {
       type: 'object',
+      additionalProperties: false,
       required: ['id', 'date', 'update_ts', 'cost', 'payment', 'status', 'restaurant', 'user', 'products'],
       properties: {
-        id: { type: 'integer', minimum: 1 },
-        date: { type: 'string', format: 'date-time' },
-        update_ts: { type: 'string', format: 'date-time' },
-        cost: { type: 'number', minimum: 0 },
-        payment: { type: 'number', minimum: 0 },
+        id: orderIdSchema,
+        date: timestampSchema,
+        update_ts: timestampSchema,
+        cost: moneySchema,
+        payment: moneySchema,
         status: { enum: ORDER_STATUSES },
         restaurant: {
           type: 'object',
+          additionalProperties: false,
           required: ['id', 'name'],
-          properties: { id: id24, name: { type: 'string', minLength: 1 } },
+          properties: { id: id24, name: textSchema },
         },
         user: {
           type: 'object',
+          additionalProperties: false,
           required: ['id', 'name', 'login'],
-          properties: { id: id24, name: { type: 'string', minLength: 1 }, login: { type: 'string', minLength: 1 } },
+          properties: { id: id24, name: textSchema, login: textSchema },
         },
         products: {
           type: 'array',
           minItems: 1,
+          maxItems: 50,
           items: orderItemSchema,
         },
       },

@@ -1,40 +1,46 @@
-// stg_service: one order event, written by source, read by stg.
+// stg_service: one order event, written by source, read by stg. Every object is closed
+// (additionalProperties: false): what stg stores is exactly what was validated, so whether an event
+// is accepted never depends on which other events share its batch.
+import { id24Schema, moneySchema, orderIdSchema, priceSchema, quantitySchema, textSchema, timestampSchema } from './primitives.ts';
+
 export const ORDER_STATUSES = ['OPEN', 'COOKING', 'DELIVERING', 'CLOSED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-/** A reference-data id: 24 lowercase hex characters. */
-export const id24Schema = { type: 'string', pattern: '^[0-9a-f]{24}$' } as const;
+export { id24Schema };
 const id24 = id24Schema;
 
 /** One line of an order; the enriched order's products have the same shape. */
 export const orderItemSchema = {
   type: 'object',
+  additionalProperties: false,
   required: ['id', 'name', 'price', 'category', 'quantity'],
   properties: {
     id: id24,
-    name: { type: 'string', minLength: 1 },
-    price: { type: 'integer', minimum: 1 },
-    category: { type: 'string', minLength: 1 },
-    quantity: { type: 'integer', minimum: 1 },
+    name: textSchema,
+    price: priceSchema,
+    category: textSchema,
+    quantity: quantitySchema,
   },
 } as const;
-const money = { type: 'number', minimum: 0 } as const;
+const money = moneySchema;
 
 export const orderEventSchema = {
   $id: 'order-event',
   type: 'object',
+  additionalProperties: false,
   required: ['object_id', 'object_type', 'sent_dttm', 'payload'],
   properties: {
-    object_id: { type: 'integer', minimum: 1 },
+    object_id: orderIdSchema,
     object_type: { const: 'order' },
-    sent_dttm: { type: 'string', format: 'date-time' },
+    sent_dttm: timestampSchema,
     payload: {
       type: 'object',
+      additionalProperties: false,
       required: ['restaurant', 'user', 'date', 'order_items', 'bonus_payment', 'cost', 'payment', 'bonus_grant', 'statuses', 'final_status', 'update_ts'],
       properties: {
-        restaurant: { type: 'object', required: ['id'], properties: { id: id24 } },
-        user: { type: 'object', required: ['id'], properties: { id: id24 } },
-        date: { type: 'string', format: 'date-time' },
+        restaurant: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: id24 } },
+        user: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: id24 } },
+        date: timestampSchema,
         order_items: {
           type: 'array',
           minItems: 1,
@@ -48,14 +54,16 @@ export const orderEventSchema = {
         statuses: {
           type: 'array',
           minItems: 1,
+          maxItems: 20,
           items: {
             type: 'object',
+            additionalProperties: false,
             required: ['status', 'dttm'],
-            properties: { status: { enum: ORDER_STATUSES }, dttm: { type: 'string', format: 'date-time' } },
+            properties: { status: { enum: ORDER_STATUSES }, dttm: timestampSchema },
           },
         },
         final_status: { enum: ORDER_STATUSES },
-        update_ts: { type: 'string', format: 'date-time' },
+        update_ts: timestampSchema,
       },
     },
   },

@@ -1,3 +1,4 @@
+// The vault's hash keys, shared: dds derives them, cdm checks a message's keys against the vault.
 import { hash } from 'node:crypto';
 import { parse } from 'uuid';
 

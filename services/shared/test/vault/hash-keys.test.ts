@@ -1,6 +1,6 @@
 import { v5 } from 'uuid';
 import { describe, expect, it } from 'vitest';
-import { hashDiff, hubHashKey, linkHashKey, normaliseHashInput, NULL_MARKER, VAULT_NAMESPACE } from '../src/hash-keys.ts';
+import { hashDiff, hubHashKey, linkHashKey, normaliseHashInput, NULL_MARKER, VAULT_NAMESPACE } from '../../src/vault/hash-keys.ts';
 
 describe('hash keys', () => {
   it('is uuid v5 under the project namespace over the normalised business key', () => {

@@ -1,0 +1,70 @@
+// The two poisons issue 10 reported, through stg → dds → cdm in-process with the development
+// broker: an order whose update_ts is a leap second (Postgres takes it, JavaScript does not: it used
+// to pass stg and hold dds forever) and one with a NUL in a string (Postgres text and jsonb refuse
+// it: it used to hold stg forever). Each becomes one dead letter at stg; the orders around them, in
+// the same partition, are counted.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareWithGroundTruth } from '../../services/cdm/src/ground-truth.ts';
+import type { Config } from '../../services/shared/src/config.ts';
+import type { OrderEvent } from '../../services/shared/src/contracts/index.ts';
+import { referenceKeys } from '../../services/shared/src/reference/reference-layout.ts';
+import { deadLetterRows, produce, startStage, startTestInfra, type RunningStage, type TestInfra } from '../../services/shared/test/service-harness.ts';
+import { orderEvent, restaurant, user } from '../../services/stg/test/order-fixtures.ts';
+import { waitForDrain } from '../support/drain.ts';
+import { cdmMain, ddsMain, stgMain } from './support/stage-mains.ts';
+
+const leapSecond: OrderEvent = (() => {
+  const event = orderEvent(2);
+  return { ...event, payload: { ...event.payload, update_ts: '2016-12-31T23:59:60Z' } };
+})();
+const nulInName: OrderEvent = (() => {
+  const event = orderEvent(3);
+  return { ...event, payload: { ...event.payload, order_items: event.payload.order_items.map((item) => ({ ...item, name: `${item.name}\u0000` })) } };
+})();
+const stream = [orderEvent(1), leapSecond, orderEvent(4), nulInName, orderEvent(5)];
+
+let infra: TestInfra;
+let config: Config;
+const stages: RunningStage[] = [];
+
+beforeAll(async () => {
+  infra = await startTestInfra();
+  config = infra.config();
+  await infra.redis.redis.set(referenceKeys.user(infra.redis.prefix, user.id), JSON.stringify(user));
+  await infra.redis.redis.set(referenceKeys.restaurant(infra.redis.prefix, restaurant.id), JSON.stringify(restaurant));
+  for (const main of [stgMain, ddsMain, cdmMain]) stages.push(await startStage(main as never, config));
+  // One partition: the poisons sit between good orders of the same partition.
+  await produce(infra.producer, config.topics.stg, stream.map((event) => ({ key: String(event.object_id), value: JSON.stringify(event), partition: 0 })));
+  await waitForDrain(
+    infra.admin,
+    [
+      { groupId: 'stg-service', topic: config.topics.stg },
+      { groupId: 'dds-service', topic: config.topics.dds },
+      { groupId: 'cdm-service', topic: config.topics.cdm },
+    ],
+    30_000,
+  );
+}, 60_000);
+
+afterAll(async () => {
+  for (const stage of stages) await stage.service.stop();
+  await infra?.close();
+}, 30_000);
+
+describe('the reported poisons', () => {
+  it('become one stg dead letter each, with the reason', async () => {
+    const letters = await deadLetterRows(infra);
+    expect(letters.map((l) => [l.service, l.key, l.reason])).toEqual([
+      ['stg', '2', 'contract: /payload/update_ts must match format "timestamp"'],
+      ['stg', '3', 'contract: /payload/order_items/0/name must be 1 to 200 characters, none of them NUL or a lone surrogate'],
+    ]);
+  });
+
+  it('hold nothing: the orders around them are counted exactly', async () => {
+    const { rows } = await infra.db.pool.query<{ order_id: number }>('SELECT order_id::int FROM dds.h_order ORDER BY 1');
+    expect(rows.map((r) => r.order_id)).toEqual([1, 4, 5]);
+    const { rows: counted } = await infra.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM cdm.counted_orders');
+    expect(counted[0]!.n).toBe(3);
+    expect(await compareWithGroundTruth(infra.db.pool)).toEqual([]);
+  });
+});
