@@ -4,7 +4,7 @@ import { createKafka, createProducer } from '../services/shared/src/clients/kafk
 import { createPool } from '../services/shared/src/clients/postgres.ts';
 import { loadConfig } from '../services/shared/src/config.ts';
 import { parseRedriveArgs, REDRIVE_USAGE, RedriveArgsError } from '../services/shared/src/dead-letters/redrive-args.ts';
-import { redriveDeadLetters } from '../services/shared/src/dead-letters/redrive.ts';
+import { redriveDeadLetters, type RedriveSummary } from '../services/shared/src/dead-letters/redrive.ts';
 import { createLogger } from '../services/shared/src/logger.ts';
 
 async function main(): Promise<number> {
@@ -22,22 +22,32 @@ async function main(): Promise<number> {
   }
   const config = loadConfig();
   const log = createLogger('redrive', config.logLevel);
-  const pool = createPool(config.databaseUrl, log, 2);
+  const pool = createPool(config.databaseUrl, log, 2, config.postgres);
   const producer = args.dryRun ? null : createProducer(createKafka(config.kafkaBrokers, `${config.kafkaClientId}-redrive`, log));
   try {
     await producer?.connect();
-    const letters = await redriveDeadLetters(pool, producer, { service: args.service, ids: args.ids }, { dryRun: args.dryRun });
-    for (const l of letters) {
-      process.stdout.write(`${args.dryRun ? 'would re-drive' : 're-driven'} #${l.id} ${l.service} ${l.topic}[${l.partition}]@${l.offset} key=${l.key ?? '-'}: ${l.reason}\n`);
+    const summary = await redriveDeadLetters(pool, producer, { service: args.service, ids: args.ids }, { dryRun: args.dryRun });
+    for (const l of summary.sent) {
+      const key = l.key === null ? '-' : l.encoding === 'base64' ? `base64:${l.key}` : l.key;
+      process.stdout.write(`${args.dryRun ? 'would re-drive' : 're-driven'} #${l.id} ${l.service} ${l.topic}[${l.partition}]@${l.offset} key=${key}: ${l.reason}\n`);
     }
-    const scope = [args.service && `service ${args.service}`, args.ids.length > 0 && `ids ${args.ids.join(',')}`].filter(Boolean).join(', ');
-    if (letters.length === 0) process.stdout.write(`nothing to re-drive${scope ? ` (${scope})` : ''}\n`);
-    else process.stdout.write(`${args.dryRun ? 'would re-drive' : 're-drove'} ${letters.length} dead letter${letters.length === 1 ? '' : 's'}\n`);
-    return 0;
+    process.stdout.write(`${summaryLine(summary, args)}\n`);
+    if (summary.error) process.stderr.write(`redrive: sending failed, ${summary.failed} dead letter${plural(summary.failed)} left pending: ${summary.error.message}\n`);
+    return summary.failed > 0 ? 1 : 0;
   } finally {
     await producer?.disconnect();
     await pool.end();
   }
+}
+
+const plural = (n: number) => (n === 1 ? '' : 's');
+
+/** One line: what was sent, what failed to send, what is still pending and how much of it failed again after a re-drive. */
+function summaryLine({ sent, failed, remaining, failedAgain }: RedriveSummary, args: { dryRun: boolean; service: string | null; ids: number[] }): string {
+  const scope = [args.service && `service ${args.service}`, args.ids.length > 0 && `ids ${args.ids.join(',')}`].filter(Boolean).join(', ');
+  if (sent.length === 0 && failed === 0 && remaining === 0) return `nothing to re-drive${scope ? ` (${scope})` : ''}`;
+  const done = `${args.dryRun ? 'would re-drive' : 're-drove'} ${sent.length} dead letter${plural(sent.length)}${scope ? ` (${scope})` : ''}`;
+  return `${done}, ${failed} failed to send, ${remaining} still pending (${failedAgain} of them failed again after an earlier re-drive)`;
 }
 
 main().then(

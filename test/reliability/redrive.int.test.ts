@@ -89,7 +89,7 @@ describe('dead letters and re-drive', () => {
     const before = await topicSize(infra.admin, 'stg_service');
     const { code, stdout } = await redrive('--service', 'stg', '--dry-run');
     expect(code).toBe(0);
-    expect(stdout).toContain('would re-drive 4 dead letters');
+    expect(stdout).toContain('would re-drive 4 dead letters (service stg), 0 failed to send, 4 still pending (0 of them failed again after an earlier re-drive)\n');
     expect(stdout).toContain(`unknown user ${users.grace.id}`);
     expect((await letters()).every((l) => !l.redriven)).toBe(true);
     expect(await topicSize(infra.admin, 'stg_service')).toBe(before);
@@ -106,7 +106,7 @@ describe('dead letters and re-drive', () => {
     const before = await topicSize(infra.admin, 'stg_service');
     const first = await redrive('--service', 'stg');
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('re-drove 4 dead letters');
+    expect(first.stdout).toContain('re-drove 4 dead letters (service stg), 0 failed to send, 0 still pending (0 of them failed again after an earlier re-drive)\n');
     await drain();
     expect(await topicSize(infra.admin, 'stg_service')).toBe(before + 4);
     expect((await letters()).map((l) => l.redriven)).toEqual([true, true, true, true]);
@@ -130,7 +130,8 @@ describe('dead letters and re-drive', () => {
     const counters = await infra.db.pool.query('SELECT * FROM cdm.user_product_counters ORDER BY user_id, product_id');
     await infra.db.pool.query('UPDATE public.dead_letters SET redriven_at = NULL');
     const again = await redrive();
-    expect(again.stdout).toContain('re-drove 4 dead letters');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('re-drove 4 dead letters, 0 failed to send, 0 still pending (0 of them failed again after an earlier re-drive)\n');
     await drain();
     expect(await one('SELECT count(*) FROM cdm.counted_orders')).toBe(2);
     expect((await infra.db.pool.query('SELECT * FROM cdm.user_product_counters ORDER BY user_id, product_id')).rows).toEqual(counters.rows);
@@ -146,7 +147,7 @@ describe('dead letters and re-drive', () => {
 
     const { code, stdout } = await redrive('--id', String(junk[0]!.id));
     expect(code).toBe(0);
-    expect(stdout).toContain('re-drove 1 dead letter\n');
+    expect(stdout).toContain(`re-drove 1 dead letter (ids ${junk[0]!.id}), 0 failed to send, 0 still pending (0 of them failed again after an earlier re-drive)\n`);
     await drain();
     const after = (await letters()).filter((l) => l.key === 'junk');
     expect(after).toHaveLength(2);
@@ -154,6 +155,22 @@ describe('dead letters and re-drive', () => {
     expect(after[1]).toMatchObject({ raw_value: '{"object_id": 9,', redriven: false, partition: junk[0]!.partition });
     expect(after[1]!.offset).toBeGreaterThan(junk[0]!.offset);
     expect(after[1]!.id).toBeGreaterThan(junk[0]!.id);
+    // The summary tells a letter of a message that already failed after a re-drive.
+    const dry = await redrive('--dry-run');
+    expect(dry.stdout).toContain('would re-drive 1 dead letter, 0 failed to send, 1 still pending (1 of them failed again after an earlier re-drive)\n');
+  });
+
+  it('a page whose send fails stays pending: the summary says so and the exit code is 1', async () => {
+    // Over the broker's 1 MiB record-batch limit: Kafka refuses it.
+    await infra.db.pool.query(
+      `INSERT INTO public.dead_letters (service, topic, partition, "offset", key, raw_value, reason) VALUES ('cdm', 'cdm_service', 0, 1000000, 'big', repeat('x', 1100 * 1024), 'test')`,
+    );
+    const { code, stdout, stderr } = await redrive('--service', 'cdm');
+    expect(code).toBe(1);
+    expect(stdout).toContain('re-drove 0 dead letters (service cdm), 1 failed to send, 1 still pending (0 of them failed again after an earlier re-drive)\n');
+    expect(stderr).toContain('redrive: sending failed, 1 dead letter left pending: ');
+    expect(await one(`SELECT count(*) FROM public.dead_letters WHERE service = 'cdm' AND redriven_at IS NULL`)).toBe(1);
+    await infra.db.pool.query(`DELETE FROM public.dead_letters WHERE service = 'cdm'`);
   });
 
   it('refuses bad arguments with usage and exit code 2', async () => {

@@ -74,6 +74,18 @@ export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
     .send({ error: 'not_found', message: `There is no route ${request.method} ${request.url.split('?')[0]}.` });
 }
 
+/** An onRequest hook answering 405 with the Allow header, for a route's other methods. */
+export function methodNotAllowed(allowed: readonly string[]) {
+  const allow = allowed.join(', ');
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0];
+    return reply
+      .status(405)
+      .header('allow', allow)
+      .send({ error: 'method_not_allowed', message: `${path} accepts only ${allowed.join(' or ')}, not ${request.method}.` });
+  };
+}
+
 function sentence(text: string): string {
   const trimmed = text.trim() || 'The request is invalid';
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;

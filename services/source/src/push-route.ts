@@ -2,7 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
-import { HttpError } from './http-errors.ts';
+import { DependencyUnavailableError, reasonOf } from './dependency-errors.ts';
+import { HttpError, methodNotAllowed } from './http-errors.ts';
 import { allocateOrderIds } from './order-ids.ts';
 import { createOrderGenerator, EmptyReferenceError, lifecycleEvents } from './order-generator.ts';
 import { pushOrders, PushFailedError, type OrderSink } from './push-orders.ts';
@@ -51,6 +52,15 @@ export async function pushRoute(app: FastifyInstance, options: PushRouteOptions)
         return { status: 'success', messages_pushed: pushed };
       } catch (error) {
         if (!(error instanceof PushFailedError)) throw error;
+        if (error.cause instanceof DependencyUnavailableError && error.cause.dependency === 'postgres') {
+          const pushed = error.pushed === 0 ? 'nothing was pushed' : `only ${error.pushed} of ${count} orders were pushed`;
+          throw Object.assign(
+            new HttpError(503, 'postgres_unavailable', `Postgres (order ids) is not reachable: ${reasonOf(error.cause.cause)}; ${pushed}, retry later.`, {
+              messages_pushed: error.pushed,
+            }),
+            { cause: error.cause },
+          );
+        }
         throw Object.assign(
           new HttpError(503, 'push_failed', `Only ${error.pushed} of ${count} orders were pushed before a failure; retry the rest.`, {
             messages_pushed: error.pushed,
@@ -60,11 +70,26 @@ export async function pushRoute(app: FastifyInstance, options: PushRouteOptions)
       }
     },
   );
+
+  // Any other method on /push: 405 naming the one allowed, before its body is read or checked.
+  app.route({
+    method: app.supportedMethods.filter((method) => method !== 'POST'),
+    url: '/push',
+    onRequest: methodNotAllowed(['POST']),
+    handler: async () => undefined,
+  });
 }
 
-/** A generator over the reference data in Redis now; 503 when there is none to make orders from. */
+/** A generator over the reference data in Redis now; 503 when Redis is unreachable or holds none. */
 async function orderGenerator({ redis, keyPrefix, random, now, cancelShare }: PushRouteOptions) {
-  const [userIds, restaurants] = await Promise.all([readUserIds(redis, keyPrefix), readRestaurants(redis, keyPrefix)]);
+  let userIds: string[];
+  let restaurants: Awaited<ReturnType<typeof readRestaurants>>;
+  try {
+    [userIds, restaurants] = await Promise.all([readUserIds(redis, keyPrefix), readRestaurants(redis, keyPrefix)]);
+  } catch (error) {
+    if (!(error instanceof DependencyUnavailableError)) throw error;
+    throw Object.assign(new HttpError(503, 'redis_unavailable', `Redis (reference data) is not reachable: ${reasonOf(error.cause)}; retry later.`), { cause: error });
+  }
   try {
     return createOrderGenerator({ random, now, cancelShare, reference: { userIds, restaurants } });
   } catch (error) {

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../../shared/src/config.ts';
+import { fromRedis } from './dependency-errors.ts';
 import { generateReferenceData, type ReferenceSizes } from './reference-data.ts';
 import { referenceKeys as keys, type ReferenceData, type ReferenceRestaurant, type ReferenceUser } from '../../shared/src/reference/reference-layout.ts';
 
@@ -66,9 +67,11 @@ function queueWrites(tx: Queue, prefix: string, data: ReferenceData): void {
   for (const chunk of chunks(data.restaurants.map((r) => r.id))) tx.sadd(keys.restaurantIds(prefix), ...chunk);
 }
 
+// The readers below reject with DependencyUnavailableError when Redis cannot be reached.
+
 /** Ids of every user, sorted (SMEMBERS has no order; sorting keeps a seeded generator reproducible). */
 export async function readUserIds(redis: Redis, prefix: string): Promise<string[]> {
-  return (await redis.smembers(keys.userIds(prefix))).sort();
+  return (await fromRedis(redis.smembers(keys.userIds(prefix)))).sort();
 }
 
 export async function readUsers(redis: Redis, prefix: string): Promise<ReferenceUser[]> {
@@ -78,7 +81,7 @@ export async function readUsers(redis: Redis, prefix: string): Promise<Reference
 
 /** Every restaurant with its menu, sorted by id. */
 export async function readRestaurants(redis: Redis, prefix: string): Promise<ReferenceRestaurant[]> {
-  const ids = (await redis.smembers(keys.restaurantIds(prefix))).sort();
+  const ids = (await fromRedis(redis.smembers(keys.restaurantIds(prefix)))).sort();
   return readJson<ReferenceRestaurant>(redis, ids.map((id) => keys.restaurant(prefix, id)));
 }
 
@@ -86,7 +89,7 @@ export async function readRestaurants(redis: Redis, prefix: string): Promise<Ref
 async function readJson<T>(redis: Redis, keyList: string[]): Promise<T[]> {
   const out: T[] = [];
   for (const chunk of chunks(keyList)) {
-    for (const raw of await redis.mget(...chunk)) if (raw !== null) out.push(JSON.parse(raw) as T);
+    for (const raw of await fromRedis(redis.mget(...chunk))) if (raw !== null) out.push(JSON.parse(raw) as T);
   }
   return out;
 }

@@ -1,10 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPool } from '../../shared/src/clients/postgres.ts';
+import { createRedis } from '../../shared/src/clients/redis.ts';
 import { loadConfig, type Config } from '../../shared/src/config.ts';
 import type { OrderEvent } from '../../shared/src/contracts/order-event.ts';
 import { orderEventContract } from '../../shared/src/contracts/validate.ts';
+import { createLogger } from '../../shared/src/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import { createTestRedis } from '../../../test/support/redis.ts';
+import { startTcpProxy, type TcpProxy } from '../../../test/support/tcp-proxy.ts';
 import { buildApp, BODY_LIMIT_BYTES, type OrderSink, type SourceAppDeps } from '../src/app.ts';
 import { ensureReferenceData } from '../src/reference-store.ts';
 
@@ -173,7 +177,94 @@ describe('POST /push', () => {
   });
 });
 
+describe('POST /push while Redis or Postgres is down', () => {
+  const log = createLogger('source-test', 'silent');
+  const closing: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const close of closing.splice(0).reverse()) await close();
+  });
+
+  /** A proxy in front of the real server, closed after the test (after the app, which afterEach closes first). */
+  async function proxyTo(port: number): Promise<TcpProxy> {
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port });
+    closing.push(() => proxy.close());
+    return proxy;
+  }
+
+  it('answers 503 naming Redis while it is unreachable, and pushes again once it is back', async () => {
+    const proxy = await proxyTo(6379);
+    // The service's own client options (bounded retries per request).
+    const redis = createRedis(`redis://${proxy.address}`, log);
+    closing.push(async () => redis.disconnect());
+    const { app, sink } = start({ redis });
+    expect((await app.inject({ method: 'POST', url: '/push', ...json({ N: 3 }) })).statusCode).toBe(200);
+
+    proxy.cut();
+    const before = await sequencePosition();
+    const response = await app.inject({ method: 'POST', url: '/push', ...json({ N: 5 }) });
+    expect(response.statusCode).toBe(503);
+    const body = response.json();
+    expect(Object.keys(body).sort()).toEqual(['error', 'message']);
+    expect(body.error).toBe('redis_unavailable');
+    expect(body.message).toMatch(/^Redis \(reference data\) is not reachable: .+; retry later\.$/);
+    expect(sink.messages).toHaveLength(3);
+    expect(await sequencePosition()).toBe(before);
+
+    proxy.restore();
+    const after = await app.inject({ method: 'POST', url: '/push', ...json({ N: 5 }) });
+    expect(after.statusCode).toBe(200);
+    expect(after.json()).toEqual({ status: 'success', messages_pushed: 5 });
+    expect(sink.messages).toHaveLength(8);
+  });
+
+  it('answers 503 naming Postgres while the order id sequence is unreachable, and pushes again once it is back', async () => {
+    const proxy = await proxyTo(5432);
+    const url = new URL(database.url);
+    url.host = proxy.address;
+    // The service's own pool (an idle client losing its server is logged, not thrown).
+    const db = createPool(url.toString(), log, 2);
+    closing.push(() => db.end());
+    const { app, sink } = start({ db });
+    expect((await app.inject({ method: 'POST', url: '/push', ...json({ N: 3 }) })).statusCode).toBe(200);
+
+    proxy.cut();
+    const response = await app.inject({ method: 'POST', url: '/push', ...json({ N: 5 }) });
+    expect(response.statusCode).toBe(503);
+    const body = response.json();
+    expect(body).toMatchObject({ error: 'postgres_unavailable', messages_pushed: 0 });
+    expect(body.message).toMatch(/^Postgres \(order ids\) is not reachable: .+; nothing was pushed, retry later\.$/);
+    expect(sink.messages).toHaveLength(3);
+
+    proxy.restore();
+    const after = await app.inject({ method: 'POST', url: '/push', ...json({ N: 5 }) });
+    expect(after.statusCode).toBe(200);
+    expect(after.json()).toEqual({ status: 'success', messages_pushed: 5 });
+    expect(sink.messages).toHaveLength(8);
+  });
+});
+
 describe('other routes', () => {
+  it.each(['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const)('answers %s /push with 405, Allow: POST and the error shape', async (method) => {
+    const { app, sink } = start();
+    const before = await sequencePosition();
+    const response = await app.inject({ method, url: '/push?N=5' });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe('POST');
+    expect(response.json()).toEqual({ error: 'method_not_allowed', message: `/push accepts only POST, not ${method}.` });
+    expect(sink.messages).toEqual([]);
+    expect(await sequencePosition()).toBe(before);
+  });
+
+  it('answers 405 before looking at the body: a PUT with a text body or without the API key is still 405', async () => {
+    const { app } = start({ config: { ...config, push: { ...config.push, apiKey: 's3cret' } } });
+    const response = await app.inject({ method: 'PUT', url: '/push', headers: { 'content-type': 'text/plain' }, payload: '{"N": 5}' });
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe('POST');
+    expect(response.json()).toMatchObject({ error: 'method_not_allowed' });
+    const head = await app.inject({ method: 'HEAD', url: '/push' });
+    expect([head.statusCode, head.headers.allow]).toEqual([405, 'POST']);
+  });
+
   it('answers unknown routes with 404 in the same error shape', async () => {
     const { app } = start();
     const response = await app.inject({ method: 'GET', url: '/nope?x=1' });
