@@ -24,28 +24,37 @@ export async function ordersNotInVault(db: Pick<PoolClient, 'query'>, orders: re
     orderProducts: order.products.map((p) => ({ product: p.product_id, key: linkHashKey(order.order_id, p.product_id) })),
     productCategories: order.products.map((p) => ({ product: p.product_id, category: p.category_id, key: linkHashKey(p.product_id, p.category_id) })),
   }));
+  // One index probe per key, returning only the keys not found (none, normally: no rows to parse).
+  // LATERAL … LIMIT 1 keeps the planner from hashing a whole link table (it cannot tell how long
+  // the arrays are, and seq-scanned the tables once they grew). Product-category pairs are few.
+  const missing = (table: string, column: string, param: number, extra = '') =>
+    `SELECT k.key FROM jsonb_array_elements_text($${param}::jsonb) AS k(key) LEFT JOIN LATERAL (SELECT true AS hit FROM dds.${table} t WHERE t.${column} = k.key::uuid${extra} LIMIT 1) f ON true WHERE f.hit IS NULL`;
   const { rows } = await db.query<{ key: string }>({
-    name: 'cdm_orders_in_vault',
-    text: `SELECT DISTINCT h_order_pk AS key FROM dds.s_order_status WHERE h_order_pk = ANY($1::uuid[]) AND status = 'CLOSED'
-     UNION ALL SELECT hk_order_user_pk FROM dds.l_order_user WHERE hk_order_user_pk = ANY($2::uuid[])
-     UNION ALL SELECT hk_order_product_pk FROM dds.l_order_product WHERE hk_order_product_pk = ANY($3::uuid[])
-     UNION ALL SELECT hk_product_category_pk FROM dds.l_product_category WHERE hk_product_category_pk = ANY($4::uuid[])`,
+    name: 'cdm_orders_not_in_vault',
+    text: [
+      missing('s_order_status', 'h_order_pk', 1, " AND t.status = 'CLOSED'"),
+      missing('l_order_user', 'hk_order_user_pk', 2),
+      missing('l_order_product', 'hk_order_product_pk', 3),
+      missing('l_product_category', 'hk_product_category_pk', 4),
+    ].join('\nUNION ALL '),
+    // JSON text rather than uuid[]: the driver escapes every element of an array parameter.
     values: [
-      expected.map((e) => e.order.order_id),
-      expected.map((e) => e.orderUser),
-      expected.flatMap((e) => e.orderProducts.map((p) => p.key)),
-      expected.flatMap((e) => e.productCategories.map((p) => p.key)),
+      JSON.stringify(expected.map((e) => e.order.order_id)),
+      JSON.stringify(expected.map((e) => e.orderUser)),
+      JSON.stringify(expected.flatMap((e) => e.orderProducts.map((p) => p.key))),
+      JSON.stringify([...new Set(expected.flatMap((e) => e.productCategories.map((p) => p.key)))]),
     ],
   });
-  const found = new Set(rows.map((r) => r.key));
+  if (rows.length === 0) return new Map();
+  const absent = new Set(rows.map((r) => r.key));
   const refused = new Map<ClosedOrder, string>();
   for (const { order, orderUser, orderProducts, productCategories } of expected) {
     const reasons: string[] = [];
-    if (!found.has(order.order_id)) reasons.push(`order ${order.order_id} is not CLOSED in the vault`);
+    if (absent.has(order.order_id)) reasons.push(`order ${order.order_id} is not CLOSED in the vault`);
     else {
-      if (!found.has(orderUser)) reasons.push(`order ${order.order_id} is not of user ${order.user_id} in the vault`);
-      for (const p of orderProducts) if (!found.has(p.key)) reasons.push(`product ${p.product} is not in order ${order.order_id} in the vault`);
-      for (const p of productCategories) if (!found.has(p.key)) reasons.push(`product ${p.product} is not in category ${p.category} in the vault`);
+      if (absent.has(orderUser)) reasons.push(`order ${order.order_id} is not of user ${order.user_id} in the vault`);
+      for (const p of orderProducts) if (absent.has(p.key)) reasons.push(`product ${p.product} is not in order ${order.order_id} in the vault`);
+      for (const p of productCategories) if (absent.has(p.key)) reasons.push(`product ${p.product} is not in category ${p.category} in the vault`);
     }
     if (reasons.length > 0) refused.set(order, `not counted: ${reasons.join('; ')}`);
   }
