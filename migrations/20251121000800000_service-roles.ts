@@ -3,7 +3,8 @@ import type { MigrationBuilder } from 'node-pg-migrate';
 // Least privilege: one login role per service, each able to write only its own layer.
 //   dwh_source  takes order ids from stg.order_id_seq
 //   dwh_stg     reads and writes stg
-//   dwh_dds     reads and appends to dds (the vault is insert-only); nothing in stg
+//   dwh_dds     reads and appends to dds (the vault is insert-only; a later migration lets it
+//               delete a satellite version that repeats the one before it); nothing in stg
 //   dwh_cdm     reads dds, reads and writes cdm
 // and every consumer may add rows to public.dead_letters. The migrating role keeps ownership.
 //

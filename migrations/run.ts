@@ -25,8 +25,8 @@ function ensureTypeScriptLoader(): void {
 const isLockBusy = (error: unknown) =>
   error instanceof Error && error.message.includes('Another migration is already running');
 
-/** Applies every pending migration to the database at databaseUrl (direction up). */
-export async function runMigrations(databaseUrl: string, log: MigrationLog = () => {}): Promise<string[]> {
+/** Applies every pending migration to the database at databaseUrl (or, for tests, `count` of them in `direction`). */
+export async function runMigrations(databaseUrl: string, log: MigrationLog = () => {}, options: { direction?: 'up' | 'down'; count?: number } = {}): Promise<string[]> {
   ensureTypeScriptLoader();
   const startedAt = Date.now();
   for (;;) {
@@ -35,8 +35,8 @@ export async function runMigrations(databaseUrl: string, log: MigrationLog = () 
         databaseUrl,
         dir: migrationsDir,
         ignorePattern: notAMigration,
-        direction: 'up',
-        count: Number.POSITIVE_INFINITY,
+        direction: options.direction ?? 'up',
+        count: options.count ?? Number.POSITIVE_INFINITY,
         migrationsTable: 'pgmigrations',
         migrationsSchema: 'public',
         schema: 'public',

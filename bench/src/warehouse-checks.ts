@@ -1,6 +1,7 @@
 // What the run left in the warehouse: exactness against the SQL ground truth, and freshness.
 import type pg from 'pg';
 import { compareWithGroundTruth } from '../../services/cdm/src/ground-truth.ts';
+import { satelliteRepeats } from '../../services/dds/src/satellite-history.ts';
 
 export interface Exactness {
   exact: boolean;
@@ -15,7 +16,7 @@ export interface Exactness {
 
 const one = async (db: pg.Pool, sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0]!.n);
 
-/** Counters equal the ground truth, every pushed order is in stg and dds once, nothing dead-lettered. */
+/** Counters equal the ground truth, every pushed order is in stg and dds once, satellites hold changes only, nothing dead-lettered. */
 export async function checkExactness(db: pg.Pool, pushedOrders: number): Promise<Exactness> {
   const orders = await one(db, 'SELECT count(*) AS n FROM stg.order_events');
   const hubOrders = await one(db, 'SELECT count(*) AS n FROM dds.h_order');
@@ -29,6 +30,7 @@ export async function checkExactness(db: pg.Pool, pushedOrders: number): Promise
   if (countedOrders !== closedOrders) problems.push(`cdm counted ${countedOrders} orders, ${closedOrders} are CLOSED`);
   if (deadLetters !== 0) problems.push(`${deadLetters} dead letters`);
   if (counterMismatches !== 0) problems.push(`${counterMismatches} counters differ from the ground truth`);
+  for (const { table, repeats } of await satelliteRepeats(db)) problems.push(`dds.${table}: ${repeats} versions repeat the one before them`);
   return { exact: problems.length === 0, orders, closedOrders, countedOrders, deadLetters, counterMismatches, problems };
 }
 

@@ -70,3 +70,35 @@ describe('runMigrations (TypeScript migration files loaded from inside vitest)',
     expect(results.map((r) => r.length).sort()).toEqual([0, 0, migrationFiles.length]);
   });
 });
+
+describe('the satellite-changes-only migration', () => {
+  it('removes every version equal to the one before it, keeping the earliest of each run', async () => {
+    const name = freshName();
+    await ensureDatabase(`${server}/${name}`);
+    await runMigrations(`${server}/${name}`);
+    expect(await runMigrations(`${server}/${name}`, () => {}, { direction: 'down', count: 1 })).toEqual(['20251121001000000_satellite-changes-only']);
+    // Two users: a (A, A, B, B, A) and b (C, C); three orders' status histories with repeats.
+    const nameRows = [
+      ['a', '01', 'A'], ['a', '02', 'A'], ['a', '03', 'B'], ['a', '04', 'B'], ['a', '05', 'A'],
+      ['b', '01', 'C'], ['b', '02', 'C'],
+    ];
+    await query(name, `INSERT INTO dds.s_user_names (h_user_pk, username, userlogin, hk_user_names_hashdiff, load_dt, load_src)
+      VALUES ${nameRows.map(([u, at, v]) => `(md5('${u}')::uuid, '${v}', 'l', md5('${v}')::uuid, '2025-01-01 00:${at}:00+00', 't')`).join(', ')}`);
+    await query(name, `INSERT INTO dds.s_order_status (h_order_pk, status, hk_order_status_hashdiff, load_dt, load_src)
+      SELECT md5(o::text)::uuid, s, md5(s)::uuid, '2025-01-01'::timestamptz + (o * 10 + n) * interval '1 minute', 't'
+        FROM generate_series(1, 3) o, unnest(ARRAY['OPEN', 'OPEN', 'CLOSED', 'CLOSED', 'CLOSED']) WITH ORDINALITY AS t(s, n)`);
+
+    expect(await runMigrations(`${server}/${name}`)).toEqual(['20251121001000000_satellite-changes-only']);
+    const users = await query<{ u: string; at: string; v: string }>(
+      name,
+      `SELECT CASE h_user_pk WHEN md5('a')::uuid THEN 'a' ELSE 'b' END AS u, to_char(load_dt AT TIME ZONE 'UTC', 'MI') AS at, username AS v
+         FROM dds.s_user_names ORDER BY 1, 2`,
+    );
+    expect(users.map(({ u, at, v }) => [u, at, v])).toEqual([['a', '01', 'A'], ['a', '03', 'B'], ['a', '05', 'A'], ['b', '01', 'C']]);
+    const statuses = await query<{ n: number; first: string }>(
+      name,
+      `SELECT count(*)::int AS n, string_agg(status, ',' ORDER BY load_dt) AS first FROM dds.s_order_status GROUP BY h_order_pk`,
+    );
+    expect(statuses).toEqual(Array.from({ length: 3 }, () => ({ n: 2, first: 'OPEN,CLOSED' })));
+  });
+});

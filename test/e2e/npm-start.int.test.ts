@@ -10,6 +10,7 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWithGroundTruth } from '../../services/cdm/src/ground-truth.ts';
+import { satelliteRepeats } from '../../services/dds/src/satellite-history.ts';
 import { dropDatabase } from '../support/database.ts';
 import { waitForDrain } from '../support/drain.ts';
 import { freePort } from '../support/free-port.ts';
@@ -57,7 +58,6 @@ describe('npm start', () => {
       DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbName}`,
       REDIS_KEY_PREFIX: redis.prefix,
       DEV_BROKER_DATA_DIR: dataDir,
-      TOPIC_PARTITIONS: '3',
       ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
     });
     launcher = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'start.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -80,13 +80,14 @@ describe('npm start', () => {
     rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
-  it('creates the database, runs the pipeline and counts exactly', async () => {
+  // Partitions and CONSUMER_CONCURRENCY at their defaults: several dds batches load at once.
+  it('creates the database, runs the pipeline and counts exactly, each satellite holding changes only', async () => {
     const response = await fetch(`http://127.0.0.1:${ports.SOURCE_PORT}/push`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: '{"N": 300}',
+      body: '{"N": 3000}',
     });
-    expect(await response.json()).toEqual({ status: 'success', messages_pushed: 300 });
+    expect(await response.json()).toEqual({ status: 'success', messages_pushed: 3000 });
     await waitForDrain(
       admin,
       [
@@ -97,8 +98,9 @@ describe('npm start', () => {
       60_000,
     );
     const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM dds.h_order');
-    expect(rows[0]!.n).toBe(300);
+    expect(rows[0]!.n).toBe(3000);
     expect(await compareWithGroundTruth(pool)).toEqual([]);
+    expect(await satelliteRepeats(pool)).toEqual([]);
   });
 
   it('prints prefixed, readable log lines', () => {

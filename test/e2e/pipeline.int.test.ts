@@ -7,6 +7,7 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../../broker/src/index.ts';
 import { compareWithGroundTruth } from '../../services/cdm/src/ground-truth.ts';
+import { satelliteRepeats } from '../../services/dds/src/satellite-history.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { waitForDrain } from '../support/drain.ts';
 import { createTestRedis, type TestRedis } from '../support/redis.ts';
@@ -92,6 +93,9 @@ describe('pipeline end to end', () => {
       await one(`SELECT count(*) AS n FROM stg.order_events e, jsonb_array_elements(e.payload->'order_items') WHERE e.payload->>'final_status' = 'CLOSED'`),
     );
     expect(await compareWithGroundTruth(db.pool)).toEqual([]);
+    // Four partitions loaded concurrently: every satellite still holds changes only.
+    expect(await satelliteRepeats(db.pool)).toEqual([]);
+    expect(await one('SELECT count(*) AS n FROM dds.s_user_names')).toBe(await one('SELECT count(DISTINCT h_user_pk) AS n FROM dds.s_user_names'));
   });
 
   it('stops every service cleanly on SIGTERM', async () => {

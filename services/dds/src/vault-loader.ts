@@ -54,13 +54,19 @@ export function linkLoadStatement(model: LinkModel, rows: readonly VaultRow[], b
 }
 
 /**
- * Satellites keep history and are idempotent under replay and out-of-order arrival. A batch row
+ * Satellites hold changes only, idempotent under replay and out-of-order arrival. A batch row
  * (key, load_dt) is inserted when no row exists at that (key, load_dt) and its hashdiff differs
  * from its predecessor: the latest earlier row of that key, whether already stored or new in this
- * batch (several changes of one key in a batch are taken in load_dt order). One index probe per
- * batch row finds both: the latest stored row at or before its load_dt.
+ * batch (several changes of one key in a batch are taken in load_dt order). An inserted row that
+ * equals its stored successor (the earliest later row, with no new row of the batch in between)
+ * makes that successor a repeat: it is deleted, so that a late event moves the change back to when
+ * it happened instead of leaving two equal versions in a row. One index probe per batch row finds
+ * the predecessor, one per inserted row the successor.
+ *
+ * Returned as top-level CTE definitions (a DELETE may not sit in a nested WITH), to be combined
+ * into one statement; loadVault runs it under the satellite lock (see there).
  */
-export function satelliteLoadStatement(model: SatelliteModel, rows: readonly VaultRow[], firstParam = 1): LoadStatement {
+export function satelliteLoadCtes(model: SatelliteModel, rows: readonly VaultRow[], firstParam = 1): { ctes: string[]; values: unknown[] } {
   const key = quoteIdentifier(model.parent.hashKey);
   const hashdiff = quoteIdentifier(model.hashdiff);
   const at = quoteIdentifier('load_dt');
@@ -68,33 +74,61 @@ export function satelliteLoadStatement(model: SatelliteModel, rows: readonly Vau
   const names = columns.map((c) => quoteIdentifier(c.name));
   const source = batchRows(columns, rows, 'b', firstParam);
   const table = tableName(model);
+  const cte = (suffix: string) => quoteIdentifier(`${model.table}${suffix}`);
+  const [fresh, repeats, dropped, inserted] = [cte('__fresh'), cte('__repeats'), cte('__dropped'), cte('')];
   return {
-    text: [
-      `WITH batch AS (`,
-      `  SELECT b.*, lag(b.${at}) OVER w AS batch_prev_load_dt, lag(b.${hashdiff}) OVER w AS batch_prev_hashdiff`,
-      `  FROM ${source.from}`,
-      `  WINDOW w AS (PARTITION BY b.${key} ORDER BY b.${at})`,
-      `)`,
-      `INSERT INTO ${table} (${names.join(', ')})`,
-      `SELECT ${names.map((n) => `f.${n}`).join(', ')}`,
-      `FROM batch f`,
-      // A LATERAL probe rather than a join: the planner cannot estimate the batch's size
-      // (jsonb_to_recordset counts 100 rows) and chose a hash join over the whole satellite, a full
-      // scan per batch; LIMIT 1 keeps it one index probe per batch row.
-      `LEFT JOIN LATERAL (`,
-      `  SELECT s.${at} AS load_dt, s.${hashdiff} AS hashdiff FROM ${table} s`,
-      `  WHERE s.${key} = f.${key} AND s.${at} <= f.${at} ORDER BY s.${at} DESC LIMIT 1`,
-      `) stored ON true`,
-      // Already stored at this instant: nothing to do. A batch predecessor stored at its own
-      // instant is at or before stored.load_dt, so the stored row is the one to compare with.
-      `WHERE stored.load_dt IS DISTINCT FROM f.${at}`,
-      `  AND CASE WHEN f.batch_prev_load_dt > stored.load_dt OR (stored.load_dt IS NULL AND f.batch_prev_load_dt IS NOT NULL)`,
-      `           THEN f.batch_prev_hashdiff ELSE stored.hashdiff END IS DISTINCT FROM f.${hashdiff}`,
-      `ORDER BY f.${key}, f.${at}`,
-      `ON CONFLICT DO NOTHING`,
-    ].join('\n'),
+    ctes: [
+      [
+        `${fresh} AS (`,
+        `  SELECT p.*, lead(p.${at}) OVER (PARTITION BY p.${key} ORDER BY p.${at}) AS next_fresh_load_dt FROM (`,
+        `    SELECT f.*, stored.load_dt AS stored_load_dt, stored.hashdiff AS stored_hashdiff FROM (`,
+        `      SELECT b.*, lag(b.${at}) OVER w AS batch_prev_load_dt, lag(b.${hashdiff}) OVER w AS batch_prev_hashdiff`,
+        `      FROM ${source.from}`,
+        `      WINDOW w AS (PARTITION BY b.${key} ORDER BY b.${at})`,
+        `    ) f`,
+        // A LATERAL probe rather than a join: the planner cannot estimate the batch's size
+        // (jsonb_to_recordset counts 100 rows) and chose a hash join over the whole satellite, a
+        // full scan per batch; LIMIT 1 keeps it one index probe per batch row.
+        `    LEFT JOIN LATERAL (`,
+        `      SELECT s.${at} AS load_dt, s.${hashdiff} AS hashdiff FROM ${table} s`,
+        `      WHERE s.${key} = f.${key} AND s.${at} <= f.${at} ORDER BY s.${at} DESC LIMIT 1`,
+        `    ) stored ON true`,
+        `  ) p`,
+        // Already stored at this instant: nothing to do. A batch predecessor stored at its own
+        // instant is at or before stored.load_dt, so the stored row is the one to compare with.
+        `  WHERE p.stored_load_dt IS DISTINCT FROM p.${at}`,
+        `    AND CASE WHEN p.batch_prev_load_dt > p.stored_load_dt OR (p.stored_load_dt IS NULL AND p.batch_prev_load_dt IS NOT NULL)`,
+        `             THEN p.batch_prev_hashdiff ELSE p.stored_hashdiff END IS DISTINCT FROM p.${hashdiff}`,
+        `)`,
+      ].join('\n'),
+      [
+        `${repeats} AS (`,
+        `  SELECT f.${key} AS key, next.load_dt FROM ${fresh} f`,
+        `  JOIN LATERAL (`,
+        `    SELECT s.${at} AS load_dt, s.${hashdiff} AS hashdiff FROM ${table} s`,
+        `    WHERE s.${key} = f.${key} AND s.${at} > f.${at} ORDER BY s.${at} LIMIT 1`,
+        `  ) next ON next.hashdiff = f.${hashdiff}`,
+        `  WHERE f.next_fresh_load_dt IS NULL OR f.next_fresh_load_dt > next.load_dt`,
+        `)`,
+      ].join('\n'),
+      `${dropped} AS (\n  DELETE FROM ${table} s USING ${repeats} r WHERE s.${key} = r.key AND s.${at} = r.load_dt\n)`,
+      [
+        `${inserted} AS (`,
+        `  INSERT INTO ${table} (${names.join(', ')})`,
+        `  SELECT ${names.map((n) => `f.${n}`).join(', ')} FROM ${fresh} f`,
+        `  ORDER BY f.${key}, f.${at}`,
+        `  ON CONFLICT DO NOTHING`,
+        `)`,
+      ].join('\n'),
+    ],
     values: source.values,
   };
+}
+
+/** A satellite's load as a statement of its own (tests; loadVault combines every satellite's). */
+export function satelliteLoadStatement(model: SatelliteModel, rows: readonly VaultRow[], firstParam = 1): LoadStatement {
+  const { ctes, values } = satelliteLoadCtes(model, rows, firstParam);
+  return { text: `WITH ${ctes.join(',\n')}\nSELECT 1`, values };
 }
 
 /** firstParam: number of the statement's first $parameter, so that statements can be combined. */
@@ -110,34 +144,54 @@ export function loadStatement(model: TableModel, rows: readonly VaultRow[], batc
 }
 
 /**
- * The whole batch as ONE statement: each table's load is a data-modifying CTE (hubs first). They
- * read no table another one writes (no foreign keys; a satellite reads only itself), so running
- * them in one statement is the same as one after the other, in one round trip instead of fourteen.
- * The CTEs run to completion unreferenced; returning nothing from them saved 1–2 µs of Postgres CPU
- * per order (bench/write-path.ts). Returns null when there is nothing to load.
+ * A batch's load as two statements. The first inserts every hub and link key (each table's load a
+ * data-modifying CTE, hubs first); the second every satellite's rows. They read no table another
+ * one writes (no foreign keys; a satellite reads only itself), so combining them is the same as
+ * one load after the other, in one round trip each instead of fourteen. The CTEs run to completion
+ * unreferenced; returning nothing from them saved 1–2 µs of Postgres CPU per order
+ * (bench/write-path.ts). Null where there is nothing to load.
  */
-export function vaultLoadStatement(rows: VaultRows, batchLoadDt: Date): LoadStatement | null {
-  const parts: string[] = [];
-  const values: unknown[] = [];
+export function vaultLoadStatements(rows: VaultRows, batchLoadDt: Date): { keys: LoadStatement | null; satellites: LoadStatement | null } {
+  const keys = { ctes: [] as string[], values: [] as unknown[] };
+  const sats = { ctes: [] as string[], values: [] as unknown[] };
   for (const model of vaultTables) {
     const tableRows = rows.get(model) ?? [];
     if (tableRows.length === 0) continue;
-    const { text, values: own } = loadStatement(model, tableRows, batchLoadDt, values.length + 1);
-    parts.push(`${quoteIdentifier(model.table)} AS (\n${text})`);
-    values.push(...own);
+    if (model.kind === 'satellite') {
+      const { ctes, values } = satelliteLoadCtes(model, tableRows, sats.values.length + 1);
+      sats.ctes.push(...ctes);
+      sats.values.push(...values);
+    } else {
+      const { text, values } = loadStatement(model, tableRows, batchLoadDt, keys.values.length + 1);
+      keys.ctes.push(`${quoteIdentifier(model.table)} AS (\n${text})`);
+      keys.values.push(...values);
+    }
   }
-  if (parts.length === 0) return null;
-  return { text: `WITH ${parts.join(',\n')}\nSELECT 1`, values };
+  const statement = ({ ctes, values }: typeof keys) => (ctes.length === 0 ? null : { text: `WITH ${ctes.join(',\n')}\nSELECT 1`, values });
+  return { keys: statement(keys), satellites: statement(sats) };
 }
 
 /**
- * Loads a batch into the vault in one statement (see vaultLoadStatement). The statement is prepared
- * once per connection (named by a digest of its text): its plan does not depend on the batch, and
- * planning fourteen inserts took longer than running them for small batches.
+ * The transaction-scoped advisory lock every satellite load holds from before it reads the stored
+ * history to its commit. Loads of concurrent batches (partitions, instances) that carry the same
+ * key would otherwise each miss the other's uncommitted rows and both insert a version: with it,
+ * each one's statement starts after the previous one committed and sees its rows, exactly as if
+ * one loader ran them in turn. Only the satellite statement and the commit are serialised (hubs and
+ * links load concurrently), and a waiter holds no satellite row, so it cannot deadlock.
+ */
+export const SATELLITE_LOAD_LOCK = 0x64_64_73_5f_73_61_74n; // "dds_sat"
+
+/**
+ * Loads a batch into the vault: the hub and link keys, then — under the satellite lock, in a
+ * statement whose snapshot follows it — the satellites. Each statement is prepared once per
+ * connection (named by a digest of its text): its plan does not depend on the batch, and planning
+ * the inserts took longer than running them for small batches.
  */
 export async function loadVault(db: PoolClient, rows: VaultRows, batchLoadDt: Date): Promise<void> {
-  const statement = vaultLoadStatement(rows, batchLoadDt);
-  if (!statement) return;
-  const name = `dds_vault_${createHash('sha1').update(statement.text).digest('hex').slice(0, 16)}`;
-  await db.query({ name, ...statement });
+  const { keys, satellites } = vaultLoadStatements(rows, batchLoadDt);
+  const prepared = (prefix: string, statement: LoadStatement) => ({ name: `${prefix}_${createHash('sha1').update(statement.text).digest('hex').slice(0, 16)}`, ...statement });
+  if (keys) await db.query(prepared('dds_keys', keys));
+  if (!satellites) return;
+  await db.query({ name: 'dds_satellite_lock', text: 'SELECT pg_advisory_xact_lock($1)', values: [SATELLITE_LOAD_LOCK.toString()] });
+  await db.query(prepared('dds_satellites', satellites));
 }
