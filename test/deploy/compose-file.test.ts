@@ -31,6 +31,7 @@ interface Service {
   environment?: Record<string, string | number | null>;
   ports?: Array<string | number>;
   healthcheck?: { test: string[] | string };
+  volumes?: string[];
   depends_on?: Record<string, { condition: string }>;
   restart?: string;
 }
@@ -229,5 +230,18 @@ describe('docker-compose.yml: the pipeline', () => {
     expect(kafka.KAFKA_NUM_PARTITIONS).toBe(userEnv.TOPIC_PARTITIONS);
     expect(interpolate(raw, { ...userEnv, TOPIC_PARTITIONS: '12' })).toMatchObject({ services: { kafka: { environment: { KAFKA_NUM_PARTITIONS: '12' } } } });
     expect(env('akhq').AKHQ_CONFIGURATION).toContain('bootstrap.servers: "kafka:9092"');
+  });
+
+  it('keeps the state of Kafka, Postgres and Redis on named volumes, so `down` and `up` lose nothing', () => {
+    const dataDirs = { kafka: env('kafka').KAFKA_LOG_DIRS, postgres: '/var/lib/postgresql/data', redis: '/data' };
+    expect(dataDirs.kafka).toBe('/var/lib/kafka/data');
+    expect(env('kafka').CLUSTER_ID).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    for (const [name, dir] of Object.entries(dataDirs)) {
+      const mounts = (service(name).volumes ?? []).map((v) => v.split(':'));
+      const mount = mounts.find(([, target]) => target === dir);
+      expect(mount, `${name} mounts a volume at ${dir}`).toBeDefined();
+      expect(Object.keys(compose.volumes ?? {}), `${name}'s volume is a named one`).toContain(mount![0]);
+    }
+    expect(service('redis').command).toContain('--appendonly');
   });
 });
