@@ -6,12 +6,9 @@
 // recovers on its own and stg, dds and cdm hold exactly what the topic says. Last, SIGTERM to a
 // service whose Postgres hangs: it exits 0 within its grace period without committing unfinished work.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { committedOffsets } from '../../services/shared/test/service-harness.ts';
-import { groupLag } from '../support/drain.ts';
 import { SERVICE_NAMES, type ServiceName } from '../support/service-processes.ts';
-import { expectedWarehouse } from './support/expected-warehouse.ts';
+import { pipelineChecks, sleep } from './support/pipeline-checks.ts';
 import { startPipelineUnderTest, STAGES, type PipelineUnderTest } from './support/pipeline-under-test.ts';
-import { diffWarehouse } from './support/warehouse-diff.ts';
 
 const HANG_MS = 10_000;
 const ORDERS = 1500;
@@ -22,39 +19,14 @@ const GRACE_MS = 20_000;
  * batches caught by the hang fail and are retried within the test's time.
  */
 const DEADLINES = { PG_QUERY_TIMEOUT_MS: '5000', PG_STATEMENT_TIMEOUT_MS: '4000', REDIS_COMMAND_TIMEOUT_MS: '2000' };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Health {
-  status: number;
-  failing: string[];
-  checks: Record<string, { status: string; error?: string }>;
-}
 
 let pipeline: PipelineUnderTest;
 /** Last words of services that exited, for failure messages. */
 const exitedOutput = new Map<ServiceName, string>();
-
-async function health(name: ServiceName): Promise<Health> {
-  const proc = pipeline.fleet.running.get(name);
-  if (!proc) throw new Error(`${name} is not running`);
-  const response = await fetch(pipeline.fleet.url(name, '/health')).catch((error: Error) => {
-    throw new Error(`${name}: ${error.message}\n${proc.output.slice(-20).join('')}`);
-  });
-  const body = (await response.json()) as { failing?: string[]; checks: Health['checks'] };
-  return { status: response.status, failing: body.failing ?? [], checks: body.checks };
-}
-
-/** Polls until every named service reports the dependency failing (503); returns the last reports. */
-async function waitUntilReported(names: ServiceName[], dependency: string, timeoutMs = 10_000): Promise<Record<string, Health>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: Record<string, Health> = {};
-  while (Date.now() < deadline) {
-    last = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await health(n)] as const)));
-    if (names.every((n) => last[n]!.status === 503 && last[n]!.failing.includes(dependency))) return last;
-    await sleep(250);
-  }
-  throw new Error(`not every service reported ${dependency} failing: ${JSON.stringify(last)}`);
-}
+const checks = pipelineChecks(() => pipeline, exitedOutput);
+const { health, waitUntilHealthy, offsetsOf, unfinished, expectAllRunning, expectExactWarehouse } = checks;
+const waitUntilReported = (names: ServiceName[], dependency: string, timeoutMs = 10_000) => checks.waitUntilReported(names, dependency, timeoutMs);
+const pushOrders = () => checks.pushOrders(ORDERS);
 
 /** Polls /health of every service for `ms` and throws on the first that is not 503 naming the dependency. */
 async function expectReportedFor(names: ServiceName[], dependency: string, ms: number): Promise<void> {
@@ -67,48 +39,6 @@ async function expectReportedFor(names: ServiceName[], dependency: string, ms: n
     }
     await sleep(500);
   }
-}
-
-async function waitUntilHealthy(timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: Array<[ServiceName, Health | string]> = [];
-  while (Date.now() < deadline) {
-    last = await Promise.all(SERVICE_NAMES.map(async (n) => [n, await health(n).catch((e: Error) => e.message)] as [ServiceName, Health | string]));
-    if (last.every(([, h]) => typeof h !== 'string' && h.status === 200)) return;
-    await sleep(250);
-  }
-  throw new Error(`not healthy again after ${timeoutMs} ms: ${JSON.stringify(last)}`);
-}
-
-async function offsetsOf(groups: typeof STAGES): Promise<string> {
-  const all = await Promise.all(groups.map(async (g) => [g.groupId, [...(await committedOffsets(pipeline.admin, g.groupId, g.topic))].sort()]));
-  return JSON.stringify(all);
-}
-
-/** Messages the groups have not committed yet: the hang must catch work in flight to prove anything. */
-async function unfinished(groups: typeof STAGES): Promise<number> {
-  let total = 0;
-  for (const group of groups) total += await groupLag(pipeline.admin, group);
-  return total;
-}
-
-function expectAllRunning(): void {
-  for (const name of SERVICE_NAMES) {
-    const proc = pipeline.fleet.running.get(name);
-    expect(proc, `${name} is not running:\n${exitedOutput.get(name) ?? ''}`).toBeDefined();
-    expect(proc!.child.exitCode, `${name} exited:\n${proc!.output.slice(-20).join('')}`).toBeNull();
-  }
-}
-
-async function expectExactWarehouse(): Promise<void> {
-  const expected = expectedWarehouse(await pipeline.orderEvents());
-  const diff = await diffWarehouse(pipeline.db.pool, expected);
-  expect(diff).toEqual({ stg: [], dds: [], cdm: [], groundTruth: [], deadLetters: 0 });
-}
-
-async function pushOrders(): Promise<void> {
-  const { status, body } = await pipeline.push(ORDERS);
-  expect(status, JSON.stringify(body)).toBe(200);
 }
 
 async function start(name: ServiceName, env?: Record<string, string | undefined>): Promise<void> {

@@ -5,90 +5,20 @@
 // moves while the work cannot be finished; once the dependency is back they catch up, and stg, dds
 // and cdm hold exactly what the topic says — no order lost, none counted twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { committedOffsets } from '../../services/shared/test/service-harness.ts';
-import { groupLag } from '../support/drain.ts';
 import { SERVICE_NAMES, type ServiceName } from '../support/service-processes.ts';
-import { expectedWarehouse } from './support/expected-warehouse.ts';
+import { pipelineChecks, sleep } from './support/pipeline-checks.ts';
 import { startPipelineUnderTest, STAGES, type PipelineUnderTest } from './support/pipeline-under-test.ts';
-import { diffWarehouse } from './support/warehouse-diff.ts';
 
 const OUTAGE_MS = Number(process.env.RELIABILITY_OUTAGE_MS ?? 10_000);
 const ORDERS = 1500;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Health {
-  status: number;
-  failing: string[];
-  checks: Record<string, { status: string; error?: string }>;
-}
 
 let pipeline: PipelineUnderTest;
 /** Last words of services that exited, for failure messages. */
 const exitedOutput = new Map<ServiceName, string>();
-
-async function health(name: ServiceName): Promise<Health> {
-  const proc = pipeline.fleet.running.get(name);
-  if (!proc) throw new Error(`${name} is not running`);
-  const response = await fetch(pipeline.fleet.url(name, '/health')).catch((error: Error) => {
-    throw new Error(`${name}: ${error.message}\n${proc.output.slice(-20).join('')}`);
-  });
-  const body = (await response.json()) as { failing?: string[]; checks: Health['checks'] };
-  return { status: response.status, failing: body.failing ?? [], checks: body.checks };
-}
-
-/** Polls until every named service reports the dependency failing (503); returns the last reports. */
-async function waitUntilReported(names: ServiceName[], dependency: string, timeoutMs = 15_000): Promise<Record<string, Health>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: Record<string, Health> = {};
-  while (Date.now() < deadline) {
-    last = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await health(n)] as const)));
-    if (names.every((n) => last[n]!.status === 503 && last[n]!.failing.includes(dependency))) return last;
-    await sleep(250);
-  }
-  throw new Error(`not every service reported ${dependency} failing: ${JSON.stringify(last)}`);
-}
-
-async function waitUntilHealthy(timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: Array<[ServiceName, Health | string]> = [];
-  while (Date.now() < deadline) {
-    last = await Promise.all(SERVICE_NAMES.map(async (n) => [n, await health(n).catch((e: Error) => e.message)] as [ServiceName, Health | string]));
-    if (last.every(([, h]) => typeof h !== 'string' && h.status === 200)) return;
-    await sleep(250);
-  }
-  throw new Error(`not healthy again after ${timeoutMs} ms: ${JSON.stringify(last)}`);
-}
-
-async function offsetsOf(groups: typeof STAGES): Promise<string> {
-  const all = await Promise.all(groups.map(async (g) => [g.groupId, [...(await committedOffsets(pipeline.admin, g.groupId, g.topic))].sort()]));
-  return JSON.stringify(all);
-}
-
-/** Messages the groups have not committed yet: the outage must catch work in flight to prove anything. */
-async function unfinished(groups: typeof STAGES): Promise<number> {
-  let total = 0;
-  for (const group of groups) total += await groupLag(pipeline.admin, group);
-  return total;
-}
-
-function expectAllRunning(): void {
-  for (const name of SERVICE_NAMES) {
-    const proc = pipeline.fleet.running.get(name);
-    expect(proc, `${name} is not running:\n${exitedOutput.get(name) ?? ''}`).toBeDefined();
-    expect(proc!.child.exitCode, `${name} exited:\n${proc!.output.slice(-20).join('')}`).toBeNull();
-  }
-}
-
-async function expectExactWarehouse(): Promise<void> {
-  const expected = expectedWarehouse(await pipeline.orderEvents());
-  const diff = await diffWarehouse(pipeline.db.pool, expected);
-  expect(diff).toEqual({ stg: [], dds: [], cdm: [], groundTruth: [], deadLetters: 0 });
-}
-
-async function pushOrders(): Promise<void> {
-  const { status, body } = await pipeline.push(ORDERS);
-  expect(status, JSON.stringify(body)).toBe(200);
-}
+const checks = pipelineChecks(() => pipeline, exitedOutput);
+const { waitUntilHealthy, offsetsOf, unfinished, expectAllRunning, expectExactWarehouse } = checks;
+const waitUntilReported = (names: ServiceName[], dependency: string, timeoutMs = 15_000) => checks.waitUntilReported(names, dependency, timeoutMs);
+const pushOrders = () => checks.pushOrders(ORDERS);
 
 beforeAll(async () => {
   pipeline = await startPipelineUnderTest({
@@ -124,7 +54,7 @@ describe('dependency outages while orders flow', () => {
     expect(await offsetsOf(STAGES)).toBe(during);
     expectAllRunning();
     pipeline.postgresProxy!.restore();
-    await waitUntilHealthy();
+    await waitUntilHealthy(60_000);
     await pipeline.drain(60_000);
     expectAllRunning();
     await expectExactWarehouse();
@@ -142,7 +72,7 @@ describe('dependency outages while orders flow', () => {
     expect(await offsetsOf([STAGES[0]!])).toBe(during);
     expectAllRunning();
     pipeline.redisProxy!.restore();
-    await waitUntilHealthy();
+    await waitUntilHealthy(60_000);
     await pipeline.drain(60_000);
     expectAllRunning();
     await expectExactWarehouse();

@@ -1,0 +1,87 @@
+// What the outage and hang tests ask of a running pipeline: each service's /health, the groups'
+// committed offsets and unfinished work, that every service still runs, and that the warehouse
+// holds exactly what the topic says.
+import { expect } from 'vitest';
+import { committedOffsets } from '../../../services/shared/test/service-harness.ts';
+import { groupLag } from '../../support/drain.ts';
+import { SERVICE_NAMES, type ServiceName } from '../../support/service-processes.ts';
+import { expectedWarehouse } from './expected-warehouse.ts';
+import { STAGES, type PipelineUnderTest } from './pipeline-under-test.ts';
+import { diffWarehouse } from './warehouse-diff.ts';
+
+export interface Health {
+  status: number;
+  failing: string[];
+  checks: Record<string, { status: string; error?: string }>;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The checks, over the pipeline the test started (read when called) and the output of services that exited. */
+export function pipelineChecks(pipeline: () => PipelineUnderTest, exitedOutput: ReadonlyMap<ServiceName, string>) {
+  async function health(name: ServiceName): Promise<Health> {
+    const proc = pipeline().fleet.running.get(name);
+    if (!proc) throw new Error(`${name} is not running`);
+    const response = await fetch(pipeline().fleet.url(name, '/health')).catch((error: Error) => {
+      throw new Error(`${name}: ${error.message}\n${proc.output.slice(-20).join('')}`);
+    });
+    const body = (await response.json()) as { failing?: string[]; checks: Health['checks'] };
+    return { status: response.status, failing: body.failing ?? [], checks: body.checks };
+  }
+
+  /** Polls until every named service reports the dependency failing (503); returns the last reports. */
+  async function waitUntilReported(names: ServiceName[], dependency: string, timeoutMs: number): Promise<Record<string, Health>> {
+    const deadline = Date.now() + timeoutMs;
+    let last: Record<string, Health> = {};
+    while (Date.now() < deadline) {
+      last = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await health(n)] as const)));
+      if (names.every((n) => last[n]!.status === 503 && last[n]!.failing.includes(dependency))) return last;
+      await sleep(250);
+    }
+    throw new Error(`not every service reported ${dependency} failing: ${JSON.stringify(last)}`);
+  }
+
+  async function waitUntilHealthy(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last: Array<[ServiceName, Health | string]> = [];
+    while (Date.now() < deadline) {
+      last = await Promise.all(SERVICE_NAMES.map(async (n) => [n, await health(n).catch((e: Error) => e.message)] as [ServiceName, Health | string]));
+      if (last.every(([, h]) => typeof h !== 'string' && h.status === 200)) return;
+      await sleep(250);
+    }
+    throw new Error(`not healthy again after ${timeoutMs} ms: ${JSON.stringify(last)}`);
+  }
+
+  async function offsetsOf(groups: typeof STAGES): Promise<string> {
+    const all = await Promise.all(groups.map(async (g) => [g.groupId, [...(await committedOffsets(pipeline().admin, g.groupId, g.topic))].sort()]));
+    return JSON.stringify(all);
+  }
+
+  /** Messages the groups have not committed yet: a fault must catch work in flight to prove anything. */
+  async function unfinished(groups: typeof STAGES): Promise<number> {
+    let total = 0;
+    for (const group of groups) total += await groupLag(pipeline().admin, group);
+    return total;
+  }
+
+  function expectAllRunning(): void {
+    for (const name of SERVICE_NAMES) {
+      const proc = pipeline().fleet.running.get(name);
+      expect(proc, `${name} is not running:\n${exitedOutput.get(name) ?? ''}`).toBeDefined();
+      expect(proc!.child.exitCode, `${name} exited:\n${proc!.output.slice(-20).join('')}`).toBeNull();
+    }
+  }
+
+  async function expectExactWarehouse(): Promise<void> {
+    const expected = expectedWarehouse(await pipeline().orderEvents());
+    const diff = await diffWarehouse(pipeline().db.pool, expected);
+    expect(diff).toEqual({ stg: [], dds: [], cdm: [], groundTruth: [], deadLetters: 0 });
+  }
+
+  async function pushOrders(n: number): Promise<void> {
+    const { status, body } = await pipeline().push(n);
+    expect(status, JSON.stringify(body)).toBe(200);
+  }
+
+  return { health, waitUntilReported, waitUntilHealthy, offsetsOf, unfinished, expectAllRunning, expectExactWarehouse, pushOrders };
+}
