@@ -16,6 +16,7 @@ import { createLogger, type Logger } from '../src/logger.ts';
 import type { StageMain } from '../src/service/run-stage-main.ts';
 import { openServiceClients, type ServiceClients } from '../src/service/service-clients.ts';
 import { buildStageService, type StageService } from '../src/service/stage-service.ts';
+import type { CrashHook } from '../src/stage/crash-point.ts';
 
 export const TEST_PARTITIONS = 3;
 const LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
@@ -100,7 +101,7 @@ export interface RunningStage {
 }
 
 /** Opens the clients, creates the topics and builds the service; `start()` is left to the caller. */
-export async function buildStage<In, Ready>(main: StageMain<In, Ready>, config: Config): Promise<RunningStage> {
+export async function buildStage<In, Ready>(main: StageMain<In, Ready>, config: Config, options: { crashHook?: CrashHook } = {}): Promise<RunningStage> {
   const log = createLogger(main.name, config.logLevel);
   const clients = await openServiceClients(config, main.name, log, { redis: main.usesRedis, poolSize: config.consumer.partitionsConcurrently + 2 });
   const { input, output } = main.topics(config);
@@ -110,7 +111,7 @@ export async function buildStage<In, Ready>(main: StageMain<In, Ready>, config: 
     await clients.close();
     throw error;
   }
-  const service = buildStageService({ name: main.name, inputTopic: input, outputTopic: output, stage: main.createStage(config, clients) }, config, clients, log);
+  const service = buildStageService({ name: main.name, inputTopic: input, outputTopic: output, stage: main.createStage(config, clients), crashHook: options.crashHook }, config, clients, log);
   return { service, clients, config, log, groupId: `${main.name}-service`, topics: { input, output, deadLetters: config.topics.deadLetters } };
 }
 

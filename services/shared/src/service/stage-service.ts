@@ -7,7 +7,7 @@ import { createMetricsRegistry } from '../metrics/metrics-registry.ts';
 import { registerMetricsRoute } from '../metrics/metrics-route.ts';
 import { StageMetrics } from '../metrics/stage-metrics.ts';
 import type { StageDefinition } from '../stage/stage-definition.ts';
-import { crashHookFromEnv } from '../stage/crash-point.ts';
+import { crashHookFromEnv, type CrashHook } from '../stage/crash-point.ts';
 import { StageRunner } from '../stage/stage-runner.ts';
 import type { ServiceClients } from './service-clients.ts';
 
@@ -16,6 +16,8 @@ export interface StageServiceSpec<In, Ready> {
   inputTopic: string;
   outputTopic: string | null;
   stage: StageDefinition<In, Ready>;
+  /** Fault injection for tests; by default the one STAGE_CRASH_POINT asks for (none). */
+  crashHook?: CrashHook;
 }
 
 export interface StageService {
@@ -43,7 +45,7 @@ export function buildStageService<In, Ready>(spec: StageServiceSpec<In, Ready>, 
       partitionsConcurrently: config.consumer.partitionsConcurrently,
       sessionTimeoutMs: config.consumer.sessionTimeoutMs,
       batchDeadlineMs: config.consumer.batchDeadlineMs,
-      crashHook: crashHookFromEnv(),
+      crashHook: spec.crashHook ?? crashHookFromEnv(),
     },
   );
   const topics = [spec.inputTopic, ...(spec.outputTopic ? [spec.outputTopic] : [])];
