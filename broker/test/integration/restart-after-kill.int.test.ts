@@ -1,5 +1,6 @@
 // The broker run by its CLI, SIGKILLed after producing and committing, then started again on the
-// same data directory: every acknowledged message and every committed offset must still be there.
+// same data directory, twice: every acknowledged message and every committed offset must still be
+// there, and a group resumes without receiving anything it committed.
 import fs from 'node:fs';
 import { CompressionTypes, type Kafka } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -71,6 +72,9 @@ describe('restart after SIGKILL', () => {
     // The group reads and commits the first 300; the last 50 are produced after it left.
     await consumeCount(kafka1, 'g-durable', TOPIC, 300);
     const committedBefore = await committedOffsets(kafka1, 'g-durable');
+    // A group that commits only now: after the first restart its offsets live only in the snapshot.
+    await consumeCount(kafka1, 'g-first-run-only', TOPIC, 300);
+    const firstRunOnly = await committedOffsets(kafka1, 'g-first-run-only');
     const late = Array.from({ length: 50 }, (_, i) => ({ key: `late${i}`, value: `late-${i}` }));
     values.push(...late.map((m) => m.value));
     await producer.send({ topic: TOPIC, acks: 1, messages: late });
@@ -104,7 +108,23 @@ describe('restart after SIGKILL', () => {
     await producer2.disconnect();
     for (const r of results) expect(r.baseOffset).toBe(endsBefore[r.partition]);
 
-    second.child.signal('SIGTERM');
-    expect(await second.child.waitForExit()).toEqual({ code: 0, signal: null });
+    const committedAfterResume = await committedOffsets(kafka2, 'g-durable');
+    const endsAfter = await endOffsets(kafka2);
+
+    // A second restart, after a SIGKILL again: the first restart compacted the offsets into their
+    // snapshot, so this one reads them from there rather than from the commit log.
+    second.child.signal('SIGKILL');
+    expect(await second.child.waitForExit()).toEqual({ code: null, signal: 'SIGKILL' });
+    const third = await startCliBroker();
+    const kafka3 = kafkaFor(third.address, 'after-second-kill');
+    expect(await endOffsets(kafka3)).toEqual(endsAfter);
+    expect(await committedOffsets(kafka3, 'g-durable')).toEqual(committedAfterResume);
+    expect(await committedOffsets(kafka3, 'g-first-run-only')).toEqual(firstRunOnly);
+    // Nothing already committed is delivered again: the group gets exactly the three new messages.
+    const afterSecond = await consumeCount(kafka3, 'g-durable', TOPIC, 3);
+    expect(afterSecond.map((r) => r.value).sort()).toEqual(['after-0', 'after-1', 'after-2']);
+
+    third.child.signal('SIGTERM');
+    expect(await third.child.waitForExit()).toEqual({ code: 0, signal: null });
   });
 });
