@@ -12,7 +12,7 @@ export interface SupervisorEvent {
 export interface Supervisor {
   /** Starts the service and resolves once it is healthy; a start cut short by a crash point is retried. */
   start(name: ServiceName): Promise<void>;
-  /** SIGKILL (expected by the supervisor), then start again. */
+  /** SIGKILL (expected by the supervisor), then start again; waits for a restart in progress first. */
   killAndRestart(name: ServiceName): Promise<void>;
   /** Crash-point deaths per point. */
   crashes: Map<CrashPoint, number>;
@@ -89,9 +89,11 @@ export function superviseFleet(fleet: ServiceFleet, options: SupervisorOptions =
       throw new Error(`${name} died while starting:\n${proc.output.slice(-30).join('')}`);
     },
     async killAndRestart(name) {
+      // Between a crash point and the restart onExit began: let that restart finish, then kill, so
+      // that every kill the test asks for happens.
+      if (!fleet.running.has(name) || restarting.size > 0) await supervisor.settled([name], 60_000);
       const proc = fleet.running.get(name);
-      // Not running: it is between a crash point and the restart onExit already began.
-      if (!proc) return;
+      if (!proc) throw new Error(`${name} is not running after it settled`);
       expectedDeaths.add(proc);
       killedByTest.add(proc);
       record(name, 'SIGKILL by the test');
