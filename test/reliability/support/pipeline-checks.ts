@@ -78,10 +78,16 @@ export function pipelineChecks(pipeline: () => PipelineUnderTest, exitedOutput: 
     expect(diff).toEqual({ stg: [], dds: [], cdm: [], groundTruth: [], deadLetters: 0 });
   }
 
+  /** Messages the service has fully processed from its input topic (its /metrics). */
+  async function consumed(name: ServiceName): Promise<number> {
+    const text = await (await fetch(pipeline().fleet.url(name, '/metrics'))).text();
+    return [...text.matchAll(/^dwh_messages_consumed_total\{[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  }
+
   async function pushOrders(n: number): Promise<void> {
     const { status, body } = await pipeline().push(n);
     expect(status, JSON.stringify(body)).toBe(200);
   }
 
-  return { health, waitUntilReported, waitUntilHealthy, offsetsOf, unfinished, expectAllRunning, expectExactWarehouse, pushOrders };
+  return { health, waitUntilReported, waitUntilHealthy, offsetsOf, unfinished, expectAllRunning, expectExactWarehouse, consumed, pushOrders };
 }
