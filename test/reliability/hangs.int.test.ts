@@ -76,6 +76,7 @@ describe('dependency hangs while orders flow', () => {
     for (const name of ['stg', 'dds', 'cdm'] as const) expect(reports[name]!.checks.kafka).toEqual({ status: 'ok' });
     await sleep(1000);
     const during = await offsetsOf(STAGES);
+    await checks.expectCommittedWithinProcessed(STAGES);
     expect(await unfinished(STAGES)).toBeGreaterThan(0);
     await expectReportedFor(['stg', 'dds', 'cdm'], 'postgres', HANG_MS - (Date.now() - hangStartedAt));
     expect(await offsetsOf(STAGES)).toBe(during);
@@ -95,6 +96,7 @@ describe('dependency hangs while orders flow', () => {
     expect(reports.stg!.checks.postgres).toEqual({ status: 'ok' });
     await sleep(1000);
     const during = await offsetsOf([STAGES[0]!]);
+    await checks.expectCommittedWithinProcessed([STAGES[0]!]);
     expect(await unfinished([STAGES[0]!])).toBeGreaterThan(0);
     await expectReportedFor(['stg'], 'redis', HANG_MS - (Date.now() - hangStartedAt));
     expect(await offsetsOf([STAGES[0]!])).toBe(during);

@@ -50,6 +50,7 @@ describe('dependency outages while orders flow', () => {
     for (const report of Object.values(reports)) expect(report.checks.kafka).toEqual({ status: 'ok' });
     await sleep(1000);
     const during = await offsetsOf(STAGES);
+    await checks.expectCommittedWithinProcessed(STAGES);
     expect(await unfinished(STAGES)).toBeGreaterThan(0);
     await sleep(OUTAGE_MS - 1000);
     expect(await offsetsOf(STAGES)).toBe(during);
@@ -68,6 +69,7 @@ describe('dependency outages while orders flow', () => {
     expect(reports.stg!.checks.postgres).toEqual({ status: 'ok' });
     await sleep(1000);
     const during = await offsetsOf([STAGES[0]!]);
+    await checks.expectCommittedWithinProcessed([STAGES[0]!]);
     expect(await unfinished([STAGES[0]!])).toBeGreaterThan(0);
     await sleep(OUTAGE_MS - 1000);
     expect(await offsetsOf([STAGES[0]!])).toBe(during);

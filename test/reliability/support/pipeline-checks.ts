@@ -84,10 +84,24 @@ export function pipelineChecks(pipeline: () => PipelineUnderTest, exitedOutput: 
     return [...text.matchAll(/^dwh_messages_consumed_total\{[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
   }
 
+  /**
+   * A group's committed offsets (summed over partitions) never run ahead of what its service fully
+   * processed (written, forwarded, then committed): an offset committed before the write would show
+   * here while the write is held by the fault. Offsets are read first, so a batch finishing in
+   * between only adds to the processed side.
+   */
+  async function expectCommittedWithinProcessed(groups: typeof STAGES): Promise<void> {
+    for (const group of groups) {
+      const committed = [...(await committedOffsets(pipeline().admin, group.groupId, group.topic)).values()].reduce((sum, o) => sum + Math.max(0, o), 0);
+      const processed = await consumed(group.groupId.replace(/-service$/, '') as ServiceName);
+      expect(committed, `${group.groupId}: committed ${committed}, fully processed ${processed}`).toBeLessThanOrEqual(processed);
+    }
+  }
+
   async function pushOrders(n: number): Promise<void> {
     const { status, body } = await pipeline().push(n);
     expect(status, JSON.stringify(body)).toBe(200);
   }
 
-  return { health, waitUntilReported, waitUntilHealthy, offsetsOf, unfinished, expectAllRunning, expectExactWarehouse, consumed, pushOrders };
+  return { health, waitUntilReported, waitUntilHealthy, offsetsOf, unfinished, expectAllRunning, expectExactWarehouse, consumed, expectCommittedWithinProcessed, pushOrders };
 }
