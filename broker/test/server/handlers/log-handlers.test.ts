@@ -88,7 +88,7 @@ describe('fetch handler', () => {
     expect(recordBytes(empty)).toEqual([0]);
 
     const woken = fetch(test.ctx, fetchRequest([{ topic: 't', partition: 0 }], { maxWaitMs: 10_000 }));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await expect.poll(() => test.ctx.waiters.waitingCount).toBe(1);
     const wokenAt = Date.now();
     await produceTo('t', 0, 2);
     expect(recordBytes(await woken)[0]).toBeGreaterThan(0);
@@ -101,8 +101,7 @@ describe('fetch handler', () => {
     test.ctx.topics.create('t', 1);
     const closed = new AbortController();
     const held = fetch(test.ctx, fetchRequest([{ topic: 't', partition: 0 }], { maxWaitMs: 30_000 }), closed.signal);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(test.ctx.waiters.waitingCount).toBe(1);
+    await expect.poll(() => test.ctx.waiters.waitingCount).toBe(1);
     const abortedAt = Date.now();
     closed.abort();
     await held;
