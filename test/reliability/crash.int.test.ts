@@ -12,7 +12,7 @@
 //   CRASH_SEED=7 CRASH_PUSHES=120 CRASH_KILLS=300 npx vitest run test/reliability/crash.int.test.ts
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrashPoint } from '../../services/shared/src/stage/crash-point.ts';
-import { seededRandom, testSeed } from '../support/seeded-random.ts';
+import { pick as pickWith, seededRandom, testSeed } from '../support/seeded-random.ts';
 import { SERVICE_NAMES, type ServiceName } from '../support/service-processes.ts';
 import { expectedWarehouse } from './support/expected-warehouse.ts';
 import { startPipelineUnderTest, type PipelineUnderTest } from './support/pipeline-under-test.ts';
@@ -33,7 +33,7 @@ const KILL_TARGETS: ServiceName[] = [...CONSUMERS, ...CONSUMERS, ...CONSUMERS, '
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const between = (min: number, max: number) => min + random() * (max - min);
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+const pick = <T>(items: readonly T[]): T => pickWith(random, items);
 
 describe('crashes while orders flow', () => {
   let pipeline: PipelineUnderTest;

@@ -2,17 +2,7 @@
 // order, orders interleaved, some orders never closing.
 import type { EnrichedOrder, EnrichedProduct, OrderStatus } from '../../shared/src/contracts/index.ts';
 import { enrichedOrder, hexId } from '../../dds/test/enriched-order-fixture.ts';
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../source/src/random.ts';
 
 const categories = ['Starters', 'Soups', 'Main courses', 'Drinks'];
 export const streamMenu: EnrichedProduct[] = Array.from({ length: 10 }, (_, i) => ({
@@ -31,7 +21,7 @@ const lifecycles: OrderStatus[][] = [
 ];
 
 export function orderStream(options: { seed: number; orders: number; firstId?: number }): EnrichedOrder[] {
-  const next = random(options.seed);
+  const next = seededRandom(options.seed);
   const pick = <T>(values: readonly T[]) => values[Math.floor(next() * values.length)];
   const queues = Array.from({ length: options.orders }, (_, i) => {
     const id = (options.firstId ?? 1) + i;
