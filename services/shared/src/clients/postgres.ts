@@ -57,6 +57,32 @@ export function destroyConnection(client: pg.ClientBase): void {
   connection?.stream?.destroy();
 }
 
+/** How long a cancel request may take to be sent; through a hung network it never arrives. */
+const CANCEL_SEND_TIMEOUT_MS = 5000;
+
+/**
+ * Asks the server to cancel what a client is running, with Postgres' cancel request (its own
+ * connection, the backend's secret key): an abandoned statement must not run on, holding the row
+ * locks the retry of its batch needs, until the statement timeout. Postgres notices a client that
+ * went away only when it next writes to it. Best effort: nothing waits for it.
+ */
+export function cancelRunningQuery(pool: pg.Pool, client: pg.ClientBase): void {
+  const query = (client as unknown as { activeQuery?: unknown }).activeQuery;
+  if (!query) return;
+  try {
+    const canceller = new pg.Client(pool.options);
+    type Emitter = { on(event: string, listener: () => void): void };
+    const connection = (canceller as unknown as { connection: Emitter & { stream: Emitter & { destroy(): void } } }).connection;
+    // A refused or reset cancel connection must not become an unhandled 'error' event.
+    connection.on('error', () => {});
+    connection.stream.on('error', () => {});
+    setTimeout(() => connection.stream.destroy(), CANCEL_SEND_TIMEOUT_MS).unref();
+    (canceller as unknown as { cancel(client: pg.ClientBase, query: unknown): void }).cancel(client, query);
+  } catch {
+    // The statement timeout ends it anyway.
+  }
+}
+
 /** 'Query read timeout' is pg's query_timeout: the query is abandoned, not cancelled, so the connection is unusable. */
 export function isQueryTimeout(error: unknown): boolean {
   return error instanceof Error && error.message === 'Query read timeout';
@@ -113,6 +139,7 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => {
       broken = true;
+      cancelRunningQuery(pool, client);
       destroyConnection(client);
       reject(abortReason(signal!));
     };
@@ -130,7 +157,10 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
   } catch (error) {
     // After a query timeout the abandoned query still holds the connection: a ROLLBACK would only
     // wait behind it. Discarding the connection rolls back on the server just as well.
-    if (isQueryTimeout(error)) broken = true;
+    if (isQueryTimeout(error)) {
+      broken = true;
+      cancelRunningQuery(pool, client);
+    }
     if (!broken) {
       try {
         await client.query('ROLLBACK');
