@@ -26,7 +26,7 @@ export interface StageRunnerOptions {
   partitionsConcurrently: number;
   /** Consumer group session (default 30 s); heartbeats every third of it, at most every 3 s. */
   sessionTimeoutMs?: number;
-  /** Longest one attempt at a batch may take before it is abandoned and retried (default 60 s). */
+  /** Longest one attempt at a batch may take before it is abandoned and retried (default 20 s, as BATCH_DEADLINE_MS). */
   batchDeadlineMs?: number;
   /** On stop, how long the batch in flight may take to finish before it is abandoned (default 10 s). */
   stopGraceMs?: number;
@@ -111,7 +111,7 @@ export class StageRunner<In, Ready> {
     this.log = deps.log.child({ component: 'stage-runner' });
     this.metrics = deps.metrics ?? new StageMetrics();
     this.crashAt = options.crashHook ?? noCrash;
-    this.batchDeadlineMs = options.batchDeadlineMs ?? 60_000;
+    this.batchDeadlineMs = options.batchDeadlineMs ?? 20_000;
     this.consumer = this.createConsumer();
   }
 
