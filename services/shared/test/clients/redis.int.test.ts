@@ -1,7 +1,7 @@
 // Deadlines of the Redis client against a real Redis, hung on purpose through a proxy that
 // blackholes (every socket stays open, no byte passes — bytes sent meanwhile are lost).
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTcpProxy, type TcpProxy } from '../../../../test/support/tcp-proxy.ts';
 import { createRedis, DeadlineRedis } from '../../src/clients/redis.ts';
@@ -22,9 +22,15 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   proxy.restore();
-  await redis.del(`${prefix}a`, `${prefix}b`, `${prefix}c`).catch(() => {});
   redis.disconnect();
   await proxy.close();
+  // Straight to Redis: the proxied client may still be reconnecting after a test's hang.
+  const direct = new Redis('redis://127.0.0.1:6379');
+  try {
+    await direct.del(`${prefix}a`, `${prefix}b`, `${prefix}c`);
+  } finally {
+    direct.disconnect();
+  }
 });
 
 async function rejection(promise: Promise<unknown>): Promise<{ error: Error; ms: number }> {
