@@ -4,7 +4,7 @@ import type { Producer } from 'kafkajs';
 import type pg from 'pg';
 import { inTransaction } from '../clients/postgres.ts';
 import type { DeadLetterEncoding } from '../stage/dead-letters.ts';
-import { chunkByBytes } from '../stage/message-chunks.ts';
+import { sendInOrder } from '../stage/message-chunks.ts';
 
 export interface RedriveFilter {
   service?: string | null;
@@ -101,14 +101,7 @@ export async function redriveDeadLetters(pool: pg.Pool, producer: Producer | nul
         try {
           // In id order, in requests small enough for the broker; a failure rolls the page back.
           const messages = rows.map((r) => ({ topic: r.topic, key: original(r.key, r.encoding), value: original(r.raw_value, r.encoding) }));
-          for (const request of chunkByBytes(messages)) {
-            const byTopic = new Map<string, Array<{ key: string | Buffer | null; value: string | Buffer | null }>>();
-            for (const { topic, key, value } of request) {
-              const list = byTopic.get(topic) ?? byTopic.set(topic, []).get(topic)!;
-              list.push({ key, value });
-            }
-            await producer!.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-          }
+          await sendInOrder(producer!, messages);
         } catch (cause) {
           throw new PageSendError(rows.length, cause);
         }

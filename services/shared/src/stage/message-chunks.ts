@@ -2,6 +2,8 @@
 // broker refuses a record batch over message.max.bytes (1 MiB by default). Sending a large batch as
 // several smaller requests, in order, keeps every record batch under that limit.
 
+import type { Producer } from 'kafkajs';
+
 /** What one produce request may carry, in key and value bytes; well under the 1 MiB default. */
 export const MAX_REQUEST_BYTES = 512 * 1024;
 
@@ -29,4 +31,24 @@ export function chunkByBytes<M extends SizedMessage>(messages: readonly M[], max
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
+}
+
+/** A message for a topic, as sendInOrder takes it. */
+export interface TopicMessage extends SizedMessage {
+  topic: string;
+}
+
+/**
+ * Sends the messages in their order, in requests of at most maxBytes (each grouped by topic), every
+ * one acknowledged by all replicas before the next; a failure rejects and sends no later request.
+ */
+export async function sendInOrder(producer: Pick<Producer, 'sendBatch'>, messages: readonly TopicMessage[], maxBytes = MAX_REQUEST_BYTES): Promise<void> {
+  for (const request of chunkByBytes(messages, maxBytes)) {
+    const byTopic = new Map<string, Array<{ key?: string | Buffer | null; value: string | Buffer | null }>>();
+    for (const { topic, key, value } of request) {
+      const list = byTopic.get(topic) ?? byTopic.set(topic, []).get(topic)!;
+      list.push({ key, value });
+    }
+    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })) });
+  }
 }

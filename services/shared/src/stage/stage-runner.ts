@@ -8,7 +8,7 @@ import type { Logger } from '../logger.ts';
 import { StageMetrics } from '../metrics/stage-metrics.ts';
 import { backoffDelay, sleep } from './backoff.ts';
 import { noCrash, type CrashHook } from './crash-point.ts';
-import { chunkByBytes } from './message-chunks.ts';
+import { sendInOrder } from './message-chunks.ts';
 import { decodeBatch, type DecodedMessage, type RawMessage, type RejectedMessage } from './decode-batch.ts';
 import { deadLetterRecord, insertDeadLetters, toDeadLetters, type DeadLetter } from './dead-letters.ts';
 import { atStep, BatchStepError, classifyError, describeError, type BatchStep } from './error-class.ts';
@@ -322,7 +322,7 @@ export class StageRunner<In, Ready> {
   }
 
   /** The stage's prepare step (e.g. Redis lookups) over the whole batch, before the transaction. */
-  private async prepare(units: DecodedMessage<In>[]): Promise<PreparedUnits<In, Ready> | null> {
+  private async prepare(units: readonly DecodedMessage<In>[]): Promise<PreparedUnits<In, Ready> | null> {
     const { stage } = this;
     if (!stage.prepare || units.length === 0) return null;
     const results = await atStep('prepare', () => stage.prepare!(units.map((u) => u.value)));
@@ -335,7 +335,8 @@ export class StageRunner<In, Ready> {
     const rejected: RejectedMessage[] = [];
     const ready: Ready[] = [];
     const rawOf = new Map<Ready, RawMessage>();
-    const results = stage.prepare ? (prepared ? units.map((u) => prepared.get(u)!) : await atStep('prepare', () => stage.prepare!(units.map((u) => u.value)))) : units.map((u) => u.value as unknown as Ready);
+    const preparedUnits = prepared ?? (await this.prepare(units));
+    const results = preparedUnits ? units.map((u) => preparedUnits.get(u)!) : units.map((u) => u.value as unknown as Ready);
     results.forEach((result, i) => {
       if (isRejection(result)) rejected.push({ raw: units[i]!.raw, reason: result.rejected });
       else {
@@ -376,14 +377,7 @@ export class StageRunner<In, Ready> {
     const { outputTopic, deadLetterTopic } = this.options;
     if (outputTopic) for (const m of outgoing) all.push({ topic: outputTopic, key: m.key, value: JSON.stringify(m.value) });
     for (const letter of deadLetters) all.push({ topic: deadLetterTopic, key: letter.encoding === 'utf8' ? letter.key : null, value: deadLetterRecord(letter) });
-    for (const request of chunkByBytes(all)) {
-      const byTopic = new Map<string, Array<{ key: string | null; value: string }>>();
-      for (const { topic, key, value } of request) {
-        const list = byTopic.get(topic) ?? byTopic.set(topic, []).get(topic)!;
-        list.push({ key, value });
-      }
-      await this.deps.producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: -1 });
-    }
+    await sendInOrder(this.deps.producer, all);
   }
 
   private logDeadLetters(rejected: RejectedMessage[]): void {
