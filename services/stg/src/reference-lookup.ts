@@ -1,4 +1,4 @@
-import { isContractText } from '../../shared/src/contracts/primitives.ts';
+import { isContractText, priceSchema } from '../../shared/src/contracts/primitives.ts';
 import type { MenuItem, ReferenceRestaurant, ReferenceUser } from '../../shared/src/reference/reference-layout.ts';
 import { referenceKeys } from '../../shared/src/reference/reference-layout.ts';
 import { LruCache } from './lru-cache.ts';
@@ -84,7 +84,8 @@ export function createReferenceLookup(options: ReferenceLookupOptions) {
 
 // Reference data becomes message fields downstream: it must pass the same text rules as messages.
 const isText = isContractText;
-const isPrice = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 1_000_000;
+const isPrice = (value: unknown): value is number =>
+  Number.isInteger(value) && (value as number) >= priceSchema.minimum && (value as number) <= priceSchema.maximum;
 
 function parseJson(raw: string): Record<string, unknown> | null {
   try {
