@@ -21,9 +21,8 @@ const GRACE_MS = 20_000;
 const DEADLINES = { PG_QUERY_TIMEOUT_MS: '5000', PG_STATEMENT_TIMEOUT_MS: '4000', REDIS_COMMAND_TIMEOUT_MS: '2000' };
 
 let pipeline: PipelineUnderTest;
-/** Last words of services that exited, for failure messages. */
-const exitedOutput = new Map<ServiceName, string>();
-const checks = pipelineChecks(() => pipeline, exitedOutput);
+const checks = pipelineChecks(() => pipeline);
+const { start } = checks;
 const { health, waitUntilHealthy, offsetsOf, unfinished, expectAllRunning, expectExactWarehouse } = checks;
 const waitUntilReported = (names: ServiceName[], dependency: string, timeoutMs = 10_000) => checks.waitUntilReported(names, dependency, timeoutMs);
 const pushOrders = () => checks.pushOrders(ORDERS);
@@ -39,11 +38,6 @@ async function expectReportedFor(names: ServiceName[], dependency: string, ms: n
     }
     await sleep(500);
   }
-}
-
-async function start(name: ServiceName, env?: Record<string, string | undefined>): Promise<void> {
-  const proc = await pipeline.fleet.start(name, env);
-  void proc.exited.then(({ code, signal }) => exitedOutput.set(name, `exit ${code} ${signal}\n${proc.output.slice(-40).join('')}`));
 }
 
 beforeAll(async () => {

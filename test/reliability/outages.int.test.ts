@@ -14,9 +14,7 @@ const OUTAGE_MS = Number(process.env.RELIABILITY_OUTAGE_MS ?? 10_000);
 const ORDERS = 1500;
 
 let pipeline: PipelineUnderTest;
-/** Last words of services that exited, for failure messages. */
-const exitedOutput = new Map<ServiceName, string>();
-const checks = pipelineChecks(() => pipeline, exitedOutput);
+const checks = pipelineChecks(() => pipeline);
 const { waitUntilHealthy, offsetsOf, unfinished, expectAllRunning, expectExactWarehouse } = checks;
 const waitUntilReported = (names: ServiceName[], dependency: string, timeoutMs = 15_000) => checks.waitUntilReported(names, dependency, timeoutMs);
 const pushOrders = () => checks.pushOrders(ORDERS);
@@ -32,10 +30,7 @@ beforeAll(async () => {
       STG_CACHE_SIZE: '1',
     },
   });
-  for (const name of SERVICE_NAMES) {
-    const proc = await pipeline.fleet.start(name);
-    void proc.exited.then(({ code, signal }) => exitedOutput.set(name, `exit ${code} ${signal}\n${proc.output.slice(-40).join('')}`));
-  }
+  for (const name of SERVICE_NAMES) await checks.start(name);
 }, 90_000);
 
 afterAll(async () => {

@@ -17,8 +17,17 @@ export interface Health {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The checks, over the pipeline the test started (read when called) and the output of services that exited. */
-export function pipelineChecks(pipeline: () => PipelineUnderTest, exitedOutput: ReadonlyMap<ServiceName, string>) {
+/** The checks, over the pipeline the test started (read when called); services started with start() report their last words if they exit. */
+export function pipelineChecks(pipeline: () => PipelineUnderTest) {
+  /** Last words of services that exited, for failure messages. */
+  const exitedOutput = new Map<ServiceName, string>();
+
+  /** Starts a service of the fleet (env: this process's own changes) and keeps its output should it exit. */
+  async function start(name: ServiceName, env?: Record<string, string | undefined>): Promise<void> {
+    const proc = await pipeline().fleet.start(name, env);
+    void proc.exited.then(({ code, signal }) => exitedOutput.set(name, `exit ${code} ${signal}\n${proc.output.slice(-40).join('')}`));
+  }
+
   async function health(name: ServiceName): Promise<Health> {
     const proc = pipeline().fleet.running.get(name);
     if (!proc) throw new Error(`${name} is not running`);
@@ -103,5 +112,5 @@ export function pipelineChecks(pipeline: () => PipelineUnderTest, exitedOutput: 
     expect(status, JSON.stringify(body)).toBe(200);
   }
 
-  return { health, waitUntilReported, waitUntilHealthy, offsetsOf, unfinished, expectAllRunning, expectExactWarehouse, consumed, expectCommittedWithinProcessed, pushOrders };
+  return { start, health, waitUntilReported, waitUntilHealthy, offsetsOf, unfinished, expectAllRunning, expectExactWarehouse, consumed, expectCommittedWithinProcessed, pushOrders };
 }

@@ -3,6 +3,7 @@
 import { randomInt } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rejection } from '../../../../test/support/rejection.ts';
 import { startTcpProxy, type TcpProxy } from '../../../../test/support/tcp-proxy.ts';
 import { createPool, DEFAULT_POSTGRES_TIMEOUTS, inTransaction, pingPostgres, type PostgresTimeouts } from '../../src/clients/postgres.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -44,17 +45,6 @@ const backendAlive = (pid: number) =>
   direct(async (c) => (await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [pid])).rows[0].n === 1);
 
 const pidOf = async (db: pg.Pool | pg.ClientBase) => (await db.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
-
-/** Resolves with how long the promise took to reject, and the error. */
-async function rejection(promise: Promise<unknown>): Promise<{ error: Error; ms: number }> {
-  const startedAt = Date.now();
-  try {
-    await promise;
-  } catch (error) {
-    return { error: error as Error, ms: Date.now() - startedAt };
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('postgres pool deadlines', () => {
   it('gives every connection the server-side timeouts', async () => {

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rejection } from '../../../../test/support/rejection.ts';
 import { startTcpProxy, type TcpProxy } from '../../../../test/support/tcp-proxy.ts';
 import { createRedis, DeadlineRedis } from '../../src/clients/redis.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -32,16 +33,6 @@ afterEach(async () => {
     direct.disconnect();
   }
 });
-
-async function rejection(promise: Promise<unknown>): Promise<{ error: Error; ms: number }> {
-  const startedAt = Date.now();
-  try {
-    await promise;
-  } catch (error) {
-    return { error: error as Error, ms: Date.now() - startedAt };
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('redis client deadlines', () => {
   it('a command with no answer fails after the command timeout; the connection is dropped and made again', async () => {
