@@ -1,6 +1,7 @@
 // npm run bench [-- --orders 100000 --rate 1000 --rate-seconds 30 --instances 1 --partitions 6]
 //
-// The whole pipeline on this machine — the development broker (unless KAFKA_BROKERS is set), a fresh
+// The whole pipeline on this machine — the development broker or Apache Kafka (--kafka apache;
+// neither when KAFKA_BROKERS is set), a fresh
 // database, a Redis key prefix, the four services as separate processes — and three measurements:
 //   1. throughput: --orders pushed through POST /push until every stage has committed everything and
 //      the counters equal the SQL ground truth; each stage's own rate from its committed offsets;
@@ -27,7 +28,8 @@ import { parseBenchArgs, USAGE, UsageError, type BenchOptions } from './src/opti
 import { sampleActivity } from './src/pg-activity.ts';
 import { difference, scrape, sum, type Scraped } from './src/service-metrics.ts';
 import { CpuTracker, pidsByCommand, readCpuSeconds, readMachineCpu, readMemory } from './src/proc-stats.ts';
-import { startBrokerProcess, startService, root, type NodeProcess, type ServiceInstance, type ServiceName } from './src/processes.ts';
+import { startApacheKafka } from '../kafka/src/apache-kafka.ts';
+import { startBrokerProcess, startService, root, type ServiceInstance, type ServiceName } from './src/processes.ts';
 import { pacedPush, pushAll } from './src/push.ts';
 import { formatReport, toJsonLine, type BenchResult, type ProcessFigures, type StageFigures } from './src/report.ts';
 import { percentiles, stageRate } from './src/stats.ts';
@@ -77,16 +79,26 @@ const profiled = (name: string) => (options.cpuProf.includes(name as never) ? pr
 async function main(): Promise<number> {
   // Broker: our own unless KAFKA_BROKERS points at one; on a shared broker, topics of our own.
   let brokers = process.env.KAFKA_BROKERS;
-  let broker: NodeProcess | null = null;
+  let brokerPid: number | null = null;
+  let kafkaUsed = `KAFKA_BROKERS=${brokers}`;
   const topicPrefix = brokers ? `bench-${runId}-` : '';
   if (!brokers) {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pipeline-bench-broker-'));
     cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-    const started = await startBrokerProcess(dataDir, options.partitions, profiled('broker'));
-    cleanups.push(() => started.stop());
-    broker = started;
-    brokers = started.address;
-    log(`development broker on ${brokers}`);
+    if (options.kafka === 'apache') {
+      const node = await startApacheKafka({ dataDir, defaultPartitions: options.partitions });
+      cleanups.push(() => node.stop());
+      brokerPid = node.pid();
+      brokers = node.address;
+      kafkaUsed = `Apache Kafka ${node.version}`;
+    } else {
+      const started = await startBrokerProcess(dataDir, options.partitions, profiled('broker'));
+      cleanups.push(() => started.stop());
+      brokerPid = started.pid;
+      brokers = started.address;
+      kafkaUsed = 'development broker';
+    }
+    log(`${kafkaUsed} on ${brokers}`);
   }
 
   await ensureDatabase(databaseUrl);
@@ -151,7 +163,7 @@ async function main(): Promise<number> {
 
   const processes = new Map<string, number[]>();
   for (const s of services) processes.set(s.service, [...(processes.get(s.service) ?? []), s.pid]);
-  if (broker) processes.set('broker', [broker.pid]);
+  if (brokerPid !== null) processes.set('broker', [brokerPid]);
   const rssNow = () => new Map([...processes].map(([name, pids]) => [name, Math.max(...pids.map((pid) => readMemory(pid)?.rssMb ?? 0))]));
   const cpuNow = () => new Map([...processes].map(([name, pids]) => [name, pids.reduce((sum, pid) => sum + (readCpuSeconds(pid) ?? 0), 0)]));
   // Processes that come and go are read every 500 ms: the backends serving this run's database
@@ -342,6 +354,7 @@ async function main(): Promise<number> {
     problems: [...new Set([...exactAfterPhase1.problems, ...exactAtEnd.problems])],
     instances: options.instances,
     partitions: options.partitions,
+    kafka: kafkaUsed,
     settings: {
       CONSUMER_MAX_BATCH: String(config.consumer.maxBatchMessages),
       CONSUMER_MAX_BYTES_PER_PARTITION: String(config.consumer.maxBytesPerPartition),

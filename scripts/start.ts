@@ -1,12 +1,12 @@
-// `npm start`: everything on one machine. Starts the development broker (unless KAFKA_BROKERS is
-// set), prepares the database and topics, then runs the four services as separate processes with
-// prefixed, readable logs. Ctrl-C stops the services (each finishes its batch), then the broker.
+// `npm start`: everything on one machine. Starts a local Kafka unless KAFKA_BROKERS is set (the
+// development broker, or Apache Kafka with `npm start -- --kafka apache`), prepares the database
+// and topics, then runs the four services as separate processes with prefixed, readable logs.
+// Ctrl-C stops the services (each finishes its batch), then the local Kafka.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { startBroker, type RunningBroker } from '../broker/src/index.ts';
 import { ensureDatabase } from '../migrations/ensure-database.ts';
 import { runMigrations } from '../migrations/run.ts';
 import { createKafka } from '../services/shared/src/clients/kafka.ts';
@@ -14,6 +14,7 @@ import { loadConfig } from '../services/shared/src/config.ts';
 import { ensureTopics } from '../services/shared/src/kafka/ensure-topics.ts';
 import { createLogger } from '../services/shared/src/logger.ts';
 import { formatLogLine } from '../services/shared/src/logging/log-format.ts';
+import { localKafkaKind, startLocalKafka, type LocalKafka } from './local-kafka.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SERVICES = ['source', 'stg', 'dds', 'cdm'] as const;
@@ -30,13 +31,35 @@ async function main(): Promise<void> {
   const envFile = path.join(root, '.env');
   if (existsSync(envFile)) process.loadEnvFile(envFile);
   const env = { ...process.env };
-  let broker: RunningBroker | null = null;
+  const kind = localKafkaKind(process.argv.slice(2), env);
+  let broker: LocalKafka | null = null;
+  const children = new Map<string, ChildProcess>();
+  let stopping = false;
+  let exitCode = 0;
+  const finish = async () => {
+    if (broker) await broker.close();
+    say('stopped');
+    process.exit(exitCode);
+  };
+  const stop = async (code: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    exitCode = code;
+    say('stopping services');
+    for (const child of children.values()) child.kill('SIGTERM');
+    if (children.size === 0) await finish();
+  };
   if (!env.KAFKA_BROKERS) {
-    const dataDir = path.resolve(root, env.DEV_BROKER_DATA_DIR || path.join('.data', 'broker'));
-    const port = Number(env.DEV_BROKER_PORT || 9092);
-    broker = await startBroker({ host: '127.0.0.1', port, dataDir, defaultPartitions: Number(env.TOPIC_PARTITIONS || 6) });
-    env.KAFKA_BROKERS = `127.0.0.1:${broker.port}`;
-    say(`development broker listening on ${env.KAFKA_BROKERS}, data in ${dataDir}`);
+    broker = await startLocalKafka(kind, root, env, {
+      log: say,
+      onUnexpectedExit: (reason) => {
+        say(`Apache Kafka stopped by itself (${reason}); stopping everything`);
+        broker = null;
+        void stop(1);
+      },
+    });
+    env.KAFKA_BROKERS = broker.address;
+    say(broker.description);
   }
   const config = loadConfig(env);
   const log = createLogger('start', 'warn');
@@ -46,25 +69,9 @@ async function main(): Promise<void> {
   say('database migrated');
   const kafka = createKafka(config.kafkaBrokers, `${config.kafkaClientId}-start`, log);
   const { topics } = config;
-  await ensureTopics(kafka, [topics.stg, topics.dds, topics.cdm, topics.deadLetters], config.topicPartitions);
+  await ensureTopics(kafka, [topics.stg, topics.dds, topics.cdm, topics.deadLetters], config.topicPartitions, config.topicReplicationFactor);
   say(`topics ready: ${[topics.stg, topics.dds, topics.cdm, topics.deadLetters].join(', ')}`);
 
-  const children = new Map<string, ChildProcess>();
-  let stopping = false;
-  let exitCode = 0;
-  const finish = async () => {
-    if (broker) await broker.close();
-    say('stopped');
-    process.exit(exitCode);
-  };
-  const stop = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    exitCode = code;
-    say('stopping services');
-    for (const child of children.values()) child.kill('SIGTERM');
-    if (children.size === 0) await finish();
-  };
   for (const name of SERVICES) {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'services', name, 'src', 'main.ts')], {
       cwd: root,

@@ -2,9 +2,10 @@
 import { parseArgs } from 'node:util';
 
 export const USAGE = `usage: npm run bench -- [--orders 100000] [--rate 1000] [--rate-seconds 30] [--instances 1]
-  [--partitions 6] [--push-concurrency 4] [--keep] [--skip-copy] [--cpu-prof stg,dds,cdm,source,broker]
+  [--partitions 6] [--kafka development|apache] [--push-concurrency 4] [--keep] [--skip-copy] [--cpu-prof stg,dds,cdm,source,broker]
   [--cpu-prof-dir ./.data/bench-profiles] [--pg-activity]
 Services take every other setting from the environment (CONSUMER_MAX_BATCH=..., PUSH_BATCH_SIZE=...);
+--kafka apache runs Apache Kafka (kafka/pom.xml's version) instead of the development broker;
 KAFKA_BROKERS attaches to a running broker instead of starting one.`;
 
 export const PROFILABLE = ['source', 'stg', 'dds', 'cdm', 'broker'] as const;
@@ -18,6 +19,8 @@ export interface BenchOptions {
   /** instances of each consuming service (stg, dds, cdm) */
   instances: number;
   partitions: number;
+  /** the broker the run starts: the development broker or Apache Kafka */
+  kafka: 'development' | 'apache';
   /** /push requests in flight at once in phase 1 */
   pushConcurrency: number;
   keep: boolean;
@@ -50,6 +53,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         'rate-seconds': { type: 'string', default: '30' },
         instances: { type: 'string', default: '1' },
         partitions: { type: 'string', default: '6' },
+        kafka: { type: 'string', default: 'development' },
         'push-concurrency': { type: 'string', default: '4' },
         keep: { type: 'boolean', default: false },
         'skip-copy': { type: 'boolean', default: false },
@@ -68,12 +72,14 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   for (const name of cpuProf) {
     if (!(PROFILABLE as readonly string[]).includes(name)) throw new UsageError(`--cpu-prof takes ${PROFILABLE.join(', ')}; got "${name}"`);
   }
+  if (values.kafka !== 'development' && values.kafka !== 'apache') throw new UsageError(`--kafka takes development or apache, got "${values.kafka}"`);
   const options: BenchOptions = {
     orders: integer('orders', values.orders, 1, 100_000_000),
     rate: integer('rate', values.rate, 0, 1_000_000),
     rateSeconds: integer('rate-seconds', values['rate-seconds'], 0, 3600),
     instances: integer('instances', values.instances, 1, 16),
     partitions: integer('partitions', values.partitions, 1, 256),
+    kafka: values.kafka,
     pushConcurrency: integer('push-concurrency', values['push-concurrency'], 1, 64),
     keep: values.keep,
     skipCopy: values['skip-copy'],

@@ -56,6 +56,8 @@ export interface BenchResult {
   problems: string[];
   instances: number;
   partitions: number;
+  /** which Kafka the run used: "development broker", "Apache Kafka 3.9.1" or the KAFKA_BROKERS it attached to */
+  kafka: string;
   settings: Record<string, string>;
   machine: MachineInfo;
   pg_activity?: Array<{ wait: string; share: number }>;
@@ -94,7 +96,7 @@ export function formatReport(r: BenchResult): string {
   const out: string[] = [];
   const m = r.machine;
   out.push(`machine: ${m.cores} cores (${m.cpu}), ${m.memory_gb} GB, ${m.os}; Node ${m.node}, PostgreSQL ${m.postgres}`);
-  out.push(`run: ${r.instances} instance(s) of each consumer, ${r.partitions} partitions; ${Object.entries(r.settings).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  out.push(`run: ${r.kafka}, ${r.instances} instance(s) of each consumer, ${r.partitions} partitions; ${Object.entries(r.settings).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   out.push('');
   out.push(
     `phase 1 — ${fmt(r.orders)} orders end to end: ${fmt(r.seconds)} s, ${fmt(r.orders_per_s)} orders/s (push done after ${fmt(r.push_seconds)} s); ` +

@@ -45,7 +45,9 @@ describe('psql timings and pg activity', () => {
 
 describe('options', () => {
   it('has the issue defaults', () => {
-    expect(parseBenchArgs([])).toMatchObject({ orders: 100_000, rate: 1000, rateSeconds: 30, instances: 1, partitions: 6, keep: false });
+    expect(parseBenchArgs([])).toMatchObject({ orders: 100_000, rate: 1000, rateSeconds: 30, instances: 1, partitions: 6, kafka: 'development', keep: false });
+    expect(parseBenchArgs(['--kafka', 'apache']).kafka).toBe('apache');
+    expect(() => parseBenchArgs(['--kafka', 'redpanda'])).toThrow(/--kafka takes development or apache/);
   });
 
   it('refuses nonsense', () => {

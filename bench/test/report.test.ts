@@ -24,6 +24,7 @@ function result(overrides: Partial<BenchResult> = {}): BenchResult {
     problems: [],
     instances: 1,
     partitions: 6,
+    kafka: 'Apache Kafka 3.9.1',
     settings: { CONSUMER_MAX_BATCH: '2000' },
     machine: { cores: 2, cpu: 'x', memory_gb: 8, os: 'Linux', node: 'v20', postgres: '15' },
     ...overrides,
@@ -54,6 +55,7 @@ describe('toJsonLine', () => {
 describe('formatReport', () => {
   it('says plainly when the counters are not exact', () => {
     expect(formatReport(result())).toContain('counters: exact');
+    expect(formatReport(result())).toContain('run: Apache Kafka 3.9.1, 1 instance(s)');
     const text = formatReport(result({ counters_exact: false, problems: ['3 counters differ from the ground truth'] }));
     expect(text).toContain('NOT EXACT — 3 counters differ from the ground truth');
   });

@@ -1,5 +1,6 @@
-// `npm start` as a user runs it: no KAFKA_BROKERS (so the development broker is embedded), a
-// database that does not exist yet, then Ctrl-C.
+// `npm start` as a user runs it: no KAFKA_BROKERS (so it starts its own Kafka: the development
+// broker, or Apache Kafka with `--kafka apache` when TEST_KAFKA=apache), a database that does not
+// exist yet, then Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,9 +15,11 @@ import { satelliteRepeats } from '../../services/dds/src/satellite-history.ts';
 import { dropDatabase } from '../support/database.ts';
 import { waitForDrain } from '../support/drain.ts';
 import { freePort } from '../support/free-port.ts';
+import { kafkaEngine } from '../support/kafka-under-test.ts';
 import { createTestRedis, type TestRedis } from '../support/redis.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
+const engine = kafkaEngine();
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string, output: string[]): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -58,18 +61,20 @@ describe('npm start', () => {
       DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbName}`,
       REDIS_KEY_PREFIX: redis.prefix,
       DEV_BROKER_DATA_DIR: dataDir,
+      APACHE_KAFKA_DATA_DIR: dataDir,
       ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
     });
-    launcher = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'start.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = engine === 'apache' ? ['--kafka', 'apache'] : [];
+    launcher = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'start.ts'), ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     launcher.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     launcher.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     for (const name of ['SOURCE_PORT', 'STG_PORT', 'DDS_PORT', 'CDM_PORT']) {
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${ports[name]}/health`)).ok, 60_000, `service on ${name} healthy`, output);
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${ports[name]}/health`)).ok, 90_000, `service on ${name} healthy`, output);
     }
     admin = new Kafka({ brokers: [`127.0.0.1:${ports.DEV_BROKER_PORT}`], logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     pool = new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:5432/${dbName}`, max: 2 });
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await admin?.disconnect();
@@ -108,7 +113,8 @@ describe('npm start', () => {
     for (const service of ['source', 'stg', 'dds', 'cdm']) {
       expect(lines.some((line) => line.startsWith(service) && /\d\d:\d\d:\d\d\.\d{3} (INFO|WARN)/.test(line)), service).toBe(true);
     }
-    expect(lines.some((line) => line.startsWith('start') && line.includes('development broker listening'))).toBe(true);
+    const listening = engine === 'apache' ? /Apache Kafka \d+\.\d+\.\d+ listening/ : /development broker listening/;
+    expect(lines.some((line) => line.startsWith('start') && listening.test(line))).toBe(true);
   });
 
   it('stops everything on SIGINT and exits 0', async () => {

@@ -1,15 +1,13 @@
-// End to end: the four services as separate processes, the development broker, real Postgres and
-// Redis. Pushes a few thousand orders and checks every layer with SQL.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// End to end: the four services as separate processes, Kafka (the development broker or Apache
+// Kafka, test/support/kafka-under-test.ts), real Postgres and Redis. Pushes a few thousand orders
+// and checks every layer with SQL.
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBroker, type RunningBroker } from '../../broker/src/index.ts';
 import { compareWithGroundTruth } from '../../services/cdm/src/ground-truth.ts';
 import { satelliteRepeats } from '../../services/dds/src/satellite-history.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { waitForDrain } from '../support/drain.ts';
+import { startKafkaUnderTest, type KafkaUnderTest } from '../support/kafka-under-test.ts';
 import { createTestRedis, type TestRedis } from '../support/redis.ts';
 import { createServiceFleet, SERVICE_NAMES, type ServiceFleet } from '../support/service-processes.ts';
 
@@ -21,16 +19,14 @@ const STAGES = [
 ];
 
 describe('pipeline end to end', () => {
-  let dataDir: string;
-  let broker: RunningBroker;
+  let broker: KafkaUnderTest;
   let db: TestDatabase;
   let redis: TestRedis;
   let fleet: ServiceFleet;
   let admin: Admin;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'e2e-broker-'));
-    broker = await startBroker({ port: 0, dataDir, defaultPartitions: 4 });
+    broker = await startKafkaUnderTest({ partitions: 4 });
     db = await createTestDatabase();
     redis = await createTestRedis();
     fleet = await createServiceFleet({
@@ -52,7 +48,6 @@ describe('pipeline end to end', () => {
     await broker?.close();
     await redis?.cleanup();
     await db?.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
   it('every service reports healthy dependencies', async () => {

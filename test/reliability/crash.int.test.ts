@@ -4,7 +4,8 @@
 // services kill themselves at the critical points of a batch (inside the transaction, between the
 // database commit and the produce, between the produce and the offset commit). Once the topics are
 // drained, stg, dds and cdm must hold exactly what a crash-free run holds — derived from the
-// stg_service topic itself — and the counters must equal the SQL ground truth.
+// stg_service topic itself — and the counters must equal the SQL ground truth. Halfway through,
+// Kafka itself dies (SIGKILL of the JVM on Apache Kafka) and comes back on the same data.
 //
 // Reproducible: the moments, victims and duplicates come from CRASH_SEED (printed; set it to replay
 // a run). Every crash point is hit by construction: each consumer arms the next point at each
@@ -25,6 +26,8 @@ const PUSHES = Number(process.env.CRASH_PUSHES ?? 8);
 const ORDERS_PER_PUSH = 500;
 const DUPLICATES = 400;
 const KILLS = Number(process.env.CRASH_KILLS ?? 6);
+/** After this many service kills, Kafka is killed and restarted once. */
+const KAFKA_KILL_AFTER = Math.floor(KILLS / 2);
 /** Each consuming service, at each (re)start, arms the next of these until it has died at all of them. */
 const ARMED_POINTS: CrashPoint[] = ['after-commit', 'after-produce', 'before-commit'];
 const CONSUMERS: ServiceName[] = ['stg', 'dds', 'cdm'];
@@ -96,6 +99,13 @@ describe('crashes while orders flow', () => {
       for (let i = 0; i < KILLS; i++) {
         await sleep(between(1000, 2500));
         await supervisor.killAndRestart(pick(KILL_TARGETS));
+        if (i + 1 === KAFKA_KILL_AFTER) {
+          await pipeline.broker.kill();
+          supervisor.note('kafka', `killed (${pipeline.broker.description})`);
+          await sleep(between(1000, 3000));
+          await pipeline.broker.start();
+          supervisor.note('kafka', 'restarted on the same data');
+        }
       }
     })();
 
@@ -108,6 +118,7 @@ describe('crashes while orders flow', () => {
     const story = [`CRASH_SEED=${SEED}`, ...supervisor.events.map((e) => `${(e.at / 1000).toFixed(1)}s ${e.service} ${e.what}`)].join('\n');
     expect(supervisor.unexpected, story).toEqual([]);
     expect(supervisor.events.filter((e) => e.what === 'SIGKILL by the test')).toHaveLength(KILLS);
+    expect(supervisor.events.filter((e) => e.service === 'kafka').map((e) => e.what), story).toEqual([`killed (${pipeline.broker.description})`, 'restarted on the same data']);
     // Each consumer died once at each point: armed in turn at every (re)start, taken at the first batch.
     for (const name of CONSUMERS) {
       expect(supervisor.crashLog.filter((c) => c.service === name).map((c) => c.point), `${name}\n${story}`).toEqual(ARMED_POINTS);
@@ -127,7 +138,7 @@ describe('crashes while orders flow', () => {
     const diff = await diffWarehouse(pipeline.db.pool, expected);
     expect(diff, story).toEqual({ stg: [], dds: [], cdm: [], groundTruth: [], deadLetters: 0 });
     console.info(
-      `crash test: ${expected.orders.size} orders (${expected.closedOrders} closed), ${KILLS} kills, crash points ${JSON.stringify(Object.fromEntries(supervisor.crashes))}, failed pushes ${failedPushes.length}\n${story}`,
+      `crash test on ${pipeline.broker.description}: ${expected.orders.size} orders (${expected.closedOrders} closed), ${KILLS} service kills and one of Kafka, crash points ${JSON.stringify(Object.fromEntries(supervisor.crashes))}, failed pushes ${failedPushes.length}\n${story}`,
     );
   });
 

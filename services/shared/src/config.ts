@@ -10,6 +10,7 @@ export interface Config {
   kafkaClientId: string;
   topics: { stg: string; dds: string; cdm: string; deadLetters: string };
   topicPartitions: number;
+  topicReplicationFactor: number;
   host: string;
   ports: { source: number; stg: number; dds: number; cdm: number };
   push: { maxN: number; batchSize: number; apiKey: string | null };
@@ -164,6 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
       deadLetters: topic(env, 'TOPIC_DEAD_LETTERS', 'dead_letters'),
     },
     topicPartitions: int(env, 'TOPIC_PARTITIONS', 6, 1, 1000),
+    topicReplicationFactor: int(env, 'TOPIC_REPLICATION_FACTOR', 1, 1, 32),
     host: str(env, 'HOST', '127.0.0.1'),
     ports: {
       source: port(env, 'SOURCE_PORT', 5011),

@@ -1,14 +1,11 @@
-// In-process service tests: a development broker, a fresh database and a Redis prefix per test
+// In-process service tests: a Kafka (test/support/kafka-under-test.ts), a fresh database and a Redis prefix per test
 // file, and the services built the way their entry points build them (loadConfig → clients →
 // ensureTopics → buildStageService), but without listen() or process signals.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Kafka, logLevel, type Admin, type IHeaders, type Producer } from 'kafkajs';
-import { startBroker, type RunningBroker } from '../../../broker/src/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import { waitForDrain } from '../../../test/support/drain.ts';
+import { startKafkaUnderTest, type KafkaUnderTest } from '../../../test/support/kafka-under-test.ts';
 import { createTestRedis, type TestRedis } from '../../../test/support/redis.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { ensureTopics } from '../src/kafka/ensure-topics.ts';
@@ -21,24 +18,10 @@ import type { CrashHook } from '../src/stage/crash-point.ts';
 export const TEST_PARTITIONS = 3;
 const LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
 
-export interface TestBroker {
-  broker: RunningBroker;
-  address: string;
-  /** Closes the broker (idempotent) and removes its data directory. */
-  close(): Promise<void>;
-}
+export type TestBroker = KafkaUnderTest;
 
-export async function startTestBroker(): Promise<TestBroker> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'service-test-broker-'));
-  const broker = await startBroker({ port: 0, dataDir, defaultPartitions: TEST_PARTITIONS });
-  return {
-    broker,
-    address: broker.address,
-    async close() {
-      await broker.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+export function startTestBroker(): Promise<TestBroker> {
+  return startKafkaUnderTest({ partitions: TEST_PARTITIONS });
 }
 
 /** Everything one test file needs: broker, database, Redis prefix, and a test-side Kafka client. */
@@ -106,7 +89,7 @@ export async function buildStage<In, Ready>(main: StageMain<In, Ready>, config: 
   const clients = await openServiceClients(config, main.name, log, { redis: main.usesRedis, poolSize: config.consumer.partitionsConcurrently + 2 });
   const { input, output } = main.topics(config);
   try {
-    await ensureTopics(clients.kafka, [input, ...(output ? [output] : []), config.topics.deadLetters], config.topicPartitions);
+    await ensureTopics(clients.kafka, [input, ...(output ? [output] : []), config.topics.deadLetters], config.topicPartitions, config.topicReplicationFactor);
   } catch (error) {
     await clients.close();
     throw error;

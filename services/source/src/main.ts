@@ -17,7 +17,7 @@ const config = loadConfig();
 const log = createLogger('source', config.logLevel);
 const clients = await openServiceClients(config, 'source', log, { redis: true });
 const redis = clients.redis!;
-await ensureTopics(clients.kafka, [config.topics.stg], config.topicPartitions);
+await ensureTopics(clients.kafka, [config.topics.stg], config.topicPartitions, config.topicReplicationFactor);
 
 const registry = createMetricsRegistry('source');
 const messages = new MessageMetrics(registry);

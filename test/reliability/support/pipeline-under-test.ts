@@ -1,15 +1,13 @@
-// The whole pipeline for a reliability test: the development broker in this process (so the test
-// can stop and restart it), a fresh database, a Redis key prefix, and the four services as child
-// processes, optionally reaching Postgres and Redis through proxies the test can cut.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// The whole pipeline for a reliability test: Kafka (the development broker or Apache Kafka, see
+// test/support/kafka-under-test.ts; the test can stop, kill and restart it), a fresh database, a
+// Redis key prefix, and the four services as child processes, optionally reaching Postgres and
+// Redis through proxies the test can cut.
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
-import { startBroker, type RunningBroker } from '../../../broker/src/index.ts';
 import type { OrderEvent } from '../../../services/shared/src/contracts/order-event.ts';
 import { readTopic } from '../../../services/shared/test/service-harness.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { waitForDrain, type StageGroup } from '../../support/drain.ts';
+import { startKafkaUnderTest, type KafkaUnderTest } from '../../support/kafka-under-test.ts';
 import { createTestRedis, type TestRedis } from '../../support/redis.ts';
 import { createServiceFleet, type ServiceFleet } from '../../support/service-processes.ts';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.ts';
@@ -27,11 +25,13 @@ export interface PipelineUnderTest {
   kafka: Kafka;
   admin: Admin;
   producer: Producer;
+  /** The Kafka the pipeline runs on; kill() and stop() take it away, start() brings it back on the same data. */
+  broker: KafkaUnderTest;
   brokerAddress: string;
   /** Present when started with proxies: cut() makes the dependency unreachable for the services. */
   postgresProxy: TcpProxy | null;
   redisProxy: TcpProxy | null;
-  /** Closes the broker (connections dropped, port closed); startBroker() brings it back, same port and data. */
+  /** Stops the broker cleanly (connections dropped, port closed); startBroker() brings it back, same port and data. */
   stopBroker(): Promise<void>;
   startBroker(): Promise<void>;
   /** POST /push {N}; resolves with the status and body. */
@@ -51,9 +51,7 @@ export interface PipelineOptions {
 
 export async function startPipelineUnderTest(options: PipelineOptions = {}): Promise<PipelineUnderTest> {
   const partitions = options.partitions ?? 4;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'reliability-broker-'));
-  let broker: RunningBroker | null = await startBroker({ port: 0, dataDir, defaultPartitions: partitions });
-  const brokerPort = broker.port;
+  const broker = await startKafkaUnderTest({ partitions });
   const brokerAddress = broker.address;
   const db = await createTestDatabase();
   const redis = createTestRedis();
@@ -82,16 +80,12 @@ export async function startPipelineUnderTest(options: PipelineOptions = {}): Pro
     kafka,
     admin,
     producer,
+    broker,
     brokerAddress,
     postgresProxy,
     redisProxy,
-    async stopBroker() {
-      await broker?.close();
-      broker = null;
-    },
-    async startBroker() {
-      broker = await startBroker({ port: brokerPort, dataDir, defaultPartitions: partitions });
-    },
+    stopBroker: () => broker.stop(),
+    startBroker: () => broker.start(),
     async push(n) {
       const response = await fetch(fleet.url('source', '/push'), {
         method: 'POST',
@@ -108,12 +102,11 @@ export async function startPipelineUnderTest(options: PipelineOptions = {}): Pro
     async close() {
       await Promise.allSettled([admin.disconnect(), producer.disconnect()]);
       await fleet.stopAll();
-      await broker?.close();
+      await broker.close();
       await postgresProxy?.close();
       await redisProxy?.close();
       await redis.cleanup();
       await db.drop();
-      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -5,7 +5,8 @@ import type { ServiceFleet, ServiceName, ServiceProcess } from '../../support/se
 
 export interface SupervisorEvent {
   at: number;
-  service: ServiceName;
+  /** A service, or something else the test did to the pipeline (e.g. 'kafka'). */
+  service: ServiceName | 'kafka';
   what: string;
 }
 
@@ -21,6 +22,8 @@ export interface Supervisor {
   /** Deaths nobody asked for: a real bug. */
   unexpected: string[];
   events: SupervisorEvent[];
+  /** Records what the test did outside the fleet, in the same story. */
+  note(subject: 'kafka', what: string): void;
   /** Resolves once every named service is running and no restart is pending. */
   settled(names: readonly ServiceName[], timeoutMs: number): Promise<void>;
 }
@@ -39,7 +42,7 @@ export function superviseFleet(fleet: ServiceFleet, options: SupervisorOptions =
   const killedByTest = new WeakSet<ServiceProcess>();
   const restarting = new Set<Promise<void>>();
   const t0 = Date.now();
-  const record = (service: ServiceName, what: string) => events.push({ at: Date.now() - t0, service, what });
+  const record = (service: SupervisorEvent['service'], what: string) => events.push({ at: Date.now() - t0, service, what });
 
   function spawn(name: ServiceName): { proc: ServiceProcess; healthy: Promise<unknown> } {
     const extra = options.envFor?.(name) ?? {};
@@ -79,6 +82,7 @@ export function superviseFleet(fleet: ServiceFleet, options: SupervisorOptions =
     crashLog,
     unexpected,
     events,
+    note: record,
     async start(name) {
       const { proc, healthy } = spawn(name);
       const outcome = await Promise.race([healthy.then(() => 'up' as const), proc.exited.then(() => 'died' as const)]);

@@ -1,7 +1,10 @@
 import type { Kafka } from 'kafkajs';
 
-/** Creates the topics that do not exist yet, with the given partition count; existing ones stay. */
-export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions: number): Promise<void> {
+/**
+ * Creates the topics that do not exist yet, with the given partition count and replication factor
+ * (1 for a single broker; 3 on a cluster, with the brokers' min.insync.replicas=2); existing ones stay.
+ */
+export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions: number, replicationFactor = 1): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -10,7 +13,7 @@ export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })),
+        topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor })),
       });
     }
   } finally {

@@ -23,7 +23,7 @@ export async function runStageMain<In, Ready>(main: StageMain<In, Ready>): Promi
     poolSize: config.consumer.partitionsConcurrently + 2,
   });
   const { input, output } = main.topics(config);
-  await ensureTopics(clients.kafka, [input, ...(output ? [output] : []), config.topics.deadLetters], config.topicPartitions);
+  await ensureTopics(clients.kafka, [input, ...(output ? [output] : []), config.topics.deadLetters], config.topicPartitions, config.topicReplicationFactor);
   const service = buildStageService({ name: main.name, inputTopic: input, outputTopic: output, stage: main.createStage(config, clients) }, config, clients, log);
   exitOnSignal(() => service.stop(), log);
   await service.start();
