@@ -91,6 +91,25 @@ describe('pipeline end to end', () => {
     // Four partitions loaded concurrently: every satellite still holds changes only.
     expect(await satelliteRepeats(db.pool)).toEqual([]);
     expect(await one('SELECT count(*) AS n FROM dds.s_user_names')).toBe(await one('SELECT count(DISTINCT h_user_pk) AS n FROM dds.s_user_names'));
+    // What each order bought: one line per item of the raw event, quantity and price as stg kept
+    // them, adding up to the order's cost; one price per product (the menu does not change here).
+    const lines = await db.pool.query<{ order_id: string; product_id: string; quantity: string; price: string }>(
+      `SELECT o.order_id::text, p.product_id, s.quantity::text, trim_scale(s.price)::text AS price FROM dds.s_order_product_lines s
+       JOIN dds.l_order_product l USING (hk_order_product_pk) JOIN dds.h_order o USING (h_order_pk) JOIN dds.h_product p USING (h_product_pk)`,
+    );
+    const items = await db.pool.query<{ order_id: string; product_id: string; quantity: string; price: string }>(
+      `SELECT e.object_id::text AS order_id, i->>'id' AS product_id, i->>'quantity' AS quantity, i->>'price' AS price
+       FROM stg.order_events e, jsonb_array_elements(e.payload->'order_items') i`,
+    );
+    const byLine = (rows: Array<{ order_id: string; product_id: string; quantity: string; price: string }>) => rows.map((r) => `${r.order_id} ${r.product_id} ${r.quantity}@${r.price}`).sort();
+    expect(lines.rows.length).toBeGreaterThan(ORDERS);
+    expect(byLine(lines.rows)).toEqual(byLine(items.rows));
+    expect(
+      await one(`SELECT count(*) AS n FROM (
+        SELECT l.h_order_pk, sum(s.quantity * s.price) AS total FROM dds.s_order_product_lines s JOIN dds.l_order_product l USING (hk_order_product_pk) GROUP BY l.h_order_pk
+      ) t JOIN dds.s_order_cost c USING (h_order_pk) WHERE t.total <> c.cost`),
+    ).toBe(0);
+    expect(await one('SELECT count(*) AS n FROM dds.s_product_prices')).toBe(await one('SELECT count(*) AS n FROM dds.h_product'));
   });
 
   it('stops every service cleanly on SIGTERM', async () => {

@@ -133,7 +133,8 @@ describe('cdm stage', () => {
       { ...real, order_id: hubHashKey(90_004) },
       { ...real, user_id: other(2) },
       { ...real, products: [...real.products, { ...real.products[0]!, product_id: other(3) }] },
-      { ...real, products: [{ ...real.products[0]!, category_id: real.products[1]!.category_id, category_name: real.products[1]!.category_name }] },
+      { ...real, products: [{ ...real.products[0]!, category_id: real.products[1]!.category_id, category_name: real.products[1]!.category_name }, real.products[1]!] },
+      { ...real, products: [real.products[1]!] },
     ];
     const rejected: Array<{ item: ClosedOrder; reason: string }> = [];
     await runBatch(db.pool, cdmStage, forged, new Date(), rejected);
@@ -142,8 +143,9 @@ describe('cdm stage', () => {
       `not counted: order ${other(1)} is not CLOSED in the vault`,
       `not counted: order ${hubHashKey(90_004)} is not CLOSED in the vault`,
       `not counted: order ${real.order_id} is not of user ${other(2)} in the vault`,
-      `not counted: product ${other(3)} is not in order ${real.order_id} in the vault; product ${other(3)} is not in category ${real.products[0]!.category_id} in the vault`,
+      `not counted: product ${other(3)} is not in order ${real.order_id} in the vault; product ${other(3)} is not in category ${real.products[0]!.category_id} in the vault; order ${real.order_id} has 2 products in the vault, not 3`,
       `not counted: product ${real.products[0]!.product_id} is not in category ${real.products[1]!.category_id} in the vault`,
+      `not counted: order ${real.order_id} has 2 products in the vault, not 1`,
     ]);
     // Refused before counted_orders: the real message still counts when it comes.
     expect(await counters()).toEqual(before);

@@ -1,4 +1,4 @@
-import type { EnrichedOrder } from '../../shared/src/contracts/index.ts';
+import type { EnrichedOrder, EnrichedProduct } from '../../shared/src/contracts/index.ts';
 import { hubs, links, satellites } from './vault-model.ts';
 import { toInstant, VaultBatch, type VaultRows } from './vault-rows.ts';
 
@@ -16,14 +16,29 @@ export function addOrder(batch: VaultBatch, order: EnrichedOrder): void {
   batch.satellite(satellites.orderCost, orderKey, at, { cost: payload.cost, payment: payload.payment });
   batch.satellite(satellites.orderStatus, orderKey, at, { status: payload.status });
 
-  for (const item of payload.products) {
+  for (const item of orderLines(payload.products)) {
     const product = batch.hub(hubs.product, { product_id: item.id });
     const category = batch.hub(hubs.category, { category_name: item.category });
-    batch.link(links.orderProduct, [orderKey, product]);
+    const line = batch.link(links.orderProduct, [orderKey, product]);
     batch.link(links.productRestaurant, [product, restaurant]);
     batch.link(links.productCategory, [product, category]);
     batch.satellite(satellites.productNames, product, at, { name: item.name });
+    batch.satellite(satellites.productPrices, product, at, { price: item.price });
+    batch.satellite(satellites.orderProductLines, line, at, { quantity: item.quantity, price: item.price });
   }
+}
+
+/**
+ * One line per product: an order that lists a product twice bought the sum of the quantities
+ * (stg has checked every item's price against the menu, so the price is the same).
+ */
+export function orderLines(products: readonly EnrichedProduct[]): EnrichedProduct[] {
+  const lines = new Map<string, EnrichedProduct>();
+  for (const item of products) {
+    const seen = lines.get(item.id);
+    lines.set(item.id, seen ? { ...seen, quantity: seen.quantity + item.quantity } : item);
+  }
+  return [...lines.values()];
 }
 
 /** The vault rows of a batch: orders are added in batch order, rows come out one per identity per table, sorted. */

@@ -29,7 +29,8 @@ export interface LinkModel {
 export interface SatelliteModel {
   kind: 'satellite';
   table: string;
-  parent: HubModel;
+  /** A hub, or a link for what describes the relationship itself (an order line's quantity). */
+  parent: HubModel | LinkModel;
   /** Descriptive columns, hashed in this order into the hashdiff. */
   payload: readonly ColumnModel[];
   hashdiff: string;
@@ -49,7 +50,7 @@ function link(name: string, ...linked: HubModel[]): LinkModel {
   return { kind: 'link', table: `l_${name}`, hashKey: `hk_${name}_pk`, hubs: linked };
 }
 
-function satellite(name: string, parent: HubModel, payload: ColumnModel[]): SatelliteModel {
+function satellite(name: string, parent: HubModel | LinkModel, payload: ColumnModel[]): SatelliteModel {
   return { kind: 'satellite', table: `s_${name}`, parent, payload, hashdiff: `hk_${name}_hashdiff` };
 }
 
@@ -74,6 +75,10 @@ export const satellites = {
   restaurantNames: satellite('restaurant_names', hubs.restaurant, [column('name', 'text')]),
   orderCost: satellite('order_cost', hubs.order, [column('cost', 'numeric'), column('payment', 'numeric')]),
   orderStatus: satellite('order_status', hubs.order, [column('status', 'text')]),
+  /** What an order bought of a product: the quantity and the unit price paid, as of that order. */
+  orderProductLines: satellite('order_product_lines', links.orderProduct, [column('quantity', 'bigint'), column('price', 'numeric')]),
+  /** A product's menu price over time: a row only when it differs from the one before. */
+  productPrices: satellite('product_prices', hubs.product, [column('price', 'numeric')]),
 } as const;
 
 /** Every table in load order: hubs before the links and satellites that refer to them. */

@@ -55,10 +55,41 @@ describe('dds stage', () => {
       h_user: 2, h_product: 4, h_category: 3, h_restaurant: 2, h_order: 3,
       l_order_product: 5, l_product_restaurant: 4, l_product_category: 4, l_order_user: 3,
       s_user_names: 2, s_product_names: 4, s_restaurant_names: 2, s_order_cost: 3, s_order_status: 3,
+      s_order_product_lines: 5, s_product_prices: 4,
     });
     expect(messages.map((m) => m.key)).toEqual(['3']);
     const { rows } = await db.pool.query('SELECT order_id, order_dt, load_src FROM dds.h_order WHERE order_id = 3');
     expect(rows).toEqual([{ order_id: '3', order_dt: new Date('2025-11-20T10:00:00Z'), load_src: 'stg_service' }]);
+  });
+
+  it('keeps the price each order paid when the menu price changes, and the price history once per change', async () => {
+    const dearer = { ...menu.soup, price: 320 };
+    const orders = [
+      enrichedOrder({ id: 1, products: [menu.soup], updateTs: '2025-11-20T10:00:00.000Z' }),
+      enrichedOrder({ id: 2, products: [{ ...menu.soup, quantity: 2 }], updateTs: '2025-11-20T11:00:00.000Z' }),
+      enrichedOrder({ id: 3, products: [dearer], updateTs: '2025-11-20T12:00:00.000Z' }),
+    ];
+    // The dearer order first, then the older ones, then all again: arrival order must not matter.
+    await load([orders[2]!]);
+    await load([orders[0]!, orders[1]!]);
+    await load(orders);
+    const lines = await db.pool.query<{ order_id: string; quantity: string; price: string }>(
+      `SELECT o.order_id, s.quantity, trim_scale(s.price)::text AS price FROM dds.s_order_product_lines s
+       JOIN dds.l_order_product l USING (hk_order_product_pk) JOIN dds.h_order o USING (h_order_pk) ORDER BY o.order_id`,
+    );
+    expect(lines.rows).toEqual([
+      { order_id: '1', quantity: '1', price: '300' },
+      { order_id: '2', quantity: '2', price: '300' },
+      { order_id: '3', quantity: '1', price: '320' },
+    ]);
+    const prices = await db.pool.query<{ price: string; load_dt: Date }>(
+      'SELECT trim_scale(price)::text AS price, load_dt FROM dds.s_product_prices WHERE h_product_pk = $1 ORDER BY load_dt',
+      [hubHashKey(menu.soup.id)],
+    );
+    expect(prices.rows).toEqual([
+      { price: '300', load_dt: new Date('2025-11-20T10:00:00.000Z') },
+      { price: '320', load_dt: new Date('2025-11-20T12:00:00.000Z') },
+    ]);
   });
 
   it('changes nothing when the same batch is loaded again', async () => {

@@ -14,6 +14,7 @@ describe('toVaultRows', () => {
       h_user: 1, h_product: 3, h_category: 2, h_restaurant: 1, h_order: 1,
       l_order_product: 3, l_product_restaurant: 3, l_product_category: 3, l_order_user: 1,
       s_user_names: 1, s_product_names: 3, s_restaurant_names: 1, s_order_cost: 1, s_order_status: 1,
+      s_order_product_lines: 3, s_product_prices: 3,
     });
   });
 
@@ -43,6 +44,22 @@ describe('toVaultRows', () => {
     expect(closed?.hk_order_status_hashdiff).not.toBe(status.hk_order_status_hashdiff);
     expect(rows.get(satellites.orderCost)?.[0]).toMatchObject({ cost: order.payload.cost, payment: order.payload.payment });
     expect(rows.get(satellites.userNames)?.[0]).toMatchObject({ username: 'User 1', userlogin: 'user1' });
+  });
+
+  it('keeps what the order bought on its order–product links, and each product\'s price', () => {
+    const orderKey = hubHashKey(7);
+    for (const item of [menu.soup, menu.borscht, menu.tea]) {
+      const line = rows.get(satellites.orderProductLines)?.find((r) => r.hk_order_product_pk === linkHashKey(orderKey, hubHashKey(item.id)));
+      expect(line).toMatchObject({ quantity: item.quantity, price: item.price, load_dt: '2025-11-20T10:30:00.000Z' });
+      expect(rows.get(satellites.productPrices)?.find((r) => r.h_product_pk === hubHashKey(item.id))).toMatchObject({ price: item.price });
+    }
+  });
+
+  it('makes one line of a product listed twice, with the quantities added', () => {
+    const twice = toVaultRows([enrichedOrder({ id: 8, products: [menu.tea, { ...menu.tea, quantity: 3 }, menu.soup] })], 'test');
+    const lines = twice.get(satellites.orderProductLines) ?? [];
+    expect(lines).toHaveLength(2);
+    expect(lines.find((r) => r.hk_order_product_pk === linkHashKey(hubHashKey(8), hubHashKey(menu.tea.id)))).toMatchObject({ quantity: menu.tea.quantity + 3, price: menu.tea.price });
   });
 
   it('gives the same rows for the same order, whoever loads it', () => {

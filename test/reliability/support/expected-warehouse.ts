@@ -9,6 +9,8 @@ export interface ExpectedOrder {
   latestUpdateTs: string;
   /** Distinct statuses reached, in time order: the rows of dds.s_order_status. */
   statusHistory: string[];
+  /** productId → its line's versions in time order, "quantity@price" (dds.s_order_product_lines). */
+  lines: Map<string, string[]>;
   closed: boolean;
 }
 
@@ -19,6 +21,27 @@ export interface ExpectedWarehouse {
   /** `${userId} ${categoryName}` → number of distinct CLOSED orders. */
   categoryCounters: Map<string, number>;
   closedOrders: number;
+  /** productId → its price versions in time order (dds.s_product_prices). */
+  productPrices: Map<string, number[]>;
+}
+
+/** The values in time order with each run of equal values kept once: what a changes-only satellite holds. */
+function changesOnly<T>(observations: Array<{ at: number; value: T }>, same: (a: T, b: T) => boolean = (a, b) => a === b): T[] {
+  const history: T[] = [];
+  for (const { value } of [...observations].sort((a, b) => a.at - b.at)) {
+    if (history.length === 0 || !same(history[history.length - 1]!, value)) history.push(value);
+  }
+  return history;
+}
+
+/** One line per product of an event: quantities of a product listed twice add up. */
+function eventLines(event: OrderEvent): Map<string, string> {
+  const quantities = new Map<string, { quantity: number; price: number }>();
+  for (const item of event.payload.order_items) {
+    const seen = quantities.get(item.id);
+    quantities.set(item.id, { quantity: (seen?.quantity ?? 0) + item.quantity, price: item.price });
+  }
+  return new Map([...quantities].map(([id, { quantity, price }]) => [id, `${quantity}@${price}`]));
 }
 
 export function expectedWarehouse(events: readonly OrderEvent[]): ExpectedWarehouse {
@@ -29,6 +52,12 @@ export function expectedWarehouse(events: readonly OrderEvent[]): ExpectedWareho
   const productCounters = new Map<string, number>();
   const categoryCounters = new Map<string, number>();
   const add = (counters: Map<string, number>, key: string) => counters.set(key, (counters.get(key) ?? 0) + 1);
+  const priceObservations = new Map<string, Array<{ at: number; value: number }>>();
+  for (const event of events) {
+    for (const item of event.payload.order_items) {
+      priceObservations.set(item.id, [...(priceObservations.get(item.id) ?? []), { at: Date.parse(event.payload.update_ts), value: item.price }]);
+    }
+  }
 
   for (const [id, orderEvents] of byOrder) {
     const latest = orderEvents.reduce((a, b) => (Date.parse(b.payload.update_ts) > Date.parse(a.payload.update_ts) ? b : a));
@@ -36,11 +65,17 @@ export function expectedWarehouse(events: readonly OrderEvent[]): ExpectedWareho
     for (const e of orderEvents) reached.set(e.payload.final_status, Date.parse(e.payload.update_ts));
     const statusHistory = [...reached].sort((a, b) => a[1] - b[1]).map(([status]) => status);
     const closedEvent = orderEvents.find((e) => e.payload.final_status === 'CLOSED');
-    orders.set(id, { latestStatus: latest.payload.final_status, latestUpdateTs: new Date(latest.payload.update_ts).toISOString(), statusHistory, closed: !!closedEvent });
+    const lineObservations = new Map<string, Array<{ at: number; value: string }>>();
+    for (const e of orderEvents) {
+      for (const [productId, line] of eventLines(e)) lineObservations.set(productId, [...(lineObservations.get(productId) ?? []), { at: Date.parse(e.payload.update_ts), value: line }]);
+    }
+    const lines = new Map([...lineObservations].map(([productId, observed]) => [productId, changesOnly(observed)]));
+    orders.set(id, { latestStatus: latest.payload.final_status, latestUpdateTs: new Date(latest.payload.update_ts).toISOString(), statusHistory, lines, closed: !!closedEvent });
     if (!closedEvent) continue;
     const user = closedEvent.payload.user.id;
     for (const productId of new Set(closedEvent.payload.order_items.map((item) => item.id))) add(productCounters, `${user} ${productId}`);
     for (const category of new Set(closedEvent.payload.order_items.map((item) => item.category))) add(categoryCounters, `${user} ${category}`);
   }
-  return { orders, productCounters, categoryCounters, closedOrders: [...orders.values()].filter((o) => o.closed).length };
+  const productPrices = new Map([...priceObservations].map(([productId, observed]) => [productId, changesOnly(observed)]));
+  return { orders, productCounters, categoryCounters, closedOrders: [...orders.values()].filter((o) => o.closed).length, productPrices };
 }

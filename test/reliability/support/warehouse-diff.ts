@@ -37,11 +37,33 @@ export async function diffWarehouse(db: pg.Pool, expected: ExpectedWarehouse): P
     `SELECT o.order_id::text AS id, array_agg(s.status ORDER BY s.load_dt) AS history
      FROM dds.h_order o LEFT JOIN dds.s_order_status s USING (h_order_pk) GROUP BY o.order_id`,
   );
+  const lineRows = await db.query<{ key: string; history: string[] }>(
+    `SELECT o.order_id || ' ' || p.product_id AS key, array_agg(s.quantity || '@' || trim_scale(s.price) ORDER BY s.load_dt) AS history
+     FROM dds.s_order_product_lines s
+     JOIN dds.l_order_product l USING (hk_order_product_pk)
+     JOIN dds.h_order o USING (h_order_pk)
+     JOIN dds.h_product p USING (h_product_pk)
+     GROUP BY o.order_id, p.product_id`,
+  );
+  const priceRows = await db.query<{ id: string; history: string[] }>(
+    `SELECT p.product_id AS id, array_agg(trim_scale(s.price)::text ORDER BY s.load_dt) AS history
+     FROM dds.s_product_prices s JOIN dds.h_product p USING (h_product_pk) GROUP BY p.product_id`,
+  );
   const dds = [
     ...diffMaps(
       'dds order status history',
       new Map([...expected.orders].map(([id, o]) => [String(id), o.statusHistory.join('>')])),
       new Map(ddsRows.rows.map((r) => [r.id, r.history.join('>')])),
+    ),
+    ...diffMaps(
+      'dds order line',
+      new Map([...expected.orders].flatMap(([id, o]) => [...o.lines].map(([productId, history]) => [`${id} ${productId}`, history.join('>')]))),
+      new Map(lineRows.rows.map((r) => [r.key, r.history.join('>')])),
+    ),
+    ...diffMaps(
+      'dds product price history',
+      new Map([...expected.productPrices].map(([productId, history]) => [productId, history.join('>')])),
+      new Map(priceRows.rows.map((r) => [r.id, r.history.join('>')])),
     ),
     // A satellite holds a row only for a change: a version equal to the one before it is a difference.
     ...(await satelliteRepeats(db)).map(({ table, repeats }) => `${table}: ${repeats} versions repeat the one before them`),
