@@ -1,6 +1,8 @@
 // End to end: the four services as separate processes, Kafka (the development broker or Apache
 // Kafka, test/support/kafka-under-test.ts), real Postgres and Redis. Pushes a few thousand orders
 // and checks every layer with SQL.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWithGroundTruth } from '../../services/cdm/src/ground-truth.ts';
@@ -12,6 +14,7 @@ import { createTestRedis, type TestRedis } from '../support/redis.ts';
 import { createServiceFleet, SERVICE_NAMES, type ServiceFleet } from '../support/service-processes.ts';
 
 const ORDERS = 3000;
+const root = path.resolve(import.meta.dirname, '..', '..');
 const STAGES = [
   { groupId: 'stg-service', topic: 'stg_service' },
   { groupId: 'dds-service', topic: 'dds_service' },
@@ -19,6 +22,25 @@ const STAGES = [
 ];
 
 describe('pipeline end to end', () => {
+  /** An npm script of the project (scripts/<name>.ts) run as a user runs it, against this test's database. */
+  function npmScript(name: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', `${name}.ts`), ...args], { cwd: root, env: { ...process.env, DATABASE_URL: db.url } }, (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  }
+
+  /** Every row of the datamarts but the counting times. */
+  async function datamarts(): Promise<unknown[]> {
+    const { rows } = await db.pool.query(`
+      SELECT 'product' AS kind, user_id, product_id AS item, product_name AS name, order_cnt FROM cdm.user_product_counters
+      UNION ALL SELECT 'category', user_id, category_id, category_name, order_cnt FROM cdm.user_category_counters
+      UNION ALL SELECT 'counted', order_id, NULL, NULL, NULL FROM cdm.counted_orders
+      ORDER BY 1, 2, 3`);
+    return rows;
+  }
+
   let broker: KafkaUnderTest;
   let db: TestDatabase;
   let redis: TestRedis;
@@ -110,6 +132,46 @@ describe('pipeline end to end', () => {
       ) t JOIN dds.s_order_cost c USING (h_order_pk) WHERE t.total <> c.cost`),
     ).toBe(0);
     expect(await one('SELECT count(*) AS n FROM dds.s_product_prices')).toBe(await one('SELECT count(*) AS n FROM dds.h_product'));
+  });
+
+  it('npm run reconcile finds the layers in agreement, and names a counter changed by hand', async () => {
+    const agree = await npmScript('reconcile');
+    expect(agree.code, agree.stderr).toBe(0);
+    expect(agree.stdout).toContain(`stg  orders ${ORDERS}`);
+    expect(agree.stdout).toMatch(/differing from SQL over dds: 0\nresult: the layers agree/);
+    const { rows } = await db.pool.query<{ user_id: string; product_id: string }>('UPDATE cdm.user_product_counters SET order_cnt = order_cnt + 1 WHERE ctid = (SELECT min(ctid) FROM cdm.user_product_counters) RETURNING user_id, product_id');
+    const differ = await npmScript('reconcile');
+    expect(differ.code).toBe(1);
+    expect(differ.stdout).toContain('differing from SQL over dds: 1');
+    expect(differ.stdout).toContain(`user_product_counters user ${rows[0]!.user_id} item ${rows[0]!.product_id}`);
+    expect(differ.stdout).toContain('result: 1 difference');
+  });
+
+  it('npm run rebuild -- --layer cdm recomputes the datamarts as streaming made them, also while orders flow', async () => {
+    const rebuilt = await npmScript('rebuild', '--layer', 'cdm');
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stdout).toMatch(/^rebuilt cdm from dds in \d+ ms: \d+ counted orders/);
+    // The hand-changed counter is repaired: the layers agree again, counted orders unchanged.
+    expect((await npmScript('reconcile')).code).toBe(0);
+    const streamed = await datamarts();
+    expect((await npmScript('rebuild', '--layer', 'cdm')).code).toBe(0);
+    expect(await datamarts()).toEqual(streamed);
+
+    // While 2,000 more orders flow: rebuilt in the middle, nothing counted twice or lost.
+    const pushed = fetch(fleet.url('source', '/push'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ N: 2000 }) });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await npmScript('rebuild', '--layer', 'cdm')).code).toBe(0);
+    expect((await pushed).status).toBe(200);
+    await waitForDrain(admin, STAGES, 120_000);
+    const after = await npmScript('reconcile');
+    expect(after.code, after.stdout).toBe(0);
+    expect(after.stdout).toContain(`stg  orders ${ORDERS + 2000}`);
+  });
+
+  it('refuses another layer with usage and exit code 2', async () => {
+    const refused = await npmScript('rebuild', '--layer', 'dds');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('usage: npm run rebuild -- --layer cdm');
   });
 
   it('stops every service cleanly on SIGTERM', async () => {

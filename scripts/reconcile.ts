@@ -1,0 +1,33 @@
+// `npm run reconcile [-- --json]`: stg vs dds vs cdm, a short report, exit 1 on any difference
+// (see services/cdm/src/reconcile.ts). Reads DATABASE_URL.
+import { createPool } from '../services/shared/src/clients/postgres.ts';
+import { loadConfig } from '../services/shared/src/config.ts';
+import { createLogger } from '../services/shared/src/logger.ts';
+import { differenceCount, formatReconcileReport, reconcile } from '../services/cdm/src/reconcile.ts';
+
+const USAGE = 'usage: npm run reconcile [-- --json]';
+
+async function main(argv: string[]): Promise<number> {
+  const unknown = argv.filter((a) => a !== '--json');
+  if (unknown.length > 0) {
+    process.stderr.write(`reconcile: unknown argument ${unknown[0]}\n${USAGE}\n`);
+    return 2;
+  }
+  const config = loadConfig();
+  const pool = createPool(config.databaseUrl, createLogger('reconcile', config.logLevel), 1, config.postgres);
+  try {
+    const report = await reconcile(pool);
+    process.stdout.write(`${argv.includes('--json') ? JSON.stringify(report) : formatReconcileReport(report)}\n`);
+    return differenceCount(report) === 0 ? 0 : 1;
+  } finally {
+    await pool.end();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`reconcile: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);
