@@ -1,6 +1,7 @@
 // `npm run rebuild -- --layer cdm`: recomputes the datamarts from dds while the pipeline may run,
 // with no window of empty tables and no double counting (see services/cdm/src/rebuild.ts).
 import { parseArgs } from 'node:util';
+import { exitWith } from './exit-with.ts';
 import { createPool } from '../services/shared/src/clients/postgres.ts';
 import { loadConfig } from '../services/shared/src/config.ts';
 import { createLogger } from '../services/shared/src/logger.ts';
@@ -35,10 +36,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`rebuild: ${(error as Error).message}\n`);
-    process.exit(1);
-  },
-);
+exitWith('rebuild', main(process.argv.slice(2)));

@@ -1,5 +1,6 @@
 // `npm run reconcile [-- --json]`: stg vs dds vs cdm, a short report, exit 1 on any difference
 // (see services/cdm/src/reconcile.ts). Reads DATABASE_URL.
+import { exitWith } from './exit-with.ts';
 import { createPool } from '../services/shared/src/clients/postgres.ts';
 import { loadConfig } from '../services/shared/src/config.ts';
 import { createLogger } from '../services/shared/src/logger.ts';
@@ -24,10 +25,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`reconcile: ${(error as Error).message}\n`);
-    process.exit(1);
-  },
-);
+exitWith('reconcile', main(process.argv.slice(2)));

@@ -1,5 +1,6 @@
 // `npm run redrive -- [--service stg] [--id N ...] [--dry-run]`: sends dead letters back to the
 // topic they came from once their cause is fixed (see services/shared/src/dead-letters/redrive.ts).
+import { exitWith } from './exit-with.ts';
 import { createKafka, createProducer } from '../services/shared/src/clients/kafka.ts';
 import { createPool } from '../services/shared/src/clients/postgres.ts';
 import { loadConfig } from '../services/shared/src/config.ts';
@@ -50,10 +51,4 @@ function summaryLine({ sent, failed, remaining, failedAgain }: RedriveSummary, a
   return `${done}, ${failed} failed to send, ${remaining} still pending (${failedAgain} of them failed again after an earlier re-drive)`;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`redrive failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+exitWith('redrive failed', main());
