@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { GroupCoordinator } from './groups/group-coordinator.ts';
+import { DEFAULT_MAX_SESSION_TIMEOUT_MS, DEFAULT_MIN_SESSION_TIMEOUT_MS, GroupCoordinator } from './groups/group-coordinator.ts';
 import type { BrokerContext, BrokerLog } from './server/broker-context.ts';
 import { Connection } from './server/connection.ts';
 import { createDispatcher } from './server/dispatcher.ts';
 import { PartitionWaiters } from './server/partition-waiters.ts';
 import { OffsetStore } from './storage/offset-store.ts';
+import { DEFAULT_SEGMENT_BYTES } from './storage/partition-log.ts';
 import { ProducerIdAllocator } from './storage/producer-ids.ts';
+import { DEFAULT_MAX_BATCH_BYTES } from './storage/record-batch.ts';
 import { TopicStore } from './storage/topic-store.ts';
 
 export interface BrokerOptions {
@@ -89,6 +91,18 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     clusterId: clusterIdOf(options.dataDir),
     advertisedHost,
     advertisedPort: port,
+    settings: {
+      host,
+      dataDir: path.resolve(options.dataDir),
+      defaultPartitions: options.defaultPartitions ?? 1,
+      retentionBytes: options.retentionBytes ?? -1,
+      segmentBytes: options.segmentBytes ?? DEFAULT_SEGMENT_BYTES,
+      maxMessageBytes: DEFAULT_MAX_BATCH_BYTES,
+      fsync: options.fsync ?? false,
+      initialRebalanceDelayMs: options.initialRebalanceDelayMs ?? 0,
+      minSessionTimeoutMs: options.minSessionTimeoutMs ?? DEFAULT_MIN_SESSION_TIMEOUT_MS,
+      maxSessionTimeoutMs: DEFAULT_MAX_SESSION_TIMEOUT_MS,
+    },
     topics,
     offsets,
     groups,

@@ -143,5 +143,5 @@ export interface DescribeGroupsResponse {
 
 export interface ListGroupsResponse {
   errorCode: number;
-  groups: { groupId: string; protocolType: string }[];
+  groups: { groupId: string; protocolType: string; groupState: GroupState }[];
 }

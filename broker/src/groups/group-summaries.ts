@@ -36,13 +36,13 @@ export function describeGroup(groupId: string, group: Group | undefined, hasComm
   };
 }
 
-/** Groups with membership state first, then groups known only through committed offsets. */
+/**
+ * Groups with membership state first, then groups known only through committed offsets (Empty,
+ * as Kafka lists a group it loaded from its offsets topic).
+ */
 export function listGroups(groups: Iterable<Group>, groupsWithOffsets: Iterable<string>): ListGroupsResponse {
-  const listed = new Map<string, string>();
-  for (const group of groups) listed.set(group.groupId, group.protocolType ?? '');
-  for (const groupId of groupsWithOffsets) if (!listed.has(groupId)) listed.set(groupId, '');
-  return {
-    errorCode: ErrorCode.NONE,
-    groups: [...listed].map(([groupId, protocolType]) => ({ groupId, protocolType })),
-  };
+  const listed = new Map<string, ListGroupsResponse['groups'][number]>();
+  for (const group of groups) listed.set(group.groupId, { groupId: group.groupId, protocolType: group.protocolType ?? '', groupState: group.state });
+  for (const groupId of groupsWithOffsets) if (!listed.has(groupId)) listed.set(groupId, { groupId, protocolType: '', groupState: 'Empty' });
+  return { errorCode: ErrorCode.NONE, groups: [...listed.values()] };
 }

@@ -12,11 +12,12 @@
  *
  * Response Header v0 => correlation_id
  *   correlation_id => INT32
+ * Response Header v1 => correlation_id TAG_BUFFER
  *
- * Only ApiVersions v3+ is flexible among the versions we accept, so only it uses header v2.
- * Its response header is always v0, so every response here uses header v0.
+ * Flexible versions of an API use request header v2 and response header v1, except ApiVersions,
+ * whose response header is always v0 (a client must read it before knowing what we support).
  */
-import { ApiKey } from './api-keys.ts';
+import { ApiKey, isFlexibleVersion } from './api-keys.ts';
 import { Reader } from './codec.ts';
 
 export interface RequestHeaderPrefix {
@@ -38,7 +39,12 @@ const PREFIX_BYTES = 8;
 
 /** 2 when the request uses the flexible header (tagged fields), 1 otherwise. */
 export function requestHeaderVersion(apiKey: number, apiVersion: number): 1 | 2 {
-  return apiKey === ApiKey.ApiVersions && apiVersion >= 3 ? 2 : 1;
+  return isFlexibleVersion(apiKey, apiVersion) ? 2 : 1;
+}
+
+/** 1 when the response header carries tagged fields, 0 otherwise. */
+export function responseHeaderVersion(apiKey: number, apiVersion: number): 0 | 1 {
+  return apiKey !== ApiKey.ApiVersions && isFlexibleVersion(apiKey, apiVersion) ? 1 : 0;
 }
 
 /**
@@ -66,17 +72,20 @@ export function decodeRequestHeader(frame: Buffer): DecodedRequest {
 }
 
 /**
- * What precedes a response body on the wire: int32 frame size, then header v0 (correlation id).
- * Written separately from the body, so a large body (a fetch) is not copied once more.
+ * What precedes a response body on the wire: int32 frame size, then the response header
+ * (correlation id, and for v1 an empty tag buffer). Written separately from the body, so a large
+ * body (a fetch) is not copied once more.
  */
-export function encodeResponsePrefix(correlationId: number, bodyLength: number): Buffer {
-  const prefix = Buffer.allocUnsafe(8);
-  prefix.writeInt32BE(4 + bodyLength, 0);
+export function encodeResponsePrefix(correlationId: number, bodyLength: number, headerVersion: 0 | 1 = 0): Buffer {
+  const headerBytes = headerVersion === 1 ? 5 : 4;
+  const prefix = Buffer.allocUnsafe(4 + headerBytes);
+  prefix.writeInt32BE(headerBytes + bodyLength, 0);
   prefix.writeInt32BE(correlationId, 4);
+  if (headerVersion === 1) prefix[8] = 0; // no tagged fields
   return prefix;
 }
 
 /** A whole response frame in one buffer: the prefix above, then the body. */
-export function encodeResponseFrame(correlationId: number, body: Buffer): Buffer {
-  return Buffer.concat([encodeResponsePrefix(correlationId, body.length), body]);
+export function encodeResponseFrame(correlationId: number, body: Buffer, headerVersion: 0 | 1 = 0): Buffer {
+  return Buffer.concat([encodeResponsePrefix(correlationId, body.length, headerVersion), body]);
 }

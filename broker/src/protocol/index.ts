@@ -8,6 +8,8 @@ import type { Reader } from './codec.ts';
 import { apiVersionsErrorResponse, decodeApiVersionsRequest, encodeApiVersionsResponse } from './apis/api-versions.ts';
 import { createTopicsErrorResponse, decodeCreateTopicsRequest, encodeCreateTopicsResponse } from './apis/create-topics.ts';
 import { decodeDeleteTopicsRequest, deleteTopicsErrorResponse, encodeDeleteTopicsResponse } from './apis/delete-topics.ts';
+import { decodeDescribeClusterRequest, describeClusterErrorResponse, encodeDescribeClusterResponse } from './apis/describe-cluster.ts';
+import { decodeDescribeConfigsRequest, describeConfigsErrorResponse, encodeDescribeConfigsResponse } from './apis/describe-configs.ts';
 import {
   decodeDescribeGroupsRequest,
   describeGroupsErrorResponse,
@@ -123,6 +125,18 @@ export const API_CODECS = {
     encodeInitProducerIdResponse,
     initProducerIdErrorResponse,
   ),
+  [ApiKey.DescribeConfigs]: defineApi(
+    ApiKey.DescribeConfigs,
+    decodeDescribeConfigsRequest,
+    encodeDescribeConfigsResponse,
+    describeConfigsErrorResponse,
+  ),
+  [ApiKey.DescribeCluster]: defineApi(
+    ApiKey.DescribeCluster,
+    decodeDescribeClusterRequest,
+    encodeDescribeClusterResponse,
+    describeClusterErrorResponse,
+  ),
 } as const satisfies Record<ApiKey, ApiCodec<unknown, unknown>>;
 
 export type AnyApiCodec = ApiCodec<unknown, unknown>;
@@ -138,6 +152,8 @@ export * from './header.ts';
 export * from './apis/api-versions.ts';
 export * from './apis/create-topics.ts';
 export * from './apis/delete-topics.ts';
+export * from './apis/describe-cluster.ts';
+export * from './apis/describe-configs.ts';
 export * from './apis/describe-groups.ts';
 export * from './apis/fetch.ts';
 export * from './apis/find-coordinator.ts';

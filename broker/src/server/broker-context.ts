@@ -2,6 +2,7 @@ import type { GroupCoordinator } from '../groups/group-coordinator.ts';
 import type { OffsetStore } from '../storage/offset-store.ts';
 import type { ProducerIdAllocator } from '../storage/producer-ids.ts';
 import type { TopicStore } from '../storage/topic-store.ts';
+import type { BrokerSettings } from './broker-configs.ts';
 import type { PartitionWaiters } from './partition-waiters.ts';
 
 export interface BrokerLog {
@@ -16,6 +17,8 @@ export interface BrokerContext {
   /** The address clients are told to connect to (Metadata, FindCoordinator). */
   advertisedHost: string;
   advertisedPort: number;
+  /** What the broker was started with, as DescribeConfigs reports it. */
+  settings: BrokerSettings;
   topics: TopicStore;
   offsets: OffsetStore;
   groups: GroupCoordinator;
@@ -26,6 +29,7 @@ export interface BrokerContext {
 
 export interface RequestClient {
   clientId: string;
+  /** As Kafka shows it: "/127.0.0.1". */
   clientHost: string;
   /** Aborted when the client's connection closes. */
   signal?: AbortSignal;

@@ -188,6 +188,11 @@ export class LogSegment {
     return out;
   }
 
+  /** The bytes of batch i alone. */
+  readBatch(i: number): Buffer {
+    return this.readBatches(i, 0)!;
+  }
+
   /** Cuts the file back to its indexed size, e.g. after a failed write. */
   truncateToSize(): void {
     fs.ftruncateSync(this.fd, this.size);

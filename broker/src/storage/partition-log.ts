@@ -11,6 +11,7 @@ import {
   OFFSET_OUT_OF_RANGE,
   UNKNOWN_TOPIC_OR_PARTITION,
 } from './errors.ts';
+import { searchBatchForTimestamp, type TimestampAndOffset } from './batch-timestamps.ts';
 import { fsyncDir, writeFully } from './file-io.ts';
 import { LogSegment, parseSegmentFileName, segmentFileName } from './log-segment.ts';
 import {
@@ -282,18 +283,20 @@ export class PartitionLog {
   }
 
   /**
-   * ListOffsets: -1 (latest) → highWatermark, -2 (earliest) → logStartOffset, otherwise the base
-   * offset of the first batch whose maxTimestamp >= timestamp, or highWatermark if there is none.
+   * ListOffsets by time, as Kafka answers it: the first record whose timestamp is at least
+   * `timestamp` (offset and that record's timestamp), or null when no record is that recent.
+   * The index finds the first batch whose maxTimestamp reaches the target; only that batch is
+   * read (see batch-timestamps.ts).
    */
-  offsetForTimestamp(timestamp: bigint): bigint {
-    if (timestamp === -1n) return this.highWatermark;
-    if (timestamp === -2n) return this.logStartOffset;
+  findOffsetByTimestamp(timestamp: bigint): TimestampAndOffset | null {
     const ts = Number(timestamp);
     for (const segment of this.segments) {
-      const i = segment.firstBatchWithTimestampAtLeast(ts);
-      if (i >= 0) return BigInt(segment.batchBaseOffset(i));
+      for (let i = segment.firstBatchWithTimestampAtLeast(ts); i >= 0 && i < segment.batchCount; i++) {
+        const found = searchBatchForTimestamp(segment.readBatch(i), timestamp);
+        if (found) return found;
+      }
     }
-    return this.highWatermark;
+    return null;
   }
 
   close(): void {

@@ -64,8 +64,8 @@ describe('listGroups', () => {
     expect(coordinator.listGroups()).toEqual({
       errorCode: 0,
       groups: [
-        { groupId: 'live', protocolType: 'consumer' },
-        { groupId: 'offsets-only', protocolType: '' },
+        { groupId: 'live', protocolType: 'consumer', groupState: 'Stable' },
+        { groupId: 'offsets-only', protocolType: '', groupState: 'Empty' },
       ],
     });
   });

@@ -172,3 +172,18 @@ describe('idempotent producer', () => {
     expect(high).toBe(100 + 3 * 10);
   });
 });
+
+describe('transactions', () => {
+  it('kafkajs: a transactional producer is refused at once (no transaction coordinator), not retried', async () => {
+    const producer = kafka.producer({ transactionalId: 'tx-refused', idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      const started = Date.now();
+      // kafkajs reports the coordinator look-up's TRANSACTIONAL_ID_AUTHORIZATION_FAILED as this.
+      await expect(producer.transaction()).rejects.toMatchObject({ name: 'KafkaJSGroupCoordinatorNotFound', retriable: false });
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await producer.disconnect();
+    }
+  });
+});

@@ -72,6 +72,30 @@ describe('kafkajs admin', () => {
     ]);
   });
 
+  it('fetchTopicOffsetsByTimestamp finds the first message at or after a time, and the end for a time after all', async () => {
+    await admin.createTopics({ topics: [{ topic: 'timed', numPartitions: 1 }] });
+    const base = Date.now() - 60_000;
+    await producer.send({ topic: 'timed', messages: [0, 1, 2].map((i) => ({ value: `m${i}`, timestamp: String(base + i * 1000) })) });
+    expect(await admin.fetchTopicOffsetsByTimestamp('timed', base + 500)).toEqual([{ partition: 0, offset: '1' }]);
+    // The broker answers -1 for "no such message" and kafkajs falls back to the high watermark.
+    expect(await admin.fetchTopicOffsetsByTimestamp('timed', base + 5000)).toEqual([{ partition: 0, offset: '3' }]);
+  });
+
+  it("describeConfigs answers a topic's and the broker's configs", async () => {
+    await admin.createTopics({ topics: [{ topic: 'configured', numPartitions: 1 }] });
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [
+        { type: 2, name: 'configured', configNames: ['cleanup.policy', 'retention.ms'] },
+        { type: 4, name: '0', configNames: ['num.partitions'] },
+      ],
+    });
+    expect(resources.map((r) => [r.resourceName, r.errorCode, r.configEntries.map((e) => [e.configName, e.configValue, e.readOnly])])).toEqual([
+      ['configured', 0, [['cleanup.policy', 'delete', true], ['retention.ms', '-1', true]]],
+      ['0', 0, [['num.partitions', String(DEFAULT_PARTITIONS), true]]],
+    ]);
+  });
+
   it('deleteTopics removes the topic, its files and its committed offsets', async () => {
     await admin.createTopics({ topics: [{ topic: 'doomed', numPartitions: 2 }] });
     await fill('doomed', 2, 5, 'old');

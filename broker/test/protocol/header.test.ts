@@ -8,6 +8,7 @@ import {
   encodeResponseFrame,
   peekRequestHeader,
   requestHeaderVersion,
+  responseHeaderVersion,
 } from '../../src/protocol/header.ts';
 import { kafkajsRequestFrame } from './kafkajs-protocol.ts';
 
@@ -95,12 +96,24 @@ describe('peekRequestHeader', () => {
   });
 });
 
-describe('requestHeaderVersion', () => {
-  it('is 2 only for flexible ApiVersions', () => {
+describe('requestHeaderVersion and responseHeaderVersion', () => {
+  it('request header 2 from each API\'s first flexible version on', () => {
     expect(requestHeaderVersion(ApiKey.ApiVersions, 3)).toBe(2);
     expect(requestHeaderVersion(ApiKey.ApiVersions, 4)).toBe(2);
     expect(requestHeaderVersion(ApiKey.ApiVersions, 2)).toBe(1);
     expect(requestHeaderVersion(ApiKey.Fetch, 11)).toBe(1);
+    expect(requestHeaderVersion(ApiKey.Fetch, 12)).toBe(2);
+    expect(requestHeaderVersion(ApiKey.DescribeConfigs, 3)).toBe(1);
+    expect(requestHeaderVersion(ApiKey.DescribeConfigs, 4)).toBe(2);
+    expect(requestHeaderVersion(ApiKey.DescribeCluster, 0)).toBe(2);
+    expect(requestHeaderVersion(99, 7)).toBe(1);
+  });
+
+  it('response header 1 for flexible versions, except ApiVersions which always answers header 0', () => {
+    expect(responseHeaderVersion(ApiKey.ApiVersions, 3)).toBe(0);
+    expect(responseHeaderVersion(ApiKey.ListGroups, 2)).toBe(0);
+    expect(responseHeaderVersion(ApiKey.ListGroups, 3)).toBe(1);
+    expect(responseHeaderVersion(ApiKey.DescribeCluster, 0)).toBe(1);
   });
 });
 
@@ -108,5 +121,10 @@ describe('encodeResponseFrame', () => {
   it('writes size, correlation id (header v0) and the body', () => {
     const frame = encodeResponseFrame(-2, Buffer.from([1, 2, 3]));
     expect([...frame]).toEqual([0, 0, 0, 7, 0xff, 0xff, 0xff, 0xfe, 1, 2, 3]);
+  });
+
+  it('adds an empty tag buffer for header v1', () => {
+    const frame = encodeResponseFrame(-2, Buffer.from([1, 2, 3]), 1);
+    expect([...frame]).toEqual([0, 0, 0, 8, 0xff, 0xff, 0xff, 0xfe, 0, 1, 2, 3]);
   });
 });

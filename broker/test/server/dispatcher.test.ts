@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDispatcher } from '../../src/server/dispatcher.ts';
+import { createDispatcher, kafkaClientHost } from '../../src/server/dispatcher.ts';
 import type { ClientInfo } from '../../src/server/connection.ts';
 import { kafkajsRequestFrame, kafkajsResponse } from '../protocol/kafkajs-protocol.ts';
 import { makeTestContext, type TestContext } from './test-context.ts';
@@ -52,8 +52,27 @@ describe('dispatcher', () => {
     // A v0 body (kafkajs's decoder throws on 35, which is how it knows to step down a version).
     await expect(kafkajsResponse('apiVersions', 0).decode(body)).rejects.toThrow(/not supported/);
     expect(body.readInt16BE(0)).toBe(35);
-    expect(body.readInt32BE(2)).toBe(17);
-    expect(body.length).toBe(2 + 4 + 17 * 6);
+    expect(body.readInt32BE(2)).toBe(19);
+    expect(body.length).toBe(2 + 4 + 19 * 6);
+  });
+
+  it('reads a flexible request header (v2) and answers with response header v1 (a tag buffer after the correlation id)', async () => {
+    test = makeTestContext();
+    test.ctx.topics.create('orders', 1);
+    // DescribeConfigs v4 as kafka-clients 3.9.1 sends it: topic "orders" and broker "0".
+    const javaBody = Buffer.from('0302076f7264657273030d726574656e74696f6e2e6d730f636c65616e75702e706f6c696379000402300000010100', 'hex');
+    const header = Buffer.from([0x00, 0x20, 0x00, 0x04, 0x00, 0x00, 0x00, 0x07, 0x00, 0x01, 0x6a, 0x00]); // key 32, v4, id 7, client "j", no tags
+    const frame = Buffer.concat(await createDispatcher(test.ctx)(Buffer.concat([header, javaBody]), client) ?? []);
+    expect(frame.readInt32BE(0)).toBe(frame.length - 4);
+    expect(frame.readInt32BE(4)).toBe(7);
+    expect(frame[8]).toBe(0); // the response header's empty tag buffer
+    expect(frame.readInt32BE(9)).toBe(0); // then the body: throttle_time_ms
+    expect(frame[13]).toBe(3); // two results (compact array: count + 1)
+  });
+
+  it('hands the group coordinator the client host as Kafka shows it', () => {
+    expect(kafkaClientHost('127.0.0.1')).toBe('/127.0.0.1');
+    expect(kafkaClientHost('::ffff:10.0.0.7')).toBe('/10.0.0.7');
   });
 
   it('sends nothing for acks=0', async () => {

@@ -137,19 +137,22 @@ describe('PartitionLog append and read', () => {
     expect(fs.statSync(lastSegmentPath()).size).toBe(sizeBefore);
   });
 
-  it('finds offsets by timestamp, earliest and latest', async () => {
+  it('finds the first record at or after a time, inside its batch, as Kafka does', async () => {
     const log = open();
     const at = (t: number, n: number) => Array.from({ length: n }, (_, i) => ({ key: null, value: `v${t}-${i}`, timestamp: t + i }));
     log.append(await encodeBatch(at(1000, 3))); // offsets 0-2, ts 1000-1002
     log.append(await encodeBatch(at(2000, 2))); // offsets 3-4, ts 2000-2001
     log.append(await encodeBatch(at(1500, 2))); // offsets 5-6, ts 1500-1501 (out of order)
-    expect(log.offsetForTimestamp(-1n)).toBe(7n);
-    expect(log.offsetForTimestamp(-2n)).toBe(0n);
-    expect(log.offsetForTimestamp(0n)).toBe(0n);
-    expect(log.offsetForTimestamp(1002n)).toBe(0n);
-    expect(log.offsetForTimestamp(1003n)).toBe(3n);
-    expect(log.offsetForTimestamp(2001n)).toBe(3n);
-    expect(log.offsetForTimestamp(2002n)).toBe(7n);
+    log.append(await encodeBatch(at(3000, 4), { gzip: true })); // offsets 7-10, ts 3000-3003
+    const found = (t: bigint) => log.findOffsetByTimestamp(t);
+    expect(found(0n)).toEqual({ offset: 0n, timestamp: 1000n });
+    expect(found(1001n)).toEqual({ offset: 1n, timestamp: 1001n });
+    expect(found(1002n)).toEqual({ offset: 2n, timestamp: 1002n });
+    // Offset order wins over time order: 2000 at offset 3 comes before 1500 at offset 5.
+    expect(found(1003n)).toEqual({ offset: 3n, timestamp: 2000n });
+    expect(found(2001n)).toEqual({ offset: 4n, timestamp: 2001n });
+    expect(found(3002n)).toEqual({ offset: 9n, timestamp: 3002n });
+    expect(found(3004n)).toBeNull();
   });
 
   it('refuses appends and reads once closed, and destroy removes the files', async () => {
@@ -191,7 +194,7 @@ describe('PartitionLog segments and retention', () => {
     expect(total).toBeLessThan(6000 + 3000);
     expect(log.sizeInBytes).toBe(total);
     expect(log.read(start - 1n, 100).errorCode).toBe(OFFSET_OUT_OF_RANGE);
-    expect(log.offsetForTimestamp(-2n)).toBe(start);
+    expect(log.findOffsetByTimestamp(0n)?.offset).toBe(start);
     expect((await readAll(log, start))[0].offset).toBe(start);
     log.close();
 

@@ -1,11 +1,19 @@
-// ApiVersions, Metadata, FindCoordinator: what the cluster looks like (one node, this broker).
+// ApiVersions, Metadata, DescribeCluster, FindCoordinator: what the cluster looks like (one
+// node, this broker).
 import type { ApiVersionsResponse } from '../../protocol/apis/api-versions.ts';
 import { supportedApiVersionsResponse } from '../../protocol/apis/api-versions.ts';
-import type { FindCoordinatorResponse } from '../../protocol/apis/find-coordinator.ts';
+import {
+  AUTHORIZED_OPERATIONS_OMITTED,
+  EndpointType,
+  type DescribeClusterRequest,
+  type DescribeClusterResponse,
+} from '../../protocol/apis/describe-cluster.ts';
+import type { FindCoordinatorRequest, FindCoordinatorResponse } from '../../protocol/apis/find-coordinator.ts';
 import type { MetadataRequest, MetadataResponse, MetadataResponseTopic } from '../../protocol/apis/metadata.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import type { Topic } from '../../storage/topic-store.ts';
 import type { BrokerContext } from '../broker-context.ts';
+import { TRANSACTIONS_UNSUPPORTED } from './producer-handlers.ts';
 
 export function apiVersions(): ApiVersionsResponse {
   return supportedApiVersionsResponse();
@@ -48,7 +56,42 @@ export function metadata(ctx: BrokerContext, version: number, req: MetadataReque
   };
 }
 
-export function findCoordinator(ctx: BrokerContext): FindCoordinatorResponse {
+/**
+ * Authorized operations are never reported (as from a Kafka without an authorizer that was not
+ * asked); a client that asks gets "unknown" back.
+ */
+export function describeCluster(ctx: BrokerContext, req: DescribeClusterRequest): DescribeClusterResponse {
+  const answer = {
+    throttleTimeMs: 0,
+    endpointType: req.endpointType,
+    clusterId: ctx.clusterId,
+    clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+  };
+  if (req.endpointType !== EndpointType.Broker) {
+    return {
+      ...answer,
+      errorCode: ErrorCode.MISMATCHED_ENDPOINT_TYPE,
+      errorMessage: `The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type ${req.endpointType === EndpointType.Controller ? 'CONTROLLER' : req.endpointType}`,
+      controllerId: -1,
+      brokers: [],
+    };
+  }
+  return {
+    ...answer,
+    errorCode: ErrorCode.NONE,
+    errorMessage: null,
+    controllerId: ctx.nodeId,
+    brokers: [{ brokerId: ctx.nodeId, host: ctx.advertisedHost, port: ctx.advertisedPort, rack: null }],
+  };
+}
+
+/** Key type 1 asks for a transaction coordinator, which this broker does not have. */
+const TRANSACTION_KEY_TYPE = 1;
+
+export function findCoordinator(ctx: BrokerContext, req: FindCoordinatorRequest): FindCoordinatorResponse {
+  if (req.keyType === TRANSACTION_KEY_TYPE) {
+    return { throttleTimeMs: 0, errorCode: TRANSACTIONS_UNSUPPORTED.errorCode, errorMessage: TRANSACTIONS_UNSUPPORTED.message, nodeId: -1, host: '', port: -1 };
+  }
   return {
     throttleTimeMs: 0,
     errorCode: ErrorCode.NONE,

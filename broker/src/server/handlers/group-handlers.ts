@@ -3,7 +3,7 @@ import type { DescribeGroupsRequest, DescribeGroupsResponse } from '../../protoc
 import type { HeartbeatRequest, HeartbeatResponse } from '../../protocol/apis/heartbeat.ts';
 import type { JoinGroupRequest, JoinGroupResponse } from '../../protocol/apis/join-group.ts';
 import type { LeaveGroupRequest, LeaveGroupResponse } from '../../protocol/apis/leave-group.ts';
-import type { ListGroupsResponse } from '../../protocol/apis/list-groups.ts';
+import type { ListGroupsRequest, ListGroupsResponse } from '../../protocol/apis/list-groups.ts';
 import type { OffsetCommitRequest, OffsetCommitResponse } from '../../protocol/apis/offset-commit.ts';
 import type { OffsetFetchRequest, OffsetFetchResponse } from '../../protocol/apis/offset-fetch.ts';
 import type { SyncGroupRequest, SyncGroupResponse } from '../../protocol/apis/sync-group.ts';
@@ -39,6 +39,21 @@ export function describeGroups(ctx: BrokerContext, req: DescribeGroupsRequest): 
   return { throttleTimeMs: 0, ...ctx.groups.describeGroups(req.groups) };
 }
 
-export function listGroups(ctx: BrokerContext): ListGroupsResponse {
-  return { throttleTimeMs: 0, ...ctx.groups.listGroups() };
+/** Every group is a classic one: the broker has no KIP-848 consumer groups. */
+const GROUP_TYPE = 'classic';
+
+/** Kafka matches state and type filters without regard to case. */
+function matchesFilter(filter: string[], value: string): boolean {
+  return filter.length === 0 || filter.some((wanted) => wanted.toLowerCase() === value.toLowerCase());
+}
+
+export function listGroups(ctx: BrokerContext, req: ListGroupsRequest): ListGroupsResponse {
+  const { errorCode, groups } = ctx.groups.listGroups();
+  return {
+    throttleTimeMs: 0,
+    errorCode,
+    groups: groups
+      .filter((g) => matchesFilter(req.statesFilter, g.groupState) && matchesFilter(req.typesFilter, GROUP_TYPE))
+      .map((g) => ({ ...g, groupType: GROUP_TYPE })),
+  };
 }

@@ -91,6 +91,18 @@ export async function fetch(ctx: BrokerContext, req: FetchRequest, closed?: Abor
   }
 }
 
+const LATEST = -1n;
+const EARLIEST = -2n;
+/** ListOffsets' "no such timestamp or offset". */
+const UNKNOWN = -1n;
+
+/** Latest and earliest answer an offset without a timestamp; a time, the first record at or after it (or -1, -1). */
+function lookUpOffset(log: PartitionLog, timestamp: bigint): { timestamp: bigint; offset: bigint } {
+  if (timestamp === LATEST) return { timestamp: UNKNOWN, offset: log.highWatermark };
+  if (timestamp === EARLIEST) return { timestamp: UNKNOWN, offset: log.logStartOffset };
+  return log.findOffsetByTimestamp(timestamp) ?? { timestamp: UNKNOWN, offset: UNKNOWN };
+}
+
 export function listOffsets(ctx: BrokerContext, req: ListOffsetsRequest): ListOffsetsResponse {
   return {
     throttleTimeMs: 0,
@@ -98,8 +110,8 @@ export function listOffsets(ctx: BrokerContext, req: ListOffsetsRequest): ListOf
       name,
       partitions: partitions.map(({ partitionIndex, timestamp }) => {
         const log = partitionOf(ctx, name, partitionIndex);
-        if (!log) return { partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1n, offset: -1n };
-        return { partitionIndex, errorCode: ErrorCode.NONE, timestamp: -1n, offset: log.offsetForTimestamp(timestamp) };
+        if (!log) return { partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: UNKNOWN, offset: UNKNOWN };
+        return { partitionIndex, errorCode: ErrorCode.NONE, ...lookUpOffset(log, timestamp) };
       }),
     })),
   };

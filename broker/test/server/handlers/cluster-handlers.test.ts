@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SUPPORTED_VERSIONS } from '../../../src/protocol/api-keys.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
-import { apiVersions, findCoordinator, metadata } from '../../../src/server/handlers/cluster-handlers.ts';
+import { apiVersions, describeCluster, findCoordinator, metadata } from '../../../src/server/handlers/cluster-handlers.ts';
 import { makeTestContext, type TestContext } from '../test-context.ts';
 
 let test: TestContext;
@@ -50,10 +50,44 @@ describe('metadata handler', () => {
   });
 });
 
+describe('describeCluster handler', () => {
+  it('lists this broker as the only broker and the controller, without authorized operations', () => {
+    test = makeTestContext();
+    expect(describeCluster(test.ctx, { includeClusterAuthorizedOperations: true, endpointType: 1 })).toEqual({
+      throttleTimeMs: 0,
+      errorCode: 0,
+      errorMessage: null,
+      endpointType: 1,
+      clusterId: 'test-cluster',
+      controllerId: 0,
+      brokers: [{ brokerId: 0, host: '127.0.0.1', port: 9092, rack: null }],
+      clusterAuthorizedOperations: -2147483648,
+    });
+  });
+
+  it('refuses a request for the controllers, as a Kafka broker does', () => {
+    test = makeTestContext();
+    expect(describeCluster(test.ctx, { includeClusterAuthorizedOperations: false, endpointType: 2 })).toMatchObject({
+      errorCode: ErrorCode.MISMATCHED_ENDPOINT_TYPE,
+      endpointType: 2,
+      brokers: [],
+    });
+  });
+});
+
 describe('findCoordinator and apiVersions handlers', () => {
   it('the coordinator of any group is this broker', () => {
     test = makeTestContext();
-    expect(findCoordinator(test.ctx)).toMatchObject({ errorCode: 0, nodeId: 0, host: '127.0.0.1', port: 9092 });
+    expect(findCoordinator(test.ctx, { key: 'g', keyType: 0 })).toMatchObject({ errorCode: 0, nodeId: 0, host: '127.0.0.1', port: 9092 });
+  });
+
+  it('there is no transaction coordinator: a transactional client is refused at once', () => {
+    test = makeTestContext();
+    expect(findCoordinator(test.ctx, { key: 'tx', keyType: 1 })).toMatchObject({
+      errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+      errorMessage: 'The development broker does not support transactions.',
+      nodeId: -1,
+    });
   });
 
   it('apiVersions advertises every supported range', () => {

@@ -129,10 +129,27 @@ describe('listOffsets handler', () => {
       isolationLevel: 0,
       topics: [{ name: 't', partitions: [{ partitionIndex: 0, timestamp: -1n }, { partitionIndex: 0, timestamp: -2n }, { partitionIndex: 3, timestamp: -1n }] }],
     });
-    expect(response.topics[0]!.partitions.map((p) => [p.errorCode, p.offset])).toEqual([
-      [0, 7n],
-      [0, 0n],
-      [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1n],
+    expect(response.topics[0]!.partitions.map((p) => [p.errorCode, p.offset, p.timestamp])).toEqual([
+      [0, 7n, -1n],
+      [0, 0n, -1n],
+      [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1n, -1n],
+    ]);
+  });
+
+  it("answers a time with the first record at or after it and that record's timestamp, or -1 and -1", async () => {
+    test = makeTestContext();
+    test.ctx.topics.create('t', 1);
+    const records = await encodeBatch([1000, 2000, 3000].map((timestamp, i) => ({ key: null, value: `v${i}`, timestamp })));
+    produce(test.ctx, { transactionalId: null, acks: -1, timeoutMs: 1000, topicData: [{ name: 't', partitionData: [{ index: 0, records }] }] });
+    const response = listOffsets(test.ctx, {
+      replicaId: -1,
+      isolationLevel: 0,
+      topics: [{ name: 't', partitions: [1500n, 3000n, 3001n].map((timestamp) => ({ partitionIndex: 0, timestamp })) }],
+    });
+    expect(response.topics[0]!.partitions.map((p) => [p.errorCode, p.offset, p.timestamp])).toEqual([
+      [0, 1n, 2000n],
+      [0, 2n, 3000n],
+      [0, -1n, -1n],
     ]);
   });
 });
