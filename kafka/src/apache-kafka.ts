@@ -156,6 +156,11 @@ export async function createApacheKafkaNode(options: ApacheKafkaOptions): Promis
       });
       child = started;
       exitExpected = false;
+      // A Kafka this process started dies with it, even when it ends without stopping it (a test
+      // worker torn down, an uncaught error); only a SIGKILL of this process leaves it running.
+      const killOnExit = () => started.kill('SIGKILL');
+      process.once('exit', killOnExit);
+      started.once('exit', () => process.off('exit', killOnExit));
       started.once('exit', (code, signal) => {
         if (!exitExpected) options.onUnexpectedExit?.(`exit ${code ?? signal}${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`);
       });

@@ -182,12 +182,16 @@ export class StageRunner<In, Ready> {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConcurrently,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
         const messages = batch.messages;
         for (let start = 0; start < messages.length; start += this.options.maxBatchMessages) {
           if (!isRunning() || isStale()) return;
           const chunk = messages.slice(start, start + this.options.maxBatchMessages);
-          const done = await this.processWithRetry(batch, chunk, { heartbeat, isRunning, isStale });
+          // One OffsetCommit request per call, no kafkajs retries behind it: consumer.commitOffsets()
+          // retries in the background after the attempt was abandoned, and a late retry moves the
+          // committed offset back (with the current generation) behind the consumer's position.
+          const commit = (offset: string) => commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }] });
+          const done = await this.processWithRetry(batch, chunk, { heartbeat, isRunning, isStale, commit });
           if (!done) return;
           resolveOffset(chunk[chunk.length - 1]!.offset);
           await heartbeat();
@@ -231,7 +235,7 @@ export class StageRunner<In, Ready> {
    * connection destroyed, nothing committed) and retried. Returns false when the batch was given up
    * because the consumer is stopping or lost the partition: it will be redelivered.
    */
-  private async processWithRetry(batch: Batch, chunk: Message[] & RawMessage[], control: { heartbeat(): Promise<void>; isRunning(): boolean; isStale(): boolean }): Promise<boolean> {
+  private async processWithRetry(batch: Batch, chunk: Message[] & RawMessage[], control: { heartbeat(): Promise<void>; isRunning(): boolean; isStale(): boolean; commit(offset: string): Promise<void> }): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       const deadline = new AbortController();
       this.inFlight.add(deadline);
@@ -239,7 +243,7 @@ export class StageRunner<In, Ready> {
       // The step under way, so that an abandoned attempt names the dependency it was waiting for.
       const progress: { step: Step } = { step: 'prepare' };
       try {
-        await abandonedAfter(this.process(batch, chunk, deadline.signal, progress), deadline.signal, ABANDON_GRACE_MS);
+        await abandonedAfter(this.process(batch, chunk, deadline.signal, progress, control.commit), deadline.signal, ABANDON_GRACE_MS);
         if (this.failure) this.log.info({ step: this.failure.step }, 'recovered');
         this.failure = null;
         return true;
@@ -272,7 +276,7 @@ export class StageRunner<In, Ready> {
    * messages that cause it are found by bisection inside one transaction, each half in a savepoint,
    * and dead-lettered with the error as the reason; the rest is written as usual.
    */
-  private async process(batch: Batch, chunk: RawMessage[], signal: AbortSignal, progress: { step: Step }): Promise<void> {
+  private async process(batch: Batch, chunk: RawMessage[], signal: AbortSignal, progress: { step: Step }, commit: (offset: string) => Promise<void>): Promise<void> {
     const loadDt = new Date();
     const startedAt = performance.now();
     const { decoded, rejected } = decodeBatch(chunk, this.stage.contract);
@@ -307,7 +311,7 @@ export class StageRunner<In, Ready> {
     this.crashAt('after-produce');
     signal.throwIfAborted();
     const last = chunk[chunk.length - 1]!;
-    await atStep('kafka', () => this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]));
+    await atStep('kafka', () => commit((BigInt(last.offset) + 1n).toString()));
     this.metrics.batchProcessed({
       topic: batch.topic,
       partition: batch.partition,

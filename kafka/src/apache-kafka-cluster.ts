@@ -1,0 +1,123 @@
+// A cluster of Apache Kafka nodes on one machine, each a combined broker + controller in KRaft
+// mode, all of them voters: with three, the controller quorum and every partition (replication
+// factor 3, min.insync.replicas 2) survive the loss of any one node.
+import path from 'node:path';
+import { createApacheKafkaNode, newClusterId, type ApacheKafkaNode, type ApacheKafkaOptions } from './apache-kafka.ts';
+import { ensureKafkaDistribution, type KafkaDistribution } from './distribution.ts';
+import { freePort } from './free-port.ts';
+import { waitForBrokers } from './readiness.ts';
+
+export interface ApacheKafkaClusterOptions {
+  /** Number of nodes, every one a broker and a voting controller; 3 by default. */
+  size?: number;
+  /** Each node keeps its data, configuration and log in `${baseDir}/node-<id>`. */
+  baseDir: string;
+  host?: string;
+  /** Extra server.properties for every node, e.g. `{ 'min.insync.replicas': 2 }`. */
+  overrides?: ApacheKafkaOptions['overrides'];
+  defaultPartitions?: number;
+  /** JVM heap flags for each node, KAFKA_HEAP_OPTS style. */
+  heapOptions?: string;
+  /** How long to wait for every broker to register; 180 s by default (several JVMs start at once). */
+  readyTimeoutMs?: number;
+  distribution?: KafkaDistribution;
+  /** Called when a node's JVM exits without stop() or kill() asking it to. */
+  onUnexpectedExit?: (nodeId: number, reason: string) => void;
+}
+
+export interface ApacheKafkaCluster {
+  nodes: ApacheKafkaNode[];
+  /** Every node's client address, comma-separated: the bootstrap list for KAFKA_BROKERS. */
+  bootstrap: string;
+  version: string;
+  /** SIGTERM to every node still running (SIGKILL after each node's stop timeout). */
+  stop(): Promise<void>;
+}
+
+export interface ClusterNodeLayout {
+  nodeId: number;
+  port: number;
+  controllerPort: number;
+}
+
+/** `controller.quorum.voters` entries ("id@host:port"): every node of the cluster votes. */
+export function clusterVoters(host: string, layout: readonly ClusterNodeLayout[]): string[] {
+  return layout.map(({ nodeId, controllerPort }) => `${nodeId}@${host}:${controllerPort}`);
+}
+
+/**
+ * Node ids 1..size, each with a client and a controller port; `pick` proposes a port and is asked
+ * again when it repeats one already taken (two free ports picked a moment apart may be the same).
+ */
+export async function clusterLayout(size: number, pick: () => Promise<number>): Promise<ClusterNodeLayout[]> {
+  if (!Number.isInteger(size) || size < 1) throw new Error(`a cluster needs a whole number of nodes, at least 1, got ${size}`);
+  const taken = new Set<number>();
+  const distinct = async (): Promise<number> => {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const port = await pick();
+      if (!taken.has(port)) {
+        taken.add(port);
+        return port;
+      }
+    }
+    throw new Error('could not find enough distinct free ports');
+  };
+  const layout: ClusterNodeLayout[] = [];
+  for (let nodeId = 1; nodeId <= size; nodeId++) layout.push({ nodeId, port: await distinct(), controllerPort: await distinct() });
+  return layout;
+}
+
+export async function startApacheKafkaCluster(options: ApacheKafkaClusterOptions): Promise<ApacheKafkaCluster> {
+  const size = options.size ?? 3;
+  const host = options.host ?? '127.0.0.1';
+  const distribution = options.distribution ?? ensureKafkaDistribution();
+  const layout = await clusterLayout(size, () => freePort(host));
+  const voters = clusterVoters(host, layout);
+  const clusterId = newClusterId();
+  const nodes: ApacheKafkaNode[] = [];
+  for (const { nodeId, port, controllerPort } of layout) {
+    nodes.push(
+      await createApacheKafkaNode({
+        dataDir: path.join(options.baseDir, `node-${nodeId}`),
+        host,
+        nodeId,
+        port,
+        controllerPort,
+        voters,
+        clusterId,
+        defaultPartitions: options.defaultPartitions,
+        overrides: options.overrides,
+        heapOptions: options.heapOptions,
+        distribution,
+        waitUntilReady: false,
+        onUnexpectedExit: options.onUnexpectedExit && ((reason) => options.onUnexpectedExit!(nodeId, reason)),
+      }),
+    );
+  }
+  const stop = async () => {
+    await Promise.all(nodes.map((node) => node.stop()));
+  };
+  const addresses = nodes.map((node) => node.address);
+  try {
+    // Together: a node cannot serve clients before a majority of the voters elected a controller.
+    await Promise.all(nodes.map((node) => node.start()));
+    const ready = waitForBrokers(addresses, size, options.readyTimeoutMs ?? 180_000);
+    let timer: NodeJS.Timeout | undefined;
+    const exited = new Promise<never>((_, reject) => {
+      timer = setInterval(() => {
+        const dead = nodes.filter((node) => !node.running());
+        if (dead.length > 0) reject(new Error(`Apache Kafka node ${dead.map((n) => n.nodeId).join(', ')} exited while the cluster started; see ${dead[0]!.logFile}`));
+      }, 250);
+    });
+    try {
+      await Promise.race([ready, exited]);
+    } finally {
+      clearInterval(timer);
+      ready.catch(() => {});
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { nodes, bootstrap: addresses.join(','), version: distribution.version, stop };
+}
