@@ -10,6 +10,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY broker ./broker
+COPY kafka ./kafka
 COPY services ./services
 COPY migrations ./migrations
 COPY scripts ./scripts

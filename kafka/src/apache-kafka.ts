@@ -58,6 +58,7 @@ export interface ApacheKafkaNode {
   ready(brokers?: number): Promise<void>;
 }
 
+/** Kafka's cluster id form: 16 random bytes, URL-safe base64. It may begin with "-": pass it as --cluster-id=<id>. */
 export const newClusterId = (): string => randomBytes(16).toString('base64url');
 
 function waitForExit(child: ChildProcess): Promise<void> {
@@ -105,7 +106,7 @@ export async function createApacheKafkaNode(options: ApacheKafkaOptions): Promis
   if (!existsSync(path.join(logDir, 'meta.properties'))) {
     const format = spawnSync(
       distribution.java,
-      ['-cp', distribution.classPath, `-Dlog4j.configuration=file:${log4jFile}`, 'kafka.tools.StorageTool', 'format', '-t', options.clusterId ?? newClusterId(), '-c', propertiesFile, '--ignore-formatted'],
+      ['-cp', distribution.classPath, `-Dlog4j.configuration=file:${log4jFile}`, 'kafka.tools.StorageTool', 'format', `--cluster-id=${options.clusterId ?? newClusterId()}`, '-c', propertiesFile, '--ignore-formatted'],
       { encoding: 'utf8' },
     );
     if (format.status !== 0) throw new Error(`kafka-storage format failed for ${logDir}:\n${format.stdout}${format.stderr}`);
