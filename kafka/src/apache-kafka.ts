@@ -161,8 +161,8 @@ export async function createApacheKafkaNode(options: ApacheKafkaOptions): Promis
       // worker torn down, an uncaught error); only a SIGKILL of this process leaves it running.
       const killOnExit = () => started.kill('SIGKILL');
       process.once('exit', killOnExit);
-      started.once('exit', () => process.off('exit', killOnExit));
       started.once('exit', (code, signal) => {
+        process.off('exit', killOnExit);
         if (!exitExpected) options.onUnexpectedExit?.(`exit ${code ?? signal}${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`);
       });
       if (options.waitUntilReady === false) return;

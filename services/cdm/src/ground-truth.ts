@@ -17,11 +17,14 @@ export interface CounterMismatch {
   actual: number;
 }
 
+/** The orders the counters stand for: every order that reached CLOSED in the vault (h_order_pk). */
+export const CLOSED_ORDERS = `SELECT DISTINCT h_order_pk FROM dds.s_order_status WHERE status = 'CLOSED'`;
+
 // Every order that reached CLOSED, with its user and products.
 const closedOrderProducts = `
   closed_order_products AS (
     SELECT ou.h_user_pk, op.h_product_pk, op.h_order_pk
-    FROM (SELECT DISTINCT h_order_pk FROM dds.s_order_status WHERE status = 'CLOSED') closed
+    FROM (${CLOSED_ORDERS}) closed
     JOIN dds.l_order_user ou ON ou.h_order_pk = closed.h_order_pk
     JOIN dds.l_order_product op ON op.h_order_pk = closed.h_order_pk
   )`;

@@ -9,6 +9,7 @@
 //   skipped as a redelivery. Nothing is counted twice or lost.
 // This is also how datamarts added by a migration get filled for the orders loaded before it.
 import type pg from 'pg';
+import { CLOSED_ORDERS } from './ground-truth.ts';
 
 export interface RebuildResult {
   countedOrders: number;
@@ -18,8 +19,7 @@ export interface RebuildResult {
 }
 
 const STATEMENTS = {
-  closed: `CREATE TEMP TABLE rebuild_closed ON COMMIT DROP AS
-    SELECT DISTINCT h_order_pk FROM dds.s_order_status WHERE status = 'CLOSED'`,
+  closed: `CREATE TEMP TABLE rebuild_closed ON COMMIT DROP AS ${CLOSED_ORDERS}`,
   closedProducts: `CREATE TEMP TABLE rebuild_closed_products ON COMMIT DROP AS
     SELECT ou.h_user_pk, op.h_product_pk, c.h_order_pk
     FROM rebuild_closed c

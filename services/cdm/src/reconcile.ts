@@ -3,7 +3,7 @@
 // Read in one REPEATABLE READ snapshot, so the figures belong together even while the pipeline runs
 // (what is in flight between the layers then shows as a difference: reconcile a drained pipeline).
 import type pg from 'pg';
-import { compareWithGroundTruth, type CounterMismatch } from './ground-truth.ts';
+import { CLOSED_ORDERS, compareWithGroundTruth, type CounterMismatch } from './ground-truth.ts';
 
 export interface ReconcileReport {
   stgOrders: number;
@@ -35,7 +35,7 @@ async function count(db: pg.ClientBase, sql: string): Promise<number> {
   return (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`)).rows[0]!.n;
 }
 
-const closedInDds = `(SELECT DISTINCT h_order_pk FROM dds.s_order_status WHERE status = 'CLOSED')`;
+const closedInDds = `(${CLOSED_ORDERS})`;
 
 export async function reconcile(pool: pg.Pool): Promise<ReconcileReport> {
   const db = await pool.connect();
