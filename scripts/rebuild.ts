@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const result = await rebuildCdm(pool);
     process.stdout.write(
-      `rebuilt cdm from dds in ${Math.round(result.ms)} ms: ${result.countedOrders} counted orders, ${result.productCounters} product counters, ${result.categoryCounters} category counters\n`,
+      `rebuilt cdm from dds in ${Math.round(result.ms)} ms: ${result.countedOrders} counted orders, ${result.productCounters} user-product counters, ${result.categoryCounters} user-category counters, ${result.productTotals} product counters, ${result.productPairs} product pairs\n`,
     );
     return 0;
   } finally {

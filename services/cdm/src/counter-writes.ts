@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { CategoryCounterDelta, CounterDeltas, ProductCounterDelta } from './counter-deltas.ts';
+import type { CategoryCounterDelta, CounterDeltas, ProductCounterDelta, ProductPairDelta, ProductTotalDelta } from './counter-deltas.ts';
 
 /**
  * Records the orders as counted and returns the ids that were not counted before: only those may
@@ -24,46 +24,59 @@ export async function recordCountedOrders(db: PoolClient, orderIds: readonly str
   return new Set(result.rows.map((row) => row.order_id));
 }
 
-/** The two counter tables differ only in the item they count; the upsert is written once. */
+/** A counter table: the columns written (ids, then names), the key; order_cnt is added to on conflict. */
 interface CounterTable<Row> {
   table: string;
-  idColumn: string;
-  nameColumn: string;
-  id(row: Row): string;
-  name(row: Row): string;
+  columns: Array<{ name: string & keyof Row; type: 'uuid' | 'text' }>;
+  key: ReadonlyArray<string & keyof Row>;
 }
 
-const PRODUCT_COUNTERS: CounterTable<ProductCounterDelta> = {
+const uuid = <Row>(name: string & keyof Row) => ({ name, type: 'uuid' as const });
+const text = <Row>(name: string & keyof Row) => ({ name, type: 'text' as const });
+
+const USER_PRODUCTS: CounterTable<ProductCounterDelta> = {
   table: 'cdm.user_product_counters',
-  idColumn: 'product_id',
-  nameColumn: 'product_name',
-  id: (row) => row.product_id,
-  name: (row) => row.product_name,
+  columns: [uuid('user_id'), uuid('product_id'), text('product_name')],
+  key: ['user_id', 'product_id'],
 };
 
-const CATEGORY_COUNTERS: CounterTable<CategoryCounterDelta> = {
+const USER_CATEGORIES: CounterTable<CategoryCounterDelta> = {
   table: 'cdm.user_category_counters',
-  idColumn: 'category_id',
-  nameColumn: 'category_name',
-  id: (row) => row.category_id,
-  name: (row) => row.category_name,
+  columns: [uuid('user_id'), uuid('category_id'), text('category_name')],
+  key: ['user_id', 'category_id'],
 };
 
-async function upsertCounters<Row extends { user_id: string; order_cnt: number }>(db: PoolClient, counters: CounterTable<Row>, rows: readonly Row[]): Promise<void> {
+const PRODUCTS: CounterTable<ProductTotalDelta> = {
+  table: 'cdm.product_counters',
+  columns: [uuid('product_id'), text('product_name'), uuid('category_id'), text('category_name')],
+  key: ['product_id'],
+};
+
+const PRODUCT_PAIRS: CounterTable<ProductPairDelta> = {
+  table: 'cdm.product_pair_counters',
+  columns: [uuid('product_id'), uuid('other_product_id')],
+  key: ['product_id', 'other_product_id'],
+};
+
+async function upsertCounters<Row extends { order_cnt: number }>(db: PoolClient, counters: CounterTable<Row>, rows: readonly Row[]): Promise<void> {
   if (rows.length === 0) return;
-  const { table, idColumn, nameColumn } = counters;
+  const { table, columns, key } = counters;
+  const names = columns.map((c) => c.name);
+  const overwritten = names.filter((name) => !key.includes(name)).map((name) => `, ${name} = excluded.${name}`);
   await db.query({
     name: `cdm_upsert_${table}`,
-    text: `INSERT INTO ${table} AS c (user_id, ${idColumn}, ${nameColumn}, order_cnt)
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::integer[])
-     ON CONFLICT (user_id, ${idColumn})
-     DO UPDATE SET order_cnt = c.order_cnt + excluded.order_cnt, ${nameColumn} = excluded.${nameColumn}`,
-    values: [rows.map((row) => row.user_id), rows.map(counters.id), rows.map(counters.name), rows.map((row) => row.order_cnt)],
+    text: `INSERT INTO ${table} AS c (${names.join(', ')}, order_cnt)
+     SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')}, $${columns.length + 1}::integer[])
+     ON CONFLICT (${key.join(', ')})
+     DO UPDATE SET order_cnt = c.order_cnt + excluded.order_cnt${overwritten.join('')}`,
+    values: [...names.map((name) => rows.map((row) => row[name])), rows.map((row) => row.order_cnt)],
   });
 }
 
-/** Adds the deltas to the counters: one upsert per counter table, names updated. */
+/** Adds the deltas to the datamarts: one upsert per table, names updated; always in this table order. */
 export async function addCounterDeltas(db: PoolClient, deltas: CounterDeltas): Promise<void> {
-  await upsertCounters(db, PRODUCT_COUNTERS, deltas.products);
-  await upsertCounters(db, CATEGORY_COUNTERS, deltas.categories);
+  await upsertCounters(db, USER_PRODUCTS, deltas.products);
+  await upsertCounters(db, USER_CATEGORIES, deltas.categories);
+  await upsertCounters(db, PRODUCTS, deltas.productTotals);
+  await upsertCounters(db, PRODUCT_PAIRS, deltas.productPairs);
 }

@@ -1,9 +1,10 @@
 // The layers compared: every order of stg in dds and back, the same latest status in both, every
-// CLOSED order of dds counted once in cdm and nothing else, every counter equal to SQL over dds.
+// CLOSED order of dds counted once in cdm and nothing else, every datamart row (user counters,
+// product and product-pair counters) equal to SQL over dds.
 // Read in one REPEATABLE READ snapshot, so the figures belong together even while the pipeline runs
 // (what is in flight between the layers then shows as a difference: reconcile a drained pipeline).
 import type pg from 'pg';
-import { CLOSED_ORDERS, compareWithGroundTruth, type CounterMismatch } from './ground-truth.ts';
+import { CLOSED_ORDERS, compareWithGroundTruth, formatMismatch, type CounterMismatch } from './ground-truth.ts';
 
 export interface ReconcileReport {
   stgOrders: number;
@@ -18,7 +19,7 @@ export interface ReconcileReport {
   /** CLOSED in dds and not in cdm.counted_orders, and counted but not CLOSED (first few, hub keys) */
   closedNotCounted: string[];
   countedNotClosed: string[];
-  counterRows: { products: number; categories: number };
+  counterRows: { products: number; categories: number; productTotals: number; productPairs: number };
   counterMismatches: CounterMismatch[];
   /** how many differences of each kind there are in all (the lists above stop at a few) */
   differences: Record<'missingFromDds' | 'missingFromStg' | 'statusDiffers' | 'closedNotCounted' | 'countedNotClosed' | 'counters', number>;
@@ -63,7 +64,12 @@ export async function reconcile(pool: pg.Pool): Promise<ReconcileReport> {
       countedOrders: await count(db, 'cdm.counted_orders'),
       closedNotCounted: closedNotCounted.ids,
       countedNotClosed: countedNotClosed.ids,
-      counterRows: { products: await count(db, 'cdm.user_product_counters'), categories: await count(db, 'cdm.user_category_counters') },
+      counterRows: {
+        products: await count(db, 'cdm.user_product_counters'),
+        categories: await count(db, 'cdm.user_category_counters'),
+        productTotals: await count(db, 'cdm.product_counters'),
+        productPairs: await count(db, 'cdm.product_pair_counters'),
+      },
       counterMismatches: counterMismatches.slice(0, EXAMPLES),
       differences: {
         missingFromDds: missingFromDds.total,
@@ -96,8 +102,8 @@ export function formatReconcileReport(r: ReconcileReport): string {
     `     latest status differs from stg: ${some(r.statusDiffers, d.statusDiffers)}`,
     `     CLOSED orders ${r.closedOrders}`,
     `cdm  counted orders ${r.countedOrders}; CLOSED, not counted: ${some(r.closedNotCounted, d.closedNotCounted)}; counted, not CLOSED: ${some(r.countedNotClosed, d.countedNotClosed)}`,
-    `     counters: ${r.counterRows.products} product rows, ${r.counterRows.categories} category rows; differing from SQL over dds: ${d.counters}`,
-    ...r.counterMismatches.map((m) => `       ${m.counter} user ${m.user_id} item ${m.item_id}: dds says ${m.expected}, counter ${m.actual}`),
+    `     counters: ${r.counterRows.products} user-product rows, ${r.counterRows.categories} user-category rows, ${r.counterRows.productTotals} product rows, ${r.counterRows.productPairs} product-pair rows; differing from SQL over dds: ${d.counters}`,
+    ...r.counterMismatches.map((m) => `       ${formatMismatch(m)}`),
   ];
   const total = differenceCount(r);
   lines.push(total === 0 ? 'result: the layers agree' : `result: ${total} difference${total === 1 ? '' : 's'}`);

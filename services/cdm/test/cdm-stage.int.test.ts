@@ -19,6 +19,10 @@ async function counters(): Promise<unknown[]> {
     SELECT 'product' AS kind, user_id, product_id AS item_id, product_name AS name, order_cnt FROM cdm.user_product_counters
     UNION ALL
     SELECT 'category', user_id, category_id, category_name, order_cnt FROM cdm.user_category_counters
+    UNION ALL
+    SELECT 'total', category_id, product_id, product_name, order_cnt FROM cdm.product_counters
+    UNION ALL
+    SELECT 'pair', product_id, other_product_id, NULL, order_cnt FROM cdm.product_pair_counters
     ORDER BY 1, 2, 3`);
   return rows;
 }
@@ -39,22 +43,29 @@ afterAll(async () => {
 });
 
 describe('ground truth', () => {
-  it('counts, per user, the distinct orders that reached CLOSED with each product and category', async () => {
+  it('counts the distinct orders that reached CLOSED: per user and product or category, per product, per pair of products', async () => {
     const expectedProducts = new Map<string, Set<number>>();
     const expectedCategories = new Map<string, Set<number>>();
+    const expectedTotals = new Map<string, Set<number>>();
+    const expectedPairs = new Map<string, Set<number>>();
     const add = (map: Map<string, Set<number>>, key: string, orderId: number) => map.set(key, (map.get(key) ?? new Set()).add(orderId));
     for (const { payload } of events.filter((e) => e.payload.status === 'CLOSED')) {
       const user = hubHashKey(payload.user.id);
       for (const p of payload.products) {
         add(expectedProducts, `${user} ${hubHashKey(p.id)}`, payload.id);
         add(expectedCategories, `${user} ${hubHashKey(p.category)}`, payload.id);
+        add(expectedTotals, hubHashKey(p.id), payload.id);
+        for (const q of payload.products) if (q.id !== p.id) add(expectedPairs, `${hubHashKey(p.id)} ${hubHashKey(q.id)}`, payload.id);
       }
     }
     const truth = await groundTruthCounters(db.pool);
     const asCounts = (map: Map<string, Set<number>>) => Object.fromEntries([...map].map(([k, ids]) => [k, ids.size]));
     expect(Object.fromEntries(truth.products.map((r) => [`${r.user_id} ${r.product_id}`, r.order_cnt]))).toEqual(asCounts(expectedProducts));
     expect(Object.fromEntries(truth.categories.map((r) => [`${r.user_id} ${r.category_id}`, r.order_cnt]))).toEqual(asCounts(expectedCategories));
+    expect(Object.fromEntries(truth.productTotals.map((r) => [r.product_id, r.order_cnt]))).toEqual(asCounts(expectedTotals));
+    expect(Object.fromEntries(truth.productPairs.map((r) => [`${r.product_id} ${r.other_product_id}`, r.order_cnt]))).toEqual(asCounts(expectedPairs));
     expect(truth.products.length).toBeGreaterThan(10);
+    expect(truth.productPairs.length).toBeGreaterThan(10);
   });
 });
 
@@ -111,7 +122,7 @@ describe('cdm stage', () => {
       const mismatches = await compareWithGroundTruth(client);
       expect(mismatches).toHaveLength(2);
       expect(mismatches[0]).toEqual({
-        counter: 'user_product_counters', user_id: rows[0].user_id, item_id: rows[0].product_id,
+        counter: 'user_product_counters', key: { user_id: rows[0].user_id, product_id: rows[0].product_id },
         expected: rows[0].order_cnt - 1, actual: rows[0].order_cnt,
       });
       expect(mismatches[1]).toMatchObject({ counter: 'user_category_counters', actual: 0 });

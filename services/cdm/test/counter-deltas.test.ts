@@ -36,6 +36,19 @@ describe('toCounterDeltas', () => {
     expect(deltas.categories).toEqual([{ user_id: 'u1', category_id: 'c-soups', category_name: 'Soups', order_cnt: 1 }]);
   });
 
+  it('adds one per product and per ordered pair of distinct products, across users', () => {
+    const deltas = toCounterDeltas([order('o1', 'u1', [soup, tea, soup]), order('o2', 'u2', [soup, tea]), order('o3', 'u2', [borscht])]);
+    expect(deltas.productTotals).toEqual([
+      { ...borscht, order_cnt: 1 },
+      { ...soup, order_cnt: 2 },
+      { ...tea, order_cnt: 2 },
+    ]);
+    expect(deltas.productPairs).toEqual([
+      { product_id: 'p-soup', other_product_id: 'p-tea', order_cnt: 2 },
+      { product_id: 'p-tea', other_product_id: 'p-soup', order_cnt: 2 },
+    ]);
+  });
+
   it('takes the latest name', () => {
     const renamed = { ...soup, product_name: 'Tomato soup', category_name: 'Hot soups' };
     const deltas = toCounterDeltas([order('o1', 'u1', [soup]), order('o2', 'u1', [renamed])]);
@@ -44,6 +57,6 @@ describe('toCounterDeltas', () => {
   });
 
   it('is empty for no orders', () => {
-    expect(toCounterDeltas([])).toEqual({ products: [], categories: [] });
+    expect(toCounterDeltas([])).toEqual({ products: [], categories: [], productTotals: [], productPairs: [] });
   });
 });

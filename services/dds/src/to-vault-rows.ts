@@ -9,8 +9,10 @@ export function addOrder(batch: VaultBatch, order: EnrichedOrder): void {
 
   const user = batch.hub(hubs.user, { user_id: payload.user.id });
   const restaurant = batch.hub(hubs.restaurant, { restaurant_id: payload.restaurant.id });
-  const orderKey = batch.hub(hubs.order, { order_id: payload.id, order_dt: toInstant(payload.date) });
-  batch.link(links.orderUser, [orderKey, user]);
+  const orderDt = toInstant(payload.date);
+  const orderKey = batch.hub(hubs.order, { order_id: payload.id, order_dt: orderDt });
+  batch.link(links.orderUser, [orderKey, user], { order_dt: orderDt });
+  batch.link(links.orderRestaurant, [orderKey, restaurant]);
   batch.satellite(satellites.userNames, user, at, { username: payload.user.name, userlogin: payload.user.login });
   batch.satellite(satellites.restaurantNames, restaurant, at, { name: payload.restaurant.name });
   batch.satellite(satellites.orderCost, orderKey, at, { cost: payload.cost, payment: payload.payment });

@@ -49,7 +49,7 @@ export function hubLoadStatement(model: HubModel, rows: readonly VaultRow[], bat
 }
 
 export function linkLoadStatement(model: LinkModel, rows: readonly VaultRow[], batchLoadDt: Date, firstParam = 1): LoadStatement {
-  const columns = [uuid(model.hashKey), ...model.hubs.map((hub) => uuid(hub.hashKey)), loadSrc];
+  const columns = [uuid(model.hashKey), ...model.hubs.map((hub) => uuid(hub.hashKey)), ...model.attributes, loadSrc];
   return keyLoadStatement(model, columns, rows, batchLoadDt, firstParam);
 }
 

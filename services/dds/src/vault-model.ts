@@ -24,6 +24,8 @@ export interface LinkModel {
   hashKey: string;
   /** The hubs joined; their hash keys, in this order, make the link hash key. */
   hubs: readonly HubModel[];
+  /** Stored on the link when it is first seen, not hashed (l_order_user.order_dt, for reads by user). */
+  attributes: readonly ColumnModel[];
 }
 
 export interface SatelliteModel {
@@ -46,8 +48,8 @@ function hub(name: string, businessKey: ColumnModel[], attributes: ColumnModel[]
   return { kind: 'hub', table: `h_${name}`, hashKey: `h_${name}_pk`, businessKey, attributes };
 }
 
-function link(name: string, ...linked: HubModel[]): LinkModel {
-  return { kind: 'link', table: `l_${name}`, hashKey: `hk_${name}_pk`, hubs: linked };
+function link(name: string, linked: HubModel[], attributes: ColumnModel[] = []): LinkModel {
+  return { kind: 'link', table: `l_${name}`, hashKey: `hk_${name}_pk`, hubs: linked, attributes };
 }
 
 function satellite(name: string, parent: HubModel | LinkModel, payload: ColumnModel[]): SatelliteModel {
@@ -63,10 +65,12 @@ export const hubs = {
 } as const;
 
 export const links = {
-  orderProduct: link('order_product', hubs.order, hubs.product),
-  productRestaurant: link('product_restaurant', hubs.product, hubs.restaurant),
-  productCategory: link('product_category', hubs.product, hubs.category),
-  orderUser: link('order_user', hubs.order, hubs.user),
+  orderProduct: link('order_product', [hubs.order, hubs.product]),
+  productRestaurant: link('product_restaurant', [hubs.product, hubs.restaurant]),
+  productCategory: link('product_category', [hubs.product, hubs.category]),
+  /** order_dt repeats the order hub's, so that a user's orders are read newest first from one index. */
+  orderUser: link('order_user', [hubs.order, hubs.user], [column('order_dt', 'timestamptz')]),
+  orderRestaurant: link('order_restaurant', [hubs.order, hubs.restaurant]),
 } as const;
 
 export const satellites = {

@@ -31,11 +31,12 @@ export function hubRow(model: HubModel, values: Record<string, CellValue>, loadS
   return row;
 }
 
-/** A link row joining the given hub keys, passed in the model's hub order. */
-export function linkRow(model: LinkModel, hubKeys: readonly string[], loadSrc: string, key = linkHashKey(...hubKeys)): VaultRow {
+/** A link row joining the given hub keys, passed in the model's hub order, with its attributes. */
+export function linkRow(model: LinkModel, hubKeys: readonly string[], loadSrc: string, attributes: Record<string, CellValue> = {}, key = linkHashKey(...hubKeys)): VaultRow {
   if (hubKeys.length !== model.hubs.length) throw new TypeError(`${model.table}: expects ${model.hubs.length} hub keys`);
   const row: VaultRow = { [model.hashKey]: key };
   model.hubs.forEach((hub, i) => (row[hub.hashKey] = hubKeys[i]!));
+  copyColumns(model, model.attributes, attributes, row);
   row.load_src = loadSrc;
   return row;
 }
@@ -79,10 +80,10 @@ export class VaultBatch {
   }
 
   /** Adds the link between these hub keys (in the model's hub order) on its first sight. */
-  link(model: LinkModel, hubKeys: readonly string[]): string {
+  link(model: LinkModel, hubKeys: readonly string[], attributes: Record<string, CellValue> = {}): string {
     const key = linkHashKey(...hubKeys);
     const rows = this.rowsOf(model);
-    if (!rows.has(key)) rows.set(key, linkRow(model, hubKeys, this.loadSrc, key));
+    if (!rows.has(key)) rows.set(key, linkRow(model, hubKeys, this.loadSrc, attributes, key));
     return key;
   }
 

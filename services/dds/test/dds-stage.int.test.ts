@@ -53,7 +53,7 @@ describe('dds stage', () => {
     const messages = await load(batch);
     expect(await tableCounts()).toEqual({
       h_user: 2, h_product: 4, h_category: 3, h_restaurant: 2, h_order: 3,
-      l_order_product: 5, l_product_restaurant: 4, l_product_category: 4, l_order_user: 3,
+      l_order_product: 5, l_product_restaurant: 4, l_product_category: 4, l_order_user: 3, l_order_restaurant: 3,
       s_user_names: 2, s_product_names: 4, s_restaurant_names: 2, s_order_cost: 3, s_order_status: 3,
       s_order_product_lines: 5, s_product_prices: 4,
     });

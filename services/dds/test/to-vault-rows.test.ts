@@ -12,7 +12,7 @@ describe('toVaultRows', () => {
     const counts = Object.fromEntries(vaultTables.map((t) => [t.table, rows.get(t)?.length]));
     expect(counts).toEqual({
       h_user: 1, h_product: 3, h_category: 2, h_restaurant: 1, h_order: 1,
-      l_order_product: 3, l_product_restaurant: 3, l_product_category: 3, l_order_user: 1,
+      l_order_product: 3, l_product_restaurant: 3, l_product_category: 3, l_order_user: 1, l_order_restaurant: 1,
       s_user_names: 1, s_product_names: 3, s_restaurant_names: 1, s_order_cost: 1, s_order_status: 1,
       s_order_product_lines: 3, s_product_prices: 3,
     });

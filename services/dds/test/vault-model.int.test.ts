@@ -18,7 +18,7 @@ function modelColumns(model: TableModel): Record<string, string> {
   if (model.kind === 'hub') {
     columns.push([model.hashKey, 'uuid'], ...[...model.businessKey, ...model.attributes].map((c): [string, string] => [c.name, c.type]));
   } else if (model.kind === 'link') {
-    columns.push([model.hashKey, 'uuid'], ...model.hubs.map((h): [string, string] => [h.hashKey, 'uuid']));
+    columns.push([model.hashKey, 'uuid'], ...model.hubs.map((h): [string, string] => [h.hashKey, 'uuid']), ...model.attributes.map((c): [string, string] => [c.name, c.type]));
   } else {
     columns.push([model.parent.hashKey, 'uuid'], [model.hashdiff, 'uuid'], ...model.payload.map((c): [string, string] => [c.name, c.type]));
   }

@@ -50,10 +50,12 @@ describe('row builders', () => {
     const first = batch.hub(hubs.order, { order_id: 1, order_dt: '2025-01-01T00:00:00.000Z' });
     expect(batch.hub(hubs.order, { order_id: 1, order_dt: '2025-02-01T00:00:00.000Z' })).toBe(first);
     const user = batch.hub(hubs.user, { user_id: 'u' });
-    expect(batch.link(links.orderUser, [first, user])).toBe(batch.link(links.orderUser, [first, user]));
+    const at = { order_dt: '2025-01-01T00:00:00.000Z' };
+    expect(batch.link(links.orderUser, [first, user], at)).toBe(batch.link(links.orderUser, [first, user], { order_dt: '2025-03-01T00:00:00.000Z' }));
     const rows = batch.rows();
     expect(rows.get(hubs.order)).toEqual([{ h_order_pk: first, order_id: 1, order_dt: '2025-01-01T00:00:00.000Z', load_src: 't' }]);
-    expect(rows.get(links.orderUser)).toHaveLength(1);
+    expect(rows.get(links.orderUser)).toEqual([{ hk_order_user_pk: expect.any(String), h_order_pk: first, h_user_pk: user, order_dt: at.order_dt, load_src: 't' }]);
+    expect(() => batch.link(links.orderUser, [user, first])).toThrow(/order_dt/);
     expect(rows.get(hubs.product)).toEqual([]);
   });
 });

@@ -11,6 +11,9 @@ export interface ExpectedOrder {
   statusHistory: string[];
   /** productId → its line's versions in time order, "quantity@price" (dds.s_order_product_lines). */
   lines: Map<string, string[]>;
+  /** The restaurant id and the order date (dds.l_order_restaurant, l_order_user.order_dt). */
+  restaurant: string;
+  orderDt: string;
   closed: boolean;
 }
 
@@ -20,6 +23,10 @@ export interface ExpectedWarehouse {
   productCounters: Map<string, number>;
   /** `${userId} ${categoryName}` → number of distinct CLOSED orders. */
   categoryCounters: Map<string, number>;
+  /** productId → distinct CLOSED orders holding it (cdm.product_counters). */
+  productTotals: Map<string, number>;
+  /** `${productId} ${otherProductId}` → distinct CLOSED orders holding both (cdm.product_pair_counters). */
+  productPairs: Map<string, number>;
   closedOrders: number;
   /** productId → its price versions in time order (dds.s_product_prices). */
   productPrices: Map<string, number[]>;
@@ -51,6 +58,8 @@ export function expectedWarehouse(events: readonly OrderEvent[]): ExpectedWareho
   const orders = new Map<number, ExpectedOrder>();
   const productCounters = new Map<string, number>();
   const categoryCounters = new Map<string, number>();
+  const productTotals = new Map<string, number>();
+  const productPairs = new Map<string, number>();
   const add = (counters: Map<string, number>, key: string) => counters.set(key, (counters.get(key) ?? 0) + 1);
   const priceObservations = new Map<string, Array<{ at: number; value: number }>>();
   for (const event of events) {
@@ -70,12 +79,21 @@ export function expectedWarehouse(events: readonly OrderEvent[]): ExpectedWareho
       for (const [productId, line] of eventLines(e)) lineObservations.set(productId, [...(lineObservations.get(productId) ?? []), { at: Date.parse(e.payload.update_ts), value: line }]);
     }
     const lines = new Map([...lineObservations].map(([productId, observed]) => [productId, changesOnly(observed)]));
-    orders.set(id, { latestStatus: latest.payload.final_status, latestUpdateTs: new Date(latest.payload.update_ts).toISOString(), statusHistory, lines, closed: !!closedEvent });
+    const first = orderEvents[0]!.payload;
+    orders.set(id, {
+      latestStatus: latest.payload.final_status, latestUpdateTs: new Date(latest.payload.update_ts).toISOString(), statusHistory, lines,
+      restaurant: first.restaurant.id, orderDt: new Date(first.date).toISOString(), closed: !!closedEvent,
+    });
     if (!closedEvent) continue;
     const user = closedEvent.payload.user.id;
-    for (const productId of new Set(closedEvent.payload.order_items.map((item) => item.id))) add(productCounters, `${user} ${productId}`);
+    const productIds = new Set(closedEvent.payload.order_items.map((item) => item.id));
+    for (const productId of productIds) {
+      add(productCounters, `${user} ${productId}`);
+      add(productTotals, productId);
+      for (const otherId of productIds) if (otherId !== productId) add(productPairs, `${productId} ${otherId}`);
+    }
     for (const category of new Set(closedEvent.payload.order_items.map((item) => item.category))) add(categoryCounters, `${user} ${category}`);
   }
   const productPrices = new Map([...priceObservations].map(([productId, observed]) => [productId, changesOnly(observed)]));
-  return { orders, productCounters, categoryCounters, closedOrders: [...orders.values()].filter((o) => o.closed).length, productPrices };
+  return { orders, productCounters, categoryCounters, productTotals, productPairs, closedOrders: [...orders.values()].filter((o) => o.closed).length, productPrices };
 }
