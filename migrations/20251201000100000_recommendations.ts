@@ -11,7 +11,7 @@ import type { MigrationBuilder } from 'node-pg-migrate';
 //   "also ordered with X" is one index range). Filled here from the orders already counted.
 const INDEXES: Array<[table: string, columns: string[], name: string]> = [
   ['l_order_restaurant', ['h_order_pk', 'h_restaurant_pk'], 'l_order_restaurant_by_order'],
-  ['l_order_user', ['h_user_pk', 'order_dt DESC', 'h_order_pk'], 'l_order_user_by_user'],
+  ['l_order_user', ['h_user_pk', 'order_dt', 'h_order_pk'], 'l_order_user_by_user'],
   ['l_product_restaurant', ['h_product_pk', 'h_restaurant_pk'], 'l_product_restaurant_by_product'],
   ['l_product_category', ['h_product_pk', 'h_category_pk'], 'l_product_category_by_product'],
 ];

@@ -1,10 +1,4 @@
 import { runStageMain } from '../../shared/src/service/run-stage-main.ts';
-import { cdmStage } from './cdm-stage.ts';
+import { cdmMain } from './cdm-main.ts';
 
-await runStageMain({
-  name: 'cdm',
-  usesRedis: false,
-  port: (config) => config.ports.cdm,
-  topics: (config) => ({ input: config.topics.cdm, output: null }),
-  createStage: () => cdmStage,
-});
+await runStageMain(cdmMain);

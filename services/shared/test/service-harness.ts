@@ -94,7 +94,12 @@ export async function buildStage<In, Ready>(main: StageMain<In, Ready>, config: 
     await clients.close();
     throw error;
   }
-  const service = buildStageService({ name: main.name, inputTopic: input, outputTopic: output, stage: main.createStage(config, clients), crashHook: options.crashHook }, config, clients, log);
+  const service = buildStageService(
+    { name: main.name, inputTopic: input, outputTopic: output, stage: main.createStage(config, clients), crashHook: options.crashHook, routes: main.routes?.(config, log) },
+    config,
+    clients,
+    log,
+  );
   return { service, clients, config, log, groupId: `${main.name}-service`, topics: { input, output, deadLetters: config.topics.deadLetters } };
 }
 

@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import type { Config } from '../../shared/src/config.ts';
-import { createErrorHandler, notFoundHandler } from './http-errors.ts';
+import { createErrorHandler, notFoundHandler } from '../../shared/src/http/http-errors.ts';
 import type { OrderSink } from './push-orders.ts';
 import { describePushBodyError, pushRoute } from './push-route.ts';
 import type { Random } from './random.ts';

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../../shared/src/config.ts';
-import { fromRedis } from './dependency-errors.ts';
+import { fromRedis } from '../../shared/src/http/dependency-errors.ts';
 import { generateReferenceData, type ReferenceSizes } from './reference-data.ts';
 import { referenceKeys as keys, type ReferenceData, type ReferenceRestaurant, type ReferenceUser } from '../../shared/src/reference/reference-layout.ts';
 

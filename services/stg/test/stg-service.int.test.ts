@@ -6,19 +6,11 @@ import type { OrderEvent } from '../../shared/src/contracts/order-event.ts';
 import { enrichedOrderContract } from '../../shared/src/contracts/validate.ts';
 import type { Config } from '../../shared/src/config.ts';
 import { referenceKeys } from '../../shared/src/reference/reference-layout.ts';
-import type { StageMain } from '../../shared/src/service/run-stage-main.ts';
 import type { DeadLetter } from '../../shared/src/stage/dead-letters.ts';
 import { deadLetterRows, produce, readTopic, startStage, startTestInfra, waitForStage, type RunningStage, type TestInfra } from '../../shared/test/service-harness.ts';
-import { createStgStage, type StgReady } from '../src/stg-stage.ts';
 import { orderEvent, restaurant, user } from './order-fixtures.ts';
+import { stgMain } from '../src/stg-main.ts';
 
-const stgMain: StageMain<OrderEvent, StgReady> = {
-  name: 'stg',
-  usesRedis: true,
-  port: (config) => config.ports.stg,
-  topics: (config) => ({ input: config.topics.stg, output: config.topics.dds }),
-  createStage: (config, clients) => createStgStage({ redis: clients.redis!, keyPrefix: config.redisKeyPrefix, cacheSize: config.stgCacheSize }),
-};
 
 const otherUser = { id: 'aaaaaaaaaaaaaaaaaaaaaaa2', name: 'Charles Babbage', login: 'cbabbage', update_ts: '2024-01-01T00:00:00.000Z' };
 const unknownUserId = 'eeeeeeeeeeeeeeeeeeeeeee9';

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config.ts';
 import { kafkaCheck, postgresCheck, redisCheck, type HealthCheck } from '../health/health-checks.ts';
 import { registerHealthRoute } from '../health/health-route.ts';
@@ -18,6 +18,8 @@ export interface StageServiceSpec<In, Ready> {
   stage: StageDefinition<In, Ready>;
   /** Fault injection for tests; by default the one STAGE_CRASH_POINT asks for (none). */
   crashHook?: CrashHook;
+  /** The service's own HTTP routes besides /health and /metrics (cdm's read API). */
+  routes?: FastifyPluginAsync;
 }
 
 export interface StageService {
@@ -58,6 +60,7 @@ export function buildStageService<In, Ready>(spec: StageServiceSpec<In, Ready>, 
   const app = Fastify({ loggerInstance: log as FastifyBaseLogger });
   registerHealthRoute(app, checks);
   registerMetricsRoute(app, registry);
+  if (spec.routes) void app.register(spec.routes);
 
   let stopped = false;
   return {

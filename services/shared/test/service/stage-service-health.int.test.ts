@@ -1,19 +1,10 @@
 // GET /health of a consuming service (stg: it uses Kafka, Postgres and Redis) with each dependency
 // up, and with each one down in turn.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderEvent } from '../../src/contracts/order-event.ts';
-import type { StageMain } from '../../src/service/run-stage-main.ts';
 import { freePort } from '../../../../test/support/free-port.ts';
-import { createStgStage, type StgReady } from '../../../stg/src/stg-stage.ts';
 import { buildStage, startStage, startTestInfra, type RunningStage, type TestInfra } from '../service-harness.ts';
+import { stgMain } from '../../../stg/src/stg-main.ts';
 
-const stgMain: StageMain<OrderEvent, StgReady> = {
-  name: 'stg',
-  usesRedis: true,
-  port: (config) => config.ports.stg,
-  topics: (config) => ({ input: config.topics.stg, output: config.topics.dds }),
-  createStage: (config, clients) => createStgStage({ redis: clients.redis!, keyPrefix: config.redisKeyPrefix, cacheSize: config.stgCacheSize }),
-};
 
 interface HealthBody {
   status: 'ok' | 'failing';

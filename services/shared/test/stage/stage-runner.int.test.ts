@@ -3,10 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedOrderContract, type EnrichedOrder } from '../../src/contracts/index.ts';
 import type { Config } from '../../src/config.ts';
-import type { StageMain } from '../../src/service/run-stage-main.ts';
 import type { DeadLetter } from '../../src/stage/dead-letters.ts';
 import { toClosedOrderMessage } from '../../../dds/src/closed-order-message.ts';
-import { ddsStage } from '../../../dds/src/dds-stage.ts';
 import { enrichedOrder, menu, orderLifecycle } from '../../../dds/test/enriched-order-fixture.ts';
 import {
   buildStage,
@@ -20,14 +18,8 @@ import {
   type RunningStage,
   type TestInfra,
 } from '../service-harness.ts';
+import { ddsMain } from '../../../dds/src/dds-main.ts';
 
-const ddsMain: StageMain<EnrichedOrder, EnrichedOrder> = {
-  name: 'dds',
-  usesRedis: false,
-  port: (config) => config.ports.dds,
-  topics: (config) => ({ input: config.topics.dds, output: config.topics.cdm }),
-  createStage: () => ddsStage,
-};
 
 const PARTITION = 0;
 const [open1, closed1] = orderLifecycle({ id: 1, userId: 1, products: [menu.soup, menu.steak] }, ['OPEN', 'CLOSED']);

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DependencyUnavailableError, reasonOf } from './dependency-errors.ts';
 
-/** Every error answer of the source API has this shape. */
+/** Every error answer of the services' HTTP APIs has this shape. */
 export interface ErrorBody {
   /** Stable machine-readable code. */
   error: string;
@@ -46,7 +47,8 @@ export type DescribeValidation = (error: FastifyError, request: FastifyRequest) 
 
 /**
  * The app's error handler: schema violations and malformed requests become 4xx answers with a clear
- * message; anything else is logged and answered 500 without internals.
+ * message (error "invalid_body", "invalid_params" or "invalid_querystring"), an unreachable
+ * dependency 503 naming it; anything else is logged and answered 500 without internals.
  */
 export function createErrorHandler(describeValidation: DescribeValidation) {
   return (error: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply) => {
@@ -55,7 +57,12 @@ export function createErrorHandler(describeValidation: DescribeValidation) {
       return reply.status(error.statusCode).send(error.body());
     }
     if (error.validation) {
-      return reply.status(400).send({ error: 'invalid_body', message: describeValidation(error, request) });
+      return reply.status(400).send({ error: `invalid_${error.validationContext ?? 'request'}`, message: describeValidation(error, request) });
+    }
+    if (error instanceof DependencyUnavailableError) {
+      request.log.warn({ err: error.cause }, error.message);
+      const name = error.dependency === 'postgres' ? 'Postgres' : 'Redis';
+      return reply.status(503).send({ error: `${error.dependency}_unavailable`, message: `${name} is not reachable: ${reasonOf(error.cause)}; retry later.` });
     }
     const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
     const status = error.statusCode ?? 500;

@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import { fromPostgres } from '../../../shared/src/http/dependency-errors.ts';
+import { businessIdSchema, hubKeyOf, limitSchema } from './business-ids.ts';
+import { errorResponses, notFound, round4 } from './not-found.ts';
+import { productDetails, productDetailsSchema } from './product-details.ts';
+
+const ALSO_ORDERED = `
+  SELECT EXISTS (SELECT 1 FROM dds.h_product WHERE h_product_pk = $1) AS known,
+    (SELECT order_cnt FROM cdm.product_counters WHERE product_id = $1) AS orders,
+    (SELECT coalesce(json_agg(json_build_object('key', other_product_id, 'orders', order_cnt) ORDER BY order_cnt DESC, other_product_id), '[]'::json)
+       FROM (SELECT other_product_id, order_cnt FROM cdm.product_pair_counters WHERE product_id = $1
+             ORDER BY order_cnt DESC, other_product_id LIMIT $2) p) AS others`;
+
+const withOrders = (extra: Record<string, unknown>) => ({
+  type: 'object',
+  required: [...productDetailsSchema.required, ...Object.keys(extra)],
+  properties: { ...productDetailsSchema.properties, ...extra },
+});
+
+export function alsoOrderedRoute(app: FastifyInstance, db: pg.Pool): void {
+  app.get<{ Params: { productId: string }; Querystring: { limit: number } }>(
+    '/products/:productId/also-ordered',
+    {
+      schema: {
+        summary: 'Products most often in the same CLOSED orders as this one',
+        tags: ['recommendations'],
+        params: { type: 'object', required: ['productId'], properties: { productId: businessIdSchema('product') } },
+        querystring: { type: 'object', additionalProperties: false, properties: { limit: limitSchema(10, 50) } },
+        response: {
+          200: {
+            type: 'object',
+            required: ['product', 'also_ordered'],
+            properties: {
+              product: withOrders({ orders: { type: 'integer', description: 'CLOSED orders holding it' } }),
+              also_ordered: {
+                type: 'array',
+                items: withOrders({
+                  orders_together: { type: 'integer', description: 'CLOSED orders holding both' },
+                  share: { type: 'number', description: 'orders_together / the product’s orders' },
+                }),
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { productId } = request.params;
+      const key = hubKeyOf(productId);
+      type Row = { known: boolean; orders: number | null; others: Array<{ key: string; orders: number }> };
+      const row = (await fromPostgres(db.query<Row>({ name: 'cdm_api_also_ordered', text: ALSO_ORDERED, values: [key, request.query.limit] }))).rows[0]!;
+      if (!row.known) throw notFound(`There is no product ${productId}.`);
+      const details = await fromPostgres(productDetails(db, [key, ...row.others.map((o) => o.key)]));
+      const orders = row.orders ?? 0;
+      return {
+        product: { ...details.get(key)!, orders },
+        also_ordered: row.others.flatMap((other) => {
+          const product = details.get(other.key);
+          return product ? [{ ...product, orders_together: other.orders, share: orders > 0 ? round4(other.orders / orders) : 0 }] : [];
+        }),
+      };
+    },
+  );
+}

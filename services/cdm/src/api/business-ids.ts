@@ -1,0 +1,15 @@
+// Ids in URLs are the business ids users know; the datamarts and the vault are keyed by hub hash
+// keys, derived from them exactly as dds derives them.
+import { hubHashKey } from '../../../shared/src/vault/hash-keys.ts';
+
+/** A user or product id of the reference data: 24 hexadecimal characters (a MongoDB ObjectId). */
+export const businessIdSchema = (what: string) =>
+  ({ type: 'string', pattern: '^[0-9a-fA-F]{24}$', description: `a ${what} id: 24 hexadecimal characters` }) as const;
+
+/** An order id of the source system: a positive integer. */
+export const orderIdSchema = { type: 'string', pattern: '^[1-9][0-9]{0,17}$', description: 'an order id: a positive integer' } as const;
+
+export const limitSchema = (fallback: number, max: number) =>
+  ({ type: 'integer', minimum: 1, maximum: max, default: fallback, description: `an integer from 1 to ${max}` }) as const;
+
+export const hubKeyOf = (businessId: string | number) => hubHashKey(businessId);

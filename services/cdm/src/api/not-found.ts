@@ -1,0 +1,15 @@
+import { HttpError } from '../../../shared/src/http/http-errors.ts';
+
+export const notFound = (message: string) => new HttpError(404, 'not_found', message);
+
+/** The schema of every error answer, for the OpenAPI document. */
+export const errorSchema = {
+  type: 'object',
+  required: ['error', 'message'],
+  properties: { error: { type: 'string' }, message: { type: 'string' } },
+} as const;
+
+export const errorResponses = { 400: errorSchema, 404: errorSchema, 503: errorSchema } as const;
+
+/** A number rounded to 4 decimals, for scores and shares. */
+export const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
