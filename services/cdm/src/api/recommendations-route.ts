@@ -8,6 +8,8 @@ import { scoreRecommendations, type Reason, type ScoringInput } from './scoring.
 
 // How far the candidates reach: the user's top products, their most frequent partners, the top
 // category's and everyone's most ordered products. Beyond these the terms are too small to rank.
+// Popularity reads all of cdm.product_counters: a row per product of the catalog, however many
+// orders there are; every other read is an index range of one user or product.
 export const CANDIDATES = { seeds: 20, partnersPerSeed: 50, categoryProducts: 50, popularProducts: 50 } as const;
 
 const USER = `
