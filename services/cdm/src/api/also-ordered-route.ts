@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type pg from 'pg';
 import { fromPostgres } from '../../../shared/src/http/dependency-errors.ts';
 import { businessIdSchema, hubKeyOf, limitSchema } from './business-ids.ts';
 import { errorResponses, notFound, round4 } from './not-found.ts';
-import { productDetails, productDetailsSchema } from './product-details.ts';
+import { productDetailsSchema, type ReadContext } from './product-details.ts';
 
 const ALSO_ORDERED = `
   SELECT EXISTS (SELECT 1 FROM dds.h_product WHERE h_product_pk = $1) AS known,
@@ -18,7 +17,7 @@ const withOrders = (extra: Record<string, unknown>) => ({
   properties: { ...productDetailsSchema.properties, ...extra },
 });
 
-export function alsoOrderedRoute(app: FastifyInstance, db: pg.Pool): void {
+export function alsoOrderedRoute(app: FastifyInstance, { db, products }: ReadContext): void {
   app.get<{ Params: { productId: string }; Querystring: { limit: number } }>(
     '/products/:productId/also-ordered',
     {
@@ -52,7 +51,7 @@ export function alsoOrderedRoute(app: FastifyInstance, db: pg.Pool): void {
       type Row = { known: boolean; orders: number | null; others: Array<{ key: string; orders: number }> };
       const row = (await fromPostgres(db.query<Row>({ name: 'cdm_api_also_ordered', text: ALSO_ORDERED, values: [key, request.query.limit] }))).rows[0]!;
       if (!row.known) throw notFound(`There is no product ${productId}.`);
-      const details = await fromPostgres(productDetails(db, [key, ...row.others.map((o) => o.key)]));
+      const details = await fromPostgres(products.get([key, ...row.others.map((o) => o.key)]));
       const orders = row.orders ?? 0;
       return {
         product: { ...details.get(key)!, orders },

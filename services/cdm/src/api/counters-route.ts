@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type pg from 'pg';
 import { fromPostgres } from '../../../shared/src/http/dependency-errors.ts';
 import { businessIdSchema, hubKeyOf, limitSchema } from './business-ids.ts';
 import { errorResponses, notFound } from './not-found.ts';
-import { productDetails, productDetailsSchema } from './product-details.ts';
+import { productDetailsSchema, type ReadContext } from './product-details.ts';
 
 const COUNTERS = `
   SELECT EXISTS (SELECT 1 FROM dds.h_user WHERE h_user_pk = $1) AS known,
@@ -12,7 +11,7 @@ const COUNTERS = `
     (SELECT coalesce(json_agg(json_build_object('key', product_id, 'orders', order_cnt) ORDER BY order_cnt DESC, product_id), '[]'::json)
        FROM (SELECT product_id, order_cnt FROM cdm.user_product_counters WHERE user_id = $1 ORDER BY order_cnt DESC, product_id LIMIT $2) p) AS products`;
 
-export function countersRoute(app: FastifyInstance, db: pg.Pool): void {
+export function countersRoute(app: FastifyInstance, { db, products }: ReadContext): void {
   app.get<{ Params: { userId: string }; Querystring: { limit: number } }>(
     '/users/:userId/counters',
     {
@@ -46,7 +45,7 @@ export function countersRoute(app: FastifyInstance, db: pg.Pool): void {
       type Row = { known: boolean; categories: Array<{ category: string; orders: number }>; products: Array<{ key: string; orders: number }> };
       const row = (await fromPostgres(db.query<Row>({ name: 'cdm_api_counters', text: COUNTERS, values: [hubKeyOf(userId), request.query.limit] }))).rows[0]!;
       if (!row.known) throw notFound(`There is no user ${userId}.`);
-      const details = await fromPostgres(productDetails(db, row.products.map((p) => p.key)));
+      const details = await fromPostgres(products.get(row.products.map((p) => p.key)));
       return {
         user_id: userId,
         categories: row.categories,

@@ -1,44 +1,39 @@
 import type { FastifyInstance } from 'fastify';
-import type pg from 'pg';
 import { fromPostgres } from '../../../shared/src/http/dependency-errors.ts';
 import { linkHashKey } from '../../../shared/src/vault/hash-keys.ts';
 import { businessIdSchema, hubKeyOf, limitSchema, orderIdSchema } from './business-ids.ts';
 import { errorResponses, notFound } from './not-found.ts';
+import type { ReadContext } from './product-details.ts';
 
 // A page of the user's orders, newest first, read from l_order_user_by_user (h_user_pk, order_dt,
 // h_order_pk) backwards; the cursor is the last order of the previous page, ties broken by hub key.
+// Names of products and restaurants come from the catalog caches; the rest is the order's own.
 const page = (after: boolean) => `
   WITH page AS (
     SELECT ou.h_order_pk, ou.order_dt FROM dds.l_order_user ou
     WHERE ou.h_user_pk = $1 ${after ? 'AND (ou.order_dt, ou.h_order_pk) < ($3::timestamptz, $4::uuid)' : ''}
     ORDER BY ou.order_dt DESC, ou.h_order_pk DESC LIMIT $2)
-  SELECT o.order_id::text AS order_id, page.order_dt, r.restaurant_id, r.name AS restaurant_name,
-         cost.cost::float8 AS cost, cost.payment::float8 AS payment,
+  SELECT o.order_id::text AS order_id, page.order_dt, r.h_restaurant_pk AS restaurant, cost.cost::float8 AS cost, cost.payment::float8 AS payment,
          (SELECT json_agg(json_build_object('status', s.status, 'at', s.load_dt) ORDER BY s.load_dt)
             FROM dds.s_order_status s WHERE s.h_order_pk = page.h_order_pk) AS statuses,
-         (SELECT json_agg(json_build_object('product_id', p.product_id, 'name', n.name, 'quantity', line.quantity, 'price', line.price) ORDER BY p.product_id)
-            FROM dds.l_order_product op JOIN dds.h_product p USING (h_product_pk)
+         (SELECT json_agg(json_build_object('product', op.h_product_pk, 'quantity', line.quantity, 'price', line.price))
+            FROM dds.l_order_product op
             JOIN LATERAL (SELECT s.quantity, s.price::float8 AS price FROM dds.s_order_product_lines s
                           WHERE s.hk_order_product_pk = op.hk_order_product_pk ORDER BY s.load_dt DESC LIMIT 1) line ON true
-            LEFT JOIN LATERAL (SELECT s.name FROM dds.s_product_names s WHERE s.h_product_pk = op.h_product_pk ORDER BY s.load_dt DESC LIMIT 1) n ON true
             WHERE op.h_order_pk = page.h_order_pk) AS items
   FROM page JOIN dds.h_order o ON o.h_order_pk = page.h_order_pk
-  LEFT JOIN LATERAL (SELECT h.restaurant_id,
-                            (SELECT s.name FROM dds.s_restaurant_names s WHERE s.h_restaurant_pk = h.h_restaurant_pk ORDER BY s.load_dt DESC LIMIT 1) AS name
-                     FROM dds.l_order_restaurant l JOIN dds.h_restaurant h ON h.h_restaurant_pk = l.h_restaurant_pk
-                     WHERE l.h_order_pk = page.h_order_pk LIMIT 1) r ON true
+  LEFT JOIN LATERAL (SELECT l.h_restaurant_pk FROM dds.l_order_restaurant l WHERE l.h_order_pk = page.h_order_pk LIMIT 1) r ON true
   LEFT JOIN LATERAL (SELECT s.cost, s.payment FROM dds.s_order_cost s WHERE s.h_order_pk = page.h_order_pk ORDER BY s.load_dt DESC LIMIT 1) cost ON true
   ORDER BY page.order_dt DESC, page.h_order_pk DESC`;
 
 interface OrderRow {
   order_id: string;
   order_dt: Date;
-  restaurant_id: string | null;
-  restaurant_name: string | null;
+  restaurant: string | null;
   cost: number | null;
   payment: number | null;
   statuses: Array<{ status: string; at: string }> | null;
-  items: Array<{ product_id: string; name: string | null; quantity: number; price: number }> | null;
+  items: Array<{ product: string; quantity: number; price: number }> | null;
 }
 
 const iso = (at: string | Date) => new Date(at).toISOString();
@@ -72,7 +67,7 @@ const orderSchema = {
   },
 } as const;
 
-export function ordersRoute(app: FastifyInstance, db: pg.Pool): void {
+export function ordersRoute(app: FastifyInstance, { db, products, restaurants }: ReadContext): void {
   app.get<{ Params: { userId: string }; Querystring: { limit: number; before?: string } }>(
     '/users/:userId/orders',
     {
@@ -115,17 +110,25 @@ export function ordersRoute(app: FastifyInstance, db: pg.Pool): void {
           ? db.query<OrderRow>({ name: 'cdm_api_orders_after', text: page(true), values: [userKey, limit + 1, ...cursor] })
           : db.query<OrderRow>({ name: 'cdm_api_orders_first', text: page(false), values: [userKey, limit + 1] }),
       );
-      const orders = rows.slice(0, limit).map((row) => {
+      const shown = rows.slice(0, limit);
+      const [productNames, restaurantNames] = await fromPostgres(
+        Promise.all([products.get(shown.flatMap((row) => (row.items ?? []).map((item) => item.product))), restaurants.get(shown.flatMap((row) => row.restaurant ?? []))]),
+      );
+      const orders = shown.map((row) => {
         const history = (row.statuses ?? []).map((s) => ({ status: s.status, at: iso(s.at) }));
+        const items = (row.items ?? []).map((item) => {
+          const product = productNames.get(item.product);
+          return { product_id: product?.product_id ?? '', name: product?.name ?? '', quantity: item.quantity, price: item.price };
+        });
         return {
           order_id: Number(row.order_id),
           date: iso(row.order_dt),
-          restaurant: { restaurant_id: row.restaurant_id ?? '', name: row.restaurant_name ?? '' },
+          restaurant: (row.restaurant && restaurantNames.get(row.restaurant)) || { restaurant_id: '', name: '' },
           status: history.at(-1)?.status ?? '',
           status_history: history,
           cost: row.cost ?? 0,
           payment: row.payment ?? 0,
-          items: (row.items ?? []).map((item) => ({ ...item, name: item.name ?? '' })),
+          items: items.sort((a, b) => (a.product_id < b.product_id ? -1 : a.product_id > b.product_id ? 1 : 0)),
         };
       });
       return { user_id: userId, orders, next_before: rows.length > limit ? orders.at(-1)!.order_id : null };

@@ -1,4 +1,5 @@
-import type { Queryable } from '../ground-truth.ts';
+import type pg from 'pg';
+import { CatalogCache } from './catalog-cache.ts';
 
 /** What a shop front shows of a product: its business id, name, category, restaurant and menu price. */
 export interface ProductDetails {
@@ -40,10 +41,9 @@ const DETAILS = `
                      WHERE l.h_product_pk = t.key ORDER BY l.load_dt LIMIT 1) r ON true`;
 
 /** Details of the products with these hub keys, by hub key; keys the vault does not hold are absent. */
-export async function productDetails(db: Queryable, keys: readonly string[]): Promise<Map<string, ProductDetails>> {
-  if (keys.length === 0) return new Map();
+async function loadProductDetails(db: pg.Pool, keys: readonly string[]): Promise<Map<string, ProductDetails>> {
   type Row = { key: string; product_id: string; name: string | null; category: string | null; restaurant_id: string | null; restaurant_name: string | null; price: number | null };
-  const { rows } = await db.query<Row>({ name: 'cdm_api_product_details', text: DETAILS, values: [[...new Set(keys)]] });
+  const { rows } = await db.query<Row>({ name: 'cdm_api_product_details', text: DETAILS, values: [keys] });
   return new Map(
     rows.map((row) => [
       row.key,
@@ -56,4 +56,34 @@ export async function productDetails(db: Queryable, keys: readonly string[]): Pr
       },
     ]),
   );
+}
+
+export interface Restaurant {
+  restaurant_id: string;
+  name: string;
+}
+
+const RESTAURANTS = `
+  SELECT h.h_restaurant_pk AS key, h.restaurant_id,
+         (SELECT s.name FROM dds.s_restaurant_names s WHERE s.h_restaurant_pk = h.h_restaurant_pk ORDER BY s.load_dt DESC LIMIT 1) AS name
+  FROM dds.h_restaurant h WHERE h.h_restaurant_pk = ANY($1::uuid[])`;
+
+async function loadRestaurants(db: pg.Pool, keys: readonly string[]): Promise<Map<string, Restaurant>> {
+  const { rows } = await db.query<{ key: string; restaurant_id: string; name: string | null }>({ name: 'cdm_api_restaurants', text: RESTAURANTS, values: [keys] });
+  return new Map(rows.map((row) => [row.key, { restaurant_id: row.restaurant_id, name: row.name ?? '' }]));
+}
+
+/** What the routes read with: the pool, and the product and restaurant details kept for a few seconds. */
+export interface ReadContext {
+  db: pg.Pool;
+  products: CatalogCache<ProductDetails>;
+  restaurants: CatalogCache<Restaurant>;
+}
+
+export function createReadContext(db: pg.Pool, ttlMs?: number): ReadContext {
+  return {
+    db,
+    products: new CatalogCache((keys) => loadProductDetails(db, keys), ttlMs),
+    restaurants: new CatalogCache((keys) => loadRestaurants(db, keys), ttlMs),
+  };
 }

@@ -7,6 +7,7 @@ import { createErrorHandler, HttpError, notFoundHandler } from '../../../shared/
 import { alsoOrderedRoute } from './also-ordered-route.ts';
 import { countersRoute } from './counters-route.ts';
 import { ordersRoute } from './orders-route.ts';
+import { createReadContext } from './product-details.ts';
 import { recommendationsRoute } from './recommendations-route.ts';
 
 /** "limit must be an integer from 1 to 50; got 0." — from the failing field's own schema description. */
@@ -45,10 +46,11 @@ export async function registerReadApi(app: FastifyInstance, db: pg.Pool): Promis
       const unknown = Object.keys(request.query as object).find((name) => !allowed.includes(name));
       if (unknown !== undefined) throw new HttpError(400, 'invalid_querystring', `Unknown query parameter ${unknown}; this route takes ${allowed.join(', ')}.`);
     });
-    recommendationsRoute(api, db);
-    ordersRoute(api, db);
-    countersRoute(api, db);
-    alsoOrderedRoute(api, db);
+    const context = createReadContext(db);
+    recommendationsRoute(api, context);
+    ordersRoute(api, context);
+    countersRoute(api, context);
+    alsoOrderedRoute(api, context);
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

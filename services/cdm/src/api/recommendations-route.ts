@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { fromPostgres } from '../../../shared/src/http/dependency-errors.ts';
 import { businessIdSchema, hubKeyOf, limitSchema } from './business-ids.ts';
 import { errorResponses, notFound } from './not-found.ts';
-import { productDetails, productDetailsSchema, type ProductDetails } from './product-details.ts';
+import { productDetailsSchema, type ProductDetails, type ReadContext } from './product-details.ts';
 import { scoreRecommendations, type Reason, type ScoringInput } from './scoring.ts';
 
 // How far the candidates reach: the user's top products, their most frequent partners, the top
@@ -12,37 +12,37 @@ import { scoreRecommendations, type Reason, type ScoringInput } from './scoring.
 // orders there are; every other read is an index range of one user or product.
 export const CANDIDATES = { seeds: 20, partnersPerSeed: 50, categoryProducts: 50, popularProducts: 50 } as const;
 
-const USER = `
+// One statement: the user's counters, the top category, and the counts of every candidate.
+const SCORING_INPUT = `
+  WITH mine AS (SELECT product_id, order_cnt FROM cdm.user_product_counters WHERE user_id = $1),
+  seeds AS (SELECT product_id, row_number() OVER (ORDER BY order_cnt DESC, product_id) AS seed
+            FROM mine ORDER BY order_cnt DESC, product_id LIMIT ${CANDIDATES.seeds}),
+  categories AS (SELECT category_id, category_name, order_cnt FROM cdm.user_category_counters WHERE user_id = $1),
+  top AS (SELECT category_id, category_name, order_cnt FROM categories ORDER BY order_cnt DESC, category_id LIMIT 1)
   SELECT EXISTS (SELECT 1 FROM dds.h_user WHERE h_user_pk = $1) AS known,
-    (SELECT coalesce(json_agg(json_build_object('id', product_id, 'orders', order_cnt) ORDER BY order_cnt DESC, product_id), '[]'::json)
-       FROM cdm.user_product_counters WHERE user_id = $1) AS products,
-    (SELECT coalesce(json_agg(json_build_object('id', category_id, 'name', category_name, 'orders', order_cnt) ORDER BY order_cnt DESC, category_id), '[]'::json)
-       FROM cdm.user_category_counters WHERE user_id = $1) AS categories`;
-
-const CANDIDATE_COUNTS = `
-  SELECT
-    (SELECT coalesce(json_agg(json_build_object('product', s.id, 'other', pp.other_product_id, 'orders', pp.order_cnt) ORDER BY s.seed, pp.order_cnt DESC, pp.other_product_id), '[]'::json)
-       FROM unnest($1::uuid[]) WITH ORDINALITY AS s(id, seed)
-       CROSS JOIN LATERAL (SELECT other_product_id, order_cnt FROM cdm.product_pair_counters WHERE product_id = s.id
+    (SELECT coalesce(json_agg(json_build_object('id', product_id, 'orders', order_cnt) ORDER BY order_cnt DESC, product_id), '[]'::json) FROM mine) AS products,
+    (SELECT json_build_object('id', category_id, 'name', category_name, 'orders', order_cnt) FROM top) AS top_category,
+    (SELECT coalesce(sum(order_cnt), 0)::float8 FROM categories) AS category_orders,
+    (SELECT coalesce(json_agg(json_build_object('product', s.product_id, 'other', pp.other_product_id, 'orders', pp.order_cnt) ORDER BY s.seed, pp.order_cnt DESC, pp.other_product_id), '[]'::json)
+       FROM seeds s
+       CROSS JOIN LATERAL (SELECT other_product_id, order_cnt FROM cdm.product_pair_counters WHERE product_id = s.product_id
                            ORDER BY order_cnt DESC, other_product_id LIMIT ${CANDIDATES.partnersPerSeed}) pp) AS pairs,
-    (SELECT coalesce(json_object_agg(product_id, order_cnt), '{}'::json) FROM cdm.product_counters WHERE product_id = ANY($1::uuid[])) AS totals,
+    (SELECT coalesce(json_object_agg(c.product_id, c.order_cnt), '{}'::json) FROM cdm.product_counters c JOIN seeds s ON s.product_id = c.product_id) AS totals,
     (SELECT coalesce(json_object_agg(product_id, order_cnt), '{}'::json)
-       FROM (SELECT product_id, order_cnt FROM cdm.product_counters WHERE category_id = $2 ORDER BY order_cnt DESC, product_id LIMIT ${CANDIDATES.categoryProducts}) c) AS category_products,
-    (SELECT coalesce(sum(order_cnt), 0)::float8 FROM cdm.product_counters WHERE category_id = $2) AS category_total,
+       FROM (SELECT product_id, order_cnt FROM cdm.product_counters WHERE category_id = (SELECT category_id FROM top)
+             ORDER BY order_cnt DESC, product_id LIMIT ${CANDIDATES.categoryProducts}) c) AS category_products,
+    (SELECT coalesce(sum(order_cnt), 0)::float8 FROM cdm.product_counters WHERE category_id = (SELECT category_id FROM top)) AS category_total,
     (SELECT coalesce(json_object_agg(product_id, order_cnt), '{}'::json)
        FROM (SELECT product_id, order_cnt FROM cdm.product_counters ORDER BY order_cnt DESC, product_id LIMIT ${CANDIDATES.popularProducts}) p) AS popular_products,
     (SELECT coalesce(sum(order_cnt), 0)::float8 FROM cdm.product_counters) AS popular_total`;
 
-type Counted = { id: string; orders: number };
-
-/** Everything the scores need, read in two statements. Null when the user is unknown. */
+/** Everything the scores need, in one statement. Null when the user is unknown. */
 export async function scoringInput(db: pg.Pool, userKey: string): Promise<ScoringInput | null> {
-  type UserRow = { known: boolean; products: Counted[]; categories: Array<Counted & { name: string }> };
-  const user = (await db.query<UserRow>({ name: 'cdm_api_reco_user', text: USER, values: [userKey] })).rows[0]!;
-  if (!user.known) return null;
-  const top = user.categories[0];
-  const seeds = user.products.slice(0, CANDIDATES.seeds).map((p) => p.id);
-  type CountsRow = {
+  type Row = {
+    known: boolean;
+    products: Array<{ id: string; orders: number }>;
+    top_category: { id: string; name: string; orders: number } | null;
+    category_orders: number;
     pairs: Array<{ product: string; other: string; orders: number }>;
     totals: Record<string, number>;
     category_products: Record<string, number>;
@@ -50,16 +50,17 @@ export async function scoringInput(db: pg.Pool, userKey: string): Promise<Scorin
     popular_products: Record<string, number>;
     popular_total: number;
   };
-  const counts = (await db.query<CountsRow>({ name: 'cdm_api_reco_candidates', text: CANDIDATE_COUNTS, values: [seeds, top?.id ?? null] })).rows[0]!;
+  const row = (await db.query<Row>({ name: 'cdm_api_scoring_input', text: SCORING_INPUT, values: [userKey] })).rows[0]!;
+  if (!row.known) return null;
   return {
-    userProducts: new Map(user.products.map((p) => [p.id, p.orders])),
-    topCategory: top ? { id: top.id, name: top.name, orders: top.orders, userCategoryOrders: user.categories.reduce((s, c) => s + c.orders, 0) } : null,
-    pairs: counts.pairs,
-    totals: new Map(Object.entries(counts.totals)),
-    categoryProducts: new Map(Object.entries(counts.category_products)),
-    categoryTotal: counts.category_total,
-    popularProducts: new Map(Object.entries(counts.popular_products)),
-    popularTotal: counts.popular_total,
+    userProducts: new Map(row.products.map((p) => [p.id, p.orders])),
+    topCategory: row.top_category && { ...row.top_category, userCategoryOrders: row.category_orders },
+    pairs: row.pairs,
+    totals: new Map(Object.entries(row.totals)),
+    categoryProducts: new Map(Object.entries(row.category_products)),
+    categoryTotal: row.category_total,
+    popularProducts: new Map(Object.entries(row.popular_products)),
+    popularTotal: row.popular_total,
   };
 }
 
@@ -87,7 +88,7 @@ const recommendationSchema = {
   },
 } as const;
 
-export function recommendationsRoute(app: FastifyInstance, db: pg.Pool): void {
+export function recommendationsRoute(app: FastifyInstance, { db, products }: ReadContext): void {
   app.get<{ Params: { userId: string }; Querystring: { limit: number } }>(
     '/users/:userId/recommendations',
     {
@@ -112,7 +113,7 @@ export function recommendationsRoute(app: FastifyInstance, db: pg.Pool): void {
       if (!input) throw notFound(`There is no user ${userId}.`);
       const scored = scoreRecommendations(input, request.query.limit);
       const named = scored.flatMap((s) => (s.reason.kind === 'with' ? [s.reason.product] : []));
-      const details = await fromPostgres(productDetails(db, [...scored.map((s) => s.product), ...named]));
+      const details = await fromPostgres(products.get([...scored.map((s) => s.product), ...named]));
       return {
         user_id: userId,
         recommendations: scored.flatMap((s) => {
