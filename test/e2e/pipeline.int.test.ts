@@ -37,6 +37,8 @@ describe('pipeline end to end', () => {
       SELECT 'product' AS kind, user_id, product_id AS item, product_name AS name, order_cnt FROM cdm.user_product_counters
       UNION ALL SELECT 'category', user_id, category_id, category_name, order_cnt FROM cdm.user_category_counters
       UNION ALL SELECT 'counted', order_id, NULL, NULL, NULL FROM cdm.counted_orders
+      UNION ALL SELECT 'total', product_id, category_id, product_name || ' / ' || category_name, order_cnt FROM cdm.product_counters
+      UNION ALL SELECT 'pair', product_id, other_product_id, NULL, order_cnt FROM cdm.product_pair_counters
       ORDER BY 1, 2, 3`);
     return rows;
   }
@@ -134,17 +136,73 @@ describe('pipeline end to end', () => {
     expect(await one('SELECT count(*) AS n FROM dds.s_product_prices')).toBe(await one('SELECT count(*) AS n FROM dds.h_product'));
   });
 
+  it("the cdm service's read API answers what stg holds: a user's whole history page by page, a product's companions", async () => {
+    type StgOrder = { id: string; date: string; restaurant: string; status: string; items: Array<{ id: string; quantity: number; price: number }> };
+    const { rows: stgOrders } = await db.pool.query<StgOrder & { user: string }>(
+      `SELECT object_id::text AS id, payload->'user'->>'id' AS user, payload->>'date' AS date, payload->'restaurant'->>'id' AS restaurant,
+              payload->>'final_status' AS status, payload->'order_items' AS items FROM stg.order_events`,
+    );
+    const byUser = new Map<string, StgOrder[]>();
+    for (const order of stgOrders) byUser.set(order.user, [...(byUser.get(order.user) ?? []), order]);
+    const [user, orders] = [...byUser].sort((a, b) => b[1].length - a[1].length)[0]!;
+
+    const seen: Array<{ order_id: number; date: string; restaurant: { restaurant_id: string }; status: string; items: Array<{ product_id: string; quantity: number; price: number }> }> = [];
+    let url = `/users/${user}/orders?limit=7`;
+    for (;;) {
+      const page = await fetch(fleet.url('cdm', url));
+      expect(page.status).toBe(200);
+      const body = (await page.json()) as { orders: typeof seen; next_before: number | null };
+      seen.push(...body.orders);
+      if (body.next_before === null) break;
+      url = `/users/${user}/orders?limit=7&before=${body.next_before}`;
+    }
+    const summary = (id: string, date: string, restaurant: string, status: string, items: Array<{ id: string; quantity: number; price: number }>) =>
+      `${id} ${new Date(date).toISOString()} ${restaurant} ${status} ${items.map((i) => `${i.id}x${i.quantity}@${i.price}`).sort().join(',')}`;
+    expect(seen.map((o) => summary(String(o.order_id), o.date, o.restaurant.restaurant_id, o.status, o.items.map((i) => ({ id: i.product_id, quantity: i.quantity, price: i.price })))).sort()).toEqual(
+      orders.map((o) => summary(o.id, o.date, o.restaurant, o.status, o.items)).sort(),
+    );
+    const dates = seen.map((o) => o.date);
+    expect(dates).toEqual([...dates].sort().reverse());
+
+    // Companions of the most ordered product, counted here from stg's CLOSED orders.
+    const together = new Map<string, Map<string, Set<string>>>();
+    for (const order of stgOrders.filter((o) => o.status === 'CLOSED')) {
+      for (const a of order.items) for (const b of order.items) {
+        if (a.id === b.id) continue;
+        const partners = together.get(a.id) ?? new Map<string, Set<string>>();
+        partners.set(b.id, (partners.get(b.id) ?? new Set()).add(order.id));
+        together.set(a.id, partners);
+      }
+    }
+    const [product, partners] = [...together].sort((a, b) => b[1].size - a[1].size)[0]!;
+    const also = await fetch(fleet.url('cdm', `/products/${product}/also-ordered?limit=50`));
+    const body = (await also.json()) as { also_ordered: Array<{ product_id: string; orders_together: number }> };
+    expect(Object.fromEntries(body.also_ordered.map((p) => [p.product_id, p.orders_together]))).toEqual(
+      Object.fromEntries([...partners].map(([id, ids]) => [id, ids.size])),
+    );
+    const recommendations = await fetch(fleet.url('cdm', `/users/${user}/recommendations`));
+    expect(recommendations.status).toBe(200);
+    expect(((await recommendations.json()) as { recommendations: unknown[] }).recommendations).toHaveLength(10);
+  });
+
   it('npm run reconcile finds the layers in agreement, and names a counter changed by hand', async () => {
     const agree = await npmScript('reconcile');
     expect(agree.code, agree.stderr).toBe(0);
     expect(agree.stdout).toContain(`stg  orders ${ORDERS}`);
     expect(agree.stdout).toMatch(/differing from SQL over dds: 0\nresult: the layers agree/);
-    const { rows } = await db.pool.query<{ user_id: string; product_id: string }>('UPDATE cdm.user_product_counters SET order_cnt = order_cnt + 1 WHERE ctid = (SELECT min(ctid) FROM cdm.user_product_counters) RETURNING user_id, product_id');
+    const { rows } = await db.pool.query<{ user_id: string; product_id: string; order_cnt: number }>(
+      'UPDATE cdm.user_product_counters SET order_cnt = order_cnt + 1 WHERE ctid = (SELECT min(ctid) FROM cdm.user_product_counters) RETURNING user_id, product_id, order_cnt',
+    );
+    const { rows: pairs } = await db.pool.query<{ product_id: string; other_product_id: string; order_cnt: number }>(
+      'DELETE FROM cdm.product_pair_counters WHERE ctid = (SELECT min(ctid) FROM cdm.product_pair_counters) RETURNING product_id, other_product_id, order_cnt',
+    );
     const differ = await npmScript('reconcile');
     expect(differ.code).toBe(1);
-    expect(differ.stdout).toContain('differing from SQL over dds: 1');
-    expect(differ.stdout).toContain(`user_product_counters user ${rows[0]!.user_id} item ${rows[0]!.product_id}`);
-    expect(differ.stdout).toContain('result: 1 difference');
+    expect(differ.stdout).toContain('differing from SQL over dds: 2');
+    const [changed, deleted] = [rows[0]!, pairs[0]!];
+    expect(differ.stdout).toContain(`user_product_counters user_id=${changed.user_id} product_id=${changed.product_id}: dds says ${changed.order_cnt - 1}, counter ${changed.order_cnt}`);
+    expect(differ.stdout).toContain(`product_pair_counters product_id=${deleted.product_id} other_product_id=${deleted.other_product_id}: dds says ${deleted.order_cnt}, counter 0`);
+    expect(differ.stdout).toContain('result: 2 differences');
   });
 
   it('npm run rebuild -- --layer cdm recomputes the datamarts as streaming made them, also while orders flow', async () => {
