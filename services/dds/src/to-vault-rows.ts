@@ -16,6 +16,8 @@ export function addOrder(batch: VaultBatch, order: EnrichedOrder): void {
   batch.satellite(satellites.userNames, user, at, { username: payload.user.name, userlogin: payload.user.login });
   batch.satellite(satellites.restaurantNames, restaurant, at, { name: payload.restaurant.name });
   batch.satellite(satellites.orderCost, orderKey, at, { cost: payload.cost, payment: payload.payment });
+  // The history the event carries (a status each at its own time), then the current status.
+  for (const { status, dttm } of payload.statuses ?? []) batch.satellite(satellites.orderStatus, orderKey, toInstant(dttm), { status });
   batch.satellite(satellites.orderStatus, orderKey, at, { status: payload.status });
 
   for (const item of orderLines(payload.products)) {

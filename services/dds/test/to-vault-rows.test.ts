@@ -37,6 +37,21 @@ describe('toVaultRows', () => {
     expect(rows.get(links.orderUser)?.[0]).toMatchObject({ h_order_pk: orderKey, h_user_pk: hubHashKey(hexId(1)) });
   });
 
+  it('files every status of the history the event carries at its own time, then the current one', () => {
+    const history = [
+      { status: 'OPEN' as const, dttm: '2025-11-20T10:00:00Z' },
+      { status: 'COOKING' as const, dttm: '2025-11-20T12:05:00+02:00' },
+      { status: 'CLOSED' as const, dttm: '2025-11-20T10:40:00.000Z' },
+    ];
+    const closed = enrichedOrder({ id: 8, status: 'CLOSED', updateTs: '2025-11-20T10:40:00.000Z' });
+    const statusRows = toVaultRows([{ ...closed, payload: { ...closed.payload, statuses: history } }], 'test').get(satellites.orderStatus) ?? [];
+    expect(statusRows.map((r) => [r.load_dt, r.status])).toEqual([
+      ['2025-11-20T10:00:00.000Z', 'OPEN'],
+      ['2025-11-20T10:05:00.000Z', 'COOKING'],
+      ['2025-11-20T10:40:00.000Z', 'CLOSED'],
+    ]);
+  });
+
   it('dates satellites at the order update_ts, as a UTC instant, with a hashdiff', () => {
     const [status] = rows.get(satellites.orderStatus) ?? [];
     expect(status).toMatchObject({ h_order_pk: hubHashKey(7), load_dt: '2025-11-20T10:30:00.000Z', status: 'COOKING', load_src: 'test' });

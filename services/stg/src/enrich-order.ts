@@ -18,6 +18,7 @@ export function enrichOrder(event: OrderEvent, user: ReferenceUser, restaurant: 
       cost: payload.cost,
       payment: payload.payment,
       status: payload.final_status,
+      statuses: payload.statuses.map(({ status, dttm }) => ({ status, dttm })),
       restaurant: { id: restaurant.id, name: restaurant.name },
       user: { id: user.id, name: user.name, login: user.login },
       products: payload.order_items.map((item) => ({
@@ -50,4 +51,25 @@ export function menuMismatches(event: OrderEvent, menu: ReadonlyMap<string, Menu
     }
   }
   return mismatches;
+}
+
+const TERMINAL = new Set(['CLOSED', 'CANCELLED']);
+
+/**
+ * Why the event's status history cannot be the order's: not in time order, a terminal status
+ * (CLOSED, CANCELLED) before its end, or an end other than final_status at update_ts. dds files
+ * every status of the history, and the counters follow CLOSED, so a history that says otherwise
+ * than the event would count what the event does not.
+ */
+export function statusHistoryProblems(event: OrderEvent): string[] {
+  const { statuses, final_status, update_ts } = event.payload;
+  const problems: string[] = [];
+  const times = statuses.map((s) => Date.parse(s.dttm));
+  if (times.some((t, i) => i > 0 && t < times[i - 1]!)) problems.push('statuses are not in time order');
+  const terminal = statuses.findIndex((s) => TERMINAL.has(s.status));
+  if (terminal >= 0 && terminal < statuses.length - 1) problems.push(`status ${statuses[terminal]!.status} is followed by ${statuses[terminal + 1]!.status}`);
+  const last = statuses[statuses.length - 1]!;
+  if (last.status !== final_status) problems.push(`the last status is ${last.status}, final_status is ${final_status}`);
+  if (times[times.length - 1] !== Date.parse(update_ts)) problems.push(`the last status is at ${last.dttm}, update_ts is ${update_ts}`);
+  return problems;
 }

@@ -2,7 +2,7 @@ import type { EnrichedOrder } from '../../shared/src/contracts/enriched-order.ts
 import type { OrderEvent } from '../../shared/src/contracts/order-event.ts';
 import { orderEventContract } from '../../shared/src/contracts/validate.ts';
 import type { Rejection, StageDefinition } from '../../shared/src/stage/stage-definition.ts';
-import { enrichOrder, menuMismatches } from './enrich-order.ts';
+import { enrichOrder, menuMismatches, statusHistoryProblems } from './enrich-order.ts';
 import { latestEventPerOrder } from './latest-events.ts';
 import { upsertOrderEvents } from './order-events-store.ts';
 import { createReferenceLookup, type ReferenceRedis } from './reference-lookup.ts';
@@ -49,6 +49,8 @@ export function createStgStage(options: StgStageOptions): StageDefinition<OrderE
         const restaurant = restaurants.get(event.payload.restaurant.id)!;
         if (!user.ok) return { rejected: user.reason };
         if (!restaurant.ok) return { rejected: restaurant.reason };
+        const history = statusHistoryProblems(event);
+        if (history.length > 0) return { rejected: `order status history is inconsistent: ${history.join('; ')}` };
         if (strictMenu) {
           const mismatches = menuMismatches(event, restaurant.value.menu);
           if (mismatches.length > 0) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { enrichedOrderContract } from '../../shared/src/contracts/validate.ts';
 import type { OrderItem } from '../../shared/src/contracts/order-event.ts';
-import { enrichOrder, menuMismatches } from '../src/enrich-order.ts';
+import { enrichOrder, menuMismatches, statusHistoryProblems } from '../src/enrich-order.ts';
 import { orderEvent, restaurant, user } from './order-fixtures.ts';
 
 describe('enrichOrder', () => {
@@ -18,6 +18,11 @@ describe('enrichOrder', () => {
         cost: 300 * 1 + 120 * 2,
         payment: 300 * 1 + 120 * 2 - 100,
         status: 'DELIVERING',
+        statuses: [
+          { status: 'OPEN', dttm: '2025-03-01T10:00:00.000Z' },
+          { status: 'COOKING', dttm: '2025-03-01T10:01:00.000Z' },
+          { status: 'DELIVERING', dttm: '2025-03-01T10:02:00.000Z' },
+        ],
         restaurant: { id: restaurant.id, name: 'Analytical Kitchen' },
         user: { id: user.id, name: 'Ada Lovelace', login: 'ada' },
         products: [
@@ -63,5 +68,29 @@ describe('menuMismatches', () => {
       `item ${second.id} has name "Compote" where the menu says ${JSON.stringify(menu.get(second.id)!.name)}`,
       `item ${second.id} has price ${second.price + 1} where the menu says ${menu.get(second.id)!.price}`,
     ]);
+  });
+});
+
+describe('statusHistoryProblems', () => {
+  const withStatuses = (statuses: Array<[string, string]>, final: string, updateTs: string) => {
+    const event = orderEvent(9, 'CLOSED');
+    return {
+      ...event,
+      payload: { ...event.payload, statuses: statuses.map(([status, dttm]) => ({ status, dttm })), final_status: final, update_ts: updateTs },
+    } as typeof event;
+  };
+
+  it('is empty for a history in time order ending with final_status at update_ts (any offset)', () => {
+    expect(statusHistoryProblems(orderEvent(1, 'CLOSED'))).toEqual([]);
+    expect(statusHistoryProblems(withStatuses([['OPEN', '2025-03-01T10:00:00Z'], ['CLOSED', '2025-03-01T13:05:00+03:00']], 'CLOSED', '2025-03-01T10:05:00.000Z'))).toEqual([]);
+  });
+
+  it.each([
+    [[['OPEN', '2025-03-01T10:05:00Z'], ['CLOSED', '2025-03-01T10:00:00Z']], 'CLOSED', '2025-03-01T10:00:00Z', ['statuses are not in time order']],
+    [[['OPEN', '2025-03-01T10:00:00Z'], ['CLOSED', '2025-03-01T10:01:00Z'], ['COOKING', '2025-03-01T10:02:00Z']], 'COOKING', '2025-03-01T10:02:00Z', ['status CLOSED is followed by COOKING']],
+    [[['OPEN', '2025-03-01T10:00:00Z'], ['CLOSED', '2025-03-01T10:01:00Z']], 'OPEN', '2025-03-01T10:01:00Z', ['the last status is CLOSED, final_status is OPEN']],
+    [[['OPEN', '2025-03-01T10:00:00Z']], 'OPEN', '2025-03-01T10:09:00Z', ['the last status is at 2025-03-01T10:00:00Z, update_ts is 2025-03-01T10:09:00Z']],
+  ] as const)('names what is wrong: %j final %s at %s', (statuses, final, updateTs, problems) => {
+    expect(statusHistoryProblems(withStatuses(statuses.map(([a, b]) => [a, b]), final, updateTs))).toEqual(problems);
   });
 });

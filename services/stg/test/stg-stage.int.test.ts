@@ -149,10 +149,12 @@ describe('stg stage', () => {
       orderEvent(6),
       // A real product under another category: loaded, it would give the product a second one.
       { ...orderEvent(7), payload: { ...orderEvent(7).payload, order_items: orderEvent(7).payload.order_items.map((item, i) => (i === 0 ? { ...item, category: 'Desserts' } : item)) } },
+      // CLOSED in its history but OPEN now: dds would file the CLOSED and the counters would count it.
+      { ...orderEvent(8), payload: { ...orderEvent(8).payload, final_status: 'OPEN' as const } },
     ];
     const prepared = await stage().prepare!(events);
     expect(countingRedis.mgets).toBe(1);
-    expect(prepared.map((p) => (isRejection(p) ? 'rejected' : (p as StgReady).event.object_id))).toEqual([1, 'rejected', 'rejected', 'rejected', 'rejected', 6, 'rejected']);
+    expect(prepared.map((p) => (isRejection(p) ? 'rejected' : (p as StgReady).event.object_id))).toEqual([1, 'rejected', 'rejected', 'rejected', 'rejected', 6, 'rejected', 'rejected']);
     const reasons = prepared.filter(isRejection).map((r: Rejection) => r.rejected);
     expect(reasons[0]).toBe(`unknown user ${unknownUser}`);
     expect(reasons[1]).toBe(`unknown restaurant ${unknownRestaurant}`);
@@ -162,6 +164,7 @@ describe('stg stage', () => {
     expect(reasons[4]).toBe(
       `order does not match the menu of restaurant ${restaurant.id}: item ${restaurant.menu[0].id} has category "Desserts" where the menu says "${restaurant.menu[0].category}"`,
     );
+    expect(reasons[5]).toBe('order status history is inconsistent: the last status is CLOSED, final_status is OPEN');
   });
 
   it('accepts items missing from the menu when strictMenu is off', async () => {

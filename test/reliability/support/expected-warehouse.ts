@@ -71,7 +71,11 @@ export function expectedWarehouse(events: readonly OrderEvent[]): ExpectedWareho
   for (const [id, orderEvents] of byOrder) {
     const latest = orderEvents.reduce((a, b) => (Date.parse(b.payload.update_ts) > Date.parse(a.payload.update_ts) ? b : a));
     const reached = new Map<string, number>();
-    for (const e of orderEvents) reached.set(e.payload.final_status, Date.parse(e.payload.update_ts));
+    // Every status an event carries in its history, at its own time, and its current one.
+    for (const e of orderEvents) {
+      for (const { status, dttm } of e.payload.statuses) reached.set(status, Date.parse(dttm));
+      reached.set(e.payload.final_status, Date.parse(e.payload.update_ts));
+    }
     const statusHistory = [...reached].sort((a, b) => a[1] - b[1]).map(([status]) => status);
     const closedEvent = orderEvents.find((e) => e.payload.final_status === 'CLOSED');
     const lineObservations = new Map<string, Array<{ at: number; value: string }>>();

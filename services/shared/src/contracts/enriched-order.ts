@@ -21,6 +21,17 @@ export const enrichedOrderSchema = {
         cost: moneySchema,
         payment: moneySchema,
         status: { enum: ORDER_STATUSES },
+        statuses: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 20,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['status', 'dttm'],
+            properties: { status: { enum: ORDER_STATUSES }, dttm: timestampSchema },
+          },
+        },
         restaurant: {
           type: 'object',
           additionalProperties: false,
@@ -57,6 +68,8 @@ export interface EnrichedOrder {
     cost: number;
     payment: number;
     status: OrderStatus;
+    /** Every status reached so far with its time, ending with status at update_ts (checked by stg); absent from older producers. */
+    statuses?: Array<{ status: OrderStatus; dttm: string }>;
     restaurant: { id: string; name: string };
     user: { id: string; name: string; login: string };
     products: EnrichedProduct[];
