@@ -114,7 +114,8 @@ export function superviseFleet(fleet: ServiceFleet, options: SupervisorOptions =
         }
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      throw new Error(`services not all up after ${timeoutMs} ms: running ${[...fleet.running.keys()].join(', ')}`);
+      const deaths = unexpected.length > 0 ? `; unexpected: ${unexpected.join('\n')}` : '';
+      throw new Error(`services not all up after ${timeoutMs} ms: running ${[...fleet.running.keys()].join(', ')}${deaths}`);
     },
   };
   return supervisor;
