@@ -1,5 +1,5 @@
 // dds_service: the order enriched with user and restaurant details, written by stg, read by dds.
-import { id24Schema as id24, ORDER_STATUSES, orderItemSchema, type OrderItem, type OrderStatus } from './order-event.ts';
+import { id24Schema as id24, ORDER_STATUSES, orderItemSchema, statusHistorySchema, type OrderItem, type OrderStatus } from './order-event.ts';
 import { moneySchema, orderIdSchema, textSchema, timestampSchema } from './primitives.ts';
 
 export const enrichedOrderSchema = {
@@ -21,17 +21,7 @@ export const enrichedOrderSchema = {
         cost: moneySchema,
         payment: moneySchema,
         status: { enum: ORDER_STATUSES },
-        statuses: {
-          type: 'array',
-          minItems: 1,
-          maxItems: 20,
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['status', 'dttm'],
-            properties: { status: { enum: ORDER_STATUSES }, dttm: timestampSchema },
-          },
-        },
+        statuses: statusHistorySchema,
         restaurant: {
           type: 'object',
           additionalProperties: false,

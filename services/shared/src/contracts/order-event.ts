@@ -24,6 +24,19 @@ export const orderItemSchema = {
 } as const;
 const money = moneySchema;
 
+/** Every status an order reached so far, each with the time it was reached. */
+export const statusHistorySchema = {
+  type: 'array',
+  minItems: 1,
+  maxItems: 20,
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['status', 'dttm'],
+    properties: { status: { enum: ORDER_STATUSES }, dttm: timestampSchema },
+  },
+} as const;
+
 export const orderEventSchema = {
   $id: 'order-event',
   type: 'object',
@@ -51,17 +64,7 @@ export const orderEventSchema = {
         cost: money,
         payment: money,
         bonus_grant: money,
-        statuses: {
-          type: 'array',
-          minItems: 1,
-          maxItems: 20,
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['status', 'dttm'],
-            properties: { status: { enum: ORDER_STATUSES }, dttm: timestampSchema },
-          },
-        },
+        statuses: statusHistorySchema,
         final_status: { enum: ORDER_STATUSES },
         update_ts: timestampSchema,
       },
