@@ -21,7 +21,7 @@ const loadDt: ColumnModel = { name: 'load_dt', type: 'timestamptz' };
  * array parameter per column: the driver no longer escapes every array element, which took a
  * quarter of dds's own CPU.
  */
-function batchRows(columns: readonly ColumnModel[], rows: readonly VaultRow[], alias: string, param: number) {
+function batchRows(columns: readonly ColumnModel[], rows: ReadonlyArray<Readonly<Record<string, unknown>>>, alias: string, param: number) {
   const names = columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
   return {
     from: `jsonb_to_recordset($${param}::jsonb) AS ${alias}(${names})`,
@@ -30,7 +30,7 @@ function batchRows(columns: readonly ColumnModel[], rows: readonly VaultRow[], a
 }
 
 /** Hubs and links: insert the keys not yet present, stamped with the batch's load_dt. */
-function keyLoadStatement(model: HubModel | LinkModel, columns: readonly ColumnModel[], rows: readonly VaultRow[], batchLoadDt: Date, firstParam: number): LoadStatement {
+function keyLoadStatement(model: HubModel | LinkModel, columns: readonly ColumnModel[], rows: readonly VaultRow[], batchLoadDt: Date, firstParam: number, returning = false): LoadStatement {
   const source = batchRows(columns, rows, 'r', firstParam);
   const loadDtParam = `$${firstParam + 1}::timestamptz`;
   const names = columns.map((c) => quoteIdentifier(c.name));
@@ -38,20 +38,28 @@ function keyLoadStatement(model: HubModel | LinkModel, columns: readonly ColumnM
     text:
       `INSERT INTO ${tableName(model)} (${[...names, quoteIdentifier('load_dt')].join(', ')}) ` +
       `SELECT ${names.map((n) => `r.${n}`).join(', ')}, ${loadDtParam} FROM ${source.from} ` +
-      `ON CONFLICT (${quoteIdentifier(model.hashKey)}) DO NOTHING`,
+      `ON CONFLICT (${quoteIdentifier(model.hashKey)}) DO NOTHING` +
+      (returning ? ` RETURNING ${quoteIdentifier(model.hashKey)}` : ''),
     values: [...source.values, batchLoadDt],
   };
 }
 
-export function hubLoadStatement(model: HubModel, rows: readonly VaultRow[], batchLoadDt: Date, firstParam = 1): LoadStatement {
+export function hubLoadStatement(model: HubModel, rows: readonly VaultRow[], batchLoadDt: Date, firstParam = 1, returning = false): LoadStatement {
   const columns = [uuid(model.hashKey), ...model.businessKey, ...model.attributes, loadSrc];
-  return keyLoadStatement(model, columns, rows, batchLoadDt, firstParam);
+  return keyLoadStatement(model, columns, rows, batchLoadDt, firstParam, returning);
 }
 
-export function linkLoadStatement(model: LinkModel, rows: readonly VaultRow[], batchLoadDt: Date, firstParam = 1): LoadStatement {
+export function linkLoadStatement(model: LinkModel, rows: readonly VaultRow[], batchLoadDt: Date, firstParam = 1, returning = false): LoadStatement {
   const columns = [uuid(model.hashKey), ...model.hubs.map((hub) => uuid(hub.hashKey)), ...model.attributes, loadSrc];
-  return keyLoadStatement(model, columns, rows, batchLoadDt, firstParam);
+  return keyLoadStatement(model, columns, rows, batchLoadDt, firstParam, returning);
 }
+
+/**
+ * Set on a satellite row whose parent key this transaction has just inserted (keys statement,
+ * RETURNING). Such a key has no stored version, and no concurrent loader can store one before this
+ * transaction ends (its own insert of the key waits on this one's), so its probes are skipped.
+ */
+export const NEW_PARENT = 'new_parent';
 
 /**
  * Satellites hold changes only, idempotent under replay and out-of-order arrival. A batch row
@@ -61,18 +69,20 @@ export function linkLoadStatement(model: LinkModel, rows: readonly VaultRow[], b
  * equals its stored successor (the earliest later row, with no new row of the batch in between)
  * makes that successor a repeat: it is deleted, so that a late event moves the change back to when
  * it happened instead of leaving two equal versions in a row. One index probe per batch row finds
- * the predecessor, one per inserted row the successor.
+ * the predecessor, one per inserted row the successor; none for a row whose parent key the batch's
+ * own keys statement inserted (NEW_PARENT): it has nothing stored.
  *
  * Returned as top-level CTE definitions (a DELETE may not sit in a nested WITH), to be combined
  * into one statement; loadVault runs it under the satellite lock (see there).
  */
-export function satelliteLoadCtes(model: SatelliteModel, rows: readonly VaultRow[], firstParam = 1): { ctes: string[]; values: unknown[] } {
+export function satelliteLoadCtes(model: SatelliteModel, rows: ReadonlyArray<Readonly<Record<string, unknown>>>, firstParam = 1): { ctes: string[]; values: unknown[] } {
   const key = quoteIdentifier(model.parent.hashKey);
   const hashdiff = quoteIdentifier(model.hashdiff);
   const at = quoteIdentifier('load_dt');
   const columns = [uuid(model.parent.hashKey), loadDt, ...model.payload, uuid(model.hashdiff), loadSrc];
   const names = columns.map((c) => quoteIdentifier(c.name));
-  const source = batchRows(columns, rows, 'b', firstParam);
+  const newParent = quoteIdentifier(NEW_PARENT);
+  const source = batchRows([...columns, { name: NEW_PARENT, type: 'boolean' }], rows, 'b', firstParam);
   const table = tableName(model);
   const cte = (suffix: string) => quoteIdentifier(`${model.table}${suffix}`);
   const [fresh, repeats, dropped, inserted] = [cte('__fresh'), cte('__repeats'), cte('__dropped'), cte('')];
@@ -91,7 +101,7 @@ export function satelliteLoadCtes(model: SatelliteModel, rows: readonly VaultRow
         // full scan per batch; LIMIT 1 keeps it one index probe per batch row.
         `    LEFT JOIN LATERAL (`,
         `      SELECT s.${at} AS load_dt, s.${hashdiff} AS hashdiff FROM ${table} s`,
-        `      WHERE s.${key} = f.${key} AND s.${at} <= f.${at} ORDER BY s.${at} DESC LIMIT 1`,
+        `      WHERE f.${newParent} IS NOT TRUE AND s.${key} = f.${key} AND s.${at} <= f.${at} ORDER BY s.${at} DESC LIMIT 1`,
         `    ) stored ON true`,
         `  ) p`,
         // Already stored at this instant: nothing to do. A batch predecessor stored at its own
@@ -106,7 +116,7 @@ export function satelliteLoadCtes(model: SatelliteModel, rows: readonly VaultRow
         `  SELECT f.${key} AS key, next.load_dt FROM ${fresh} f`,
         `  JOIN LATERAL (`,
         `    SELECT s.${at} AS load_dt, s.${hashdiff} AS hashdiff FROM ${table} s`,
-        `    WHERE s.${key} = f.${key} AND s.${at} > f.${at} ORDER BY s.${at} LIMIT 1`,
+        `    WHERE f.${newParent} IS NOT TRUE AND s.${key} = f.${key} AND s.${at} > f.${at} ORDER BY s.${at} LIMIT 1`,
         `  ) next ON next.hashdiff = f.${hashdiff}`,
         `  WHERE f.next_fresh_load_dt IS NULL OR f.next_fresh_load_dt > next.load_dt`,
         `)`,
@@ -143,32 +153,51 @@ export function loadStatement(model: TableModel, rows: readonly VaultRow[], batc
   }
 }
 
+/** Hubs and links that satellites hang from: the keys statement returns which of their keys it inserted. */
+const SATELLITE_PARENTS = new Set<TableModel>(vaultTables.flatMap((model) => (model.kind === 'satellite' ? [model.parent] : [])));
+
 /**
  * A batch's load as two statements. The first inserts every hub and link key (each table's load a
- * data-modifying CTE, hubs first); the second every satellite's rows. They read no table another
- * one writes (no foreign keys; a satellite reads only itself), so combining them is the same as
- * one load after the other, in one round trip each instead of fourteen. The CTEs run to completion
- * unreferenced; returning nothing from them saved 1–2 µs of Postgres CPU per order
- * (bench/write-path.ts). Null where there is nothing to load.
+ * data-modifying CTE, hubs first) and returns, per parent of a satellite, the keys it inserted; the
+ * second loads every satellite's rows. They read no table another one writes (no foreign keys; a
+ * satellite reads only itself), so combining them is the same as one load after the other, in one
+ * round trip each instead of fourteen. Null where there is nothing to load.
  */
-export function vaultLoadStatements(rows: VaultRows, batchLoadDt: Date): { keys: LoadStatement | null; satellites: LoadStatement | null } {
-  const keys = { ctes: [] as string[], values: [] as unknown[] };
-  const sats = { ctes: [] as string[], values: [] as unknown[] };
+export function keysLoadStatement(rows: VaultRows, batchLoadDt: Date): LoadStatement | null {
+  const ctes: string[] = [];
+  const values: unknown[] = [];
+  const returned: Array<HubModel | LinkModel> = [];
   for (const model of vaultTables) {
     const tableRows = rows.get(model) ?? [];
-    if (tableRows.length === 0) continue;
-    if (model.kind === 'satellite') {
-      const { ctes, values } = satelliteLoadCtes(model, tableRows, sats.values.length + 1);
-      sats.ctes.push(...ctes);
-      sats.values.push(...values);
-    } else {
-      const { text, values } = loadStatement(model, tableRows, batchLoadDt, keys.values.length + 1);
-      keys.ctes.push(`${quoteIdentifier(model.table)} AS (\n${text})`);
-      keys.values.push(...values);
-    }
+    if (model.kind === 'satellite' || tableRows.length === 0) continue;
+    const returning = SATELLITE_PARENTS.has(model);
+    const { text, values: own } =
+      model.kind === 'hub' ? hubLoadStatement(model, tableRows, batchLoadDt, values.length + 1, returning) : linkLoadStatement(model, tableRows, batchLoadDt, values.length + 1, returning);
+    ctes.push(`${quoteIdentifier(model.table)} AS (\n${text})`);
+    values.push(...own);
+    if (returning) returned.push(model);
   }
-  const statement = ({ ctes, values }: typeof keys) => (ctes.length === 0 ? null : { text: `WITH ${ctes.join(',\n')}\nSELECT 1`, values });
-  return { keys: statement(keys), satellites: statement(sats) };
+  if (ctes.length === 0) return null;
+  const inserted = returned.map((m) => `'${m.table}', (SELECT coalesce(json_agg(i.${quoteIdentifier(m.hashKey)}), '[]'::json) FROM ${quoteIdentifier(m.table)} i)`);
+  return { text: `WITH ${ctes.join(',\n')}\nSELECT json_build_object(${inserted.join(', ')}) AS inserted`, values };
+}
+
+/** Keys the keys statement inserted, by table. */
+export type InsertedKeys = ReadonlyMap<string, ReadonlySet<string>>;
+
+export function satellitesLoadStatement(rows: VaultRows, inserted: InsertedKeys = new Map()): LoadStatement | null {
+  const ctes: string[] = [];
+  const values: unknown[] = [];
+  for (const model of vaultTables) {
+    const tableRows = rows.get(model) ?? [];
+    if (model.kind !== 'satellite' || tableRows.length === 0) continue;
+    const fresh = inserted.get(model.parent.table);
+    const marked = fresh?.size ? tableRows.map((row) => (fresh.has(row[model.parent.hashKey] as string) ? { ...row, [NEW_PARENT]: true } : row)) : tableRows;
+    const own = satelliteLoadCtes(model, marked, values.length + 1);
+    ctes.push(...own.ctes);
+    values.push(...own.values);
+  }
+  return ctes.length === 0 ? null : { text: `WITH ${ctes.join(',\n')}\nSELECT 1`, values };
 }
 
 /**
@@ -188,9 +217,14 @@ export const SATELLITE_LOAD_LOCK = 0x64_64_73_5f_73_61_74n; // "dds_sat"
  * the inserts took longer than running them for small batches.
  */
 export async function loadVault(db: PoolClient, rows: VaultRows, batchLoadDt: Date): Promise<void> {
-  const { keys, satellites } = vaultLoadStatements(rows, batchLoadDt);
   const prepared = (prefix: string, statement: LoadStatement) => ({ name: `${prefix}_${createHash('sha1').update(statement.text).digest('hex').slice(0, 16)}`, ...statement });
-  if (keys) await db.query(prepared('dds_keys', keys));
+  const keys = keysLoadStatement(rows, batchLoadDt);
+  let inserted: InsertedKeys = new Map();
+  if (keys) {
+    const result = await db.query<{ inserted: Record<string, string[]> }>(prepared('dds_keys', keys));
+    inserted = new Map(Object.entries(result.rows[0]!.inserted).map(([table, keys]) => [table, new Set(keys)]));
+  }
+  const satellites = satellitesLoadStatement(rows, inserted);
   if (!satellites) return;
   await db.query({ name: 'dds_satellite_lock', text: 'SELECT pg_advisory_xact_lock($1)', values: [SATELLITE_LOAD_LOCK.toString()] });
   await db.query(prepared('dds_satellites', satellites));

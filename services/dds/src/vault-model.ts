@@ -1,7 +1,7 @@
 // The Data Vault, described once as data. The generic loaders generate their SQL from this;
 // the migrations in migrations/ create the same tables.
 
-export type SqlType = 'uuid' | 'text' | 'bigint' | 'numeric' | 'timestamptz';
+export type SqlType = 'uuid' | 'text' | 'bigint' | 'numeric' | 'timestamptz' | 'boolean';
 
 export interface ColumnModel {
   name: string;
