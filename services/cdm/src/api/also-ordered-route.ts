@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { fromPostgres } from '../../../shared/src/http/dependency-errors.ts';
-import { businessIdSchema, hubKeyOf, limitSchema } from './business-ids.ts';
-import { errorResponses, notFound, round4 } from './not-found.ts';
-import { productDetailsSchema, type ReadContext } from './product-details.ts';
+import { hubHashKey } from '../../../shared/src/vault/hash-keys.ts';
+import { businessIdSchema, limitSchema } from './business-ids.ts';
+import { errorResponses, notFound } from './not-found.ts';
+import { round4 } from './scoring.ts';
+import { productWith, type ReadContext } from './product-details.ts';
 
 const ALSO_ORDERED = `
   SELECT EXISTS (SELECT 1 FROM dds.h_product WHERE h_product_pk = $1) AS known,
@@ -10,12 +12,6 @@ const ALSO_ORDERED = `
     (SELECT coalesce(json_agg(json_build_object('key', other_product_id, 'orders', order_cnt) ORDER BY order_cnt DESC, other_product_id), '[]'::json)
        FROM (SELECT other_product_id, order_cnt FROM cdm.product_pair_counters WHERE product_id = $1
              ORDER BY order_cnt DESC, other_product_id LIMIT $2) p) AS others`;
-
-const withOrders = (extra: Record<string, unknown>) => ({
-  type: 'object',
-  required: [...productDetailsSchema.required, ...Object.keys(extra)],
-  properties: { ...productDetailsSchema.properties, ...extra },
-});
 
 export function alsoOrderedRoute(app: FastifyInstance, { db, products }: ReadContext): void {
   app.get<{ Params: { productId: string }; Querystring: { limit: number } }>(
@@ -31,10 +27,10 @@ export function alsoOrderedRoute(app: FastifyInstance, { db, products }: ReadCon
             type: 'object',
             required: ['product', 'also_ordered'],
             properties: {
-              product: withOrders({ orders: { type: 'integer', description: 'CLOSED orders holding it' } }),
+              product: productWith({ orders: { type: 'integer', description: 'CLOSED orders holding it' } }),
               also_ordered: {
                 type: 'array',
-                items: withOrders({
+                items: productWith({
                   orders_together: { type: 'integer', description: 'CLOSED orders holding both' },
                   share: { type: 'number', description: 'orders_together / the product’s orders' },
                 }),
@@ -47,7 +43,7 @@ export function alsoOrderedRoute(app: FastifyInstance, { db, products }: ReadCon
     },
     async (request) => {
       const { productId } = request.params;
-      const key = hubKeyOf(productId);
+      const key = hubHashKey(productId);
       type Row = { known: boolean; orders: number | null; others: Array<{ key: string; orders: number }> };
       const row = (await fromPostgres(db.query<Row>({ name: 'cdm_api_also_ordered', text: ALSO_ORDERED, values: [key, request.query.limit] }))).rows[0]!;
       if (!row.known) throw notFound(`There is no product ${productId}.`);

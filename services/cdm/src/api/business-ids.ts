@@ -1,6 +1,5 @@
 // Ids in URLs are the business ids users know; the datamarts and the vault are keyed by hub hash
-// keys, derived from them exactly as dds derives them.
-import { hubHashKey } from '../../../shared/src/vault/hash-keys.ts';
+// keys, derived from them by hubHashKey exactly as dds derives them.
 
 /** A user or product id of the reference data: 24 hexadecimal characters (a MongoDB ObjectId). */
 export const businessIdSchema = (what: string) =>
@@ -12,4 +11,4 @@ export const orderIdSchema = { type: 'string', pattern: '^[1-9][0-9]{0,17}$', de
 export const limitSchema = (fallback: number, max: number) =>
   ({ type: 'integer', minimum: 1, maximum: max, default: fallback, description: `an integer from 1 to ${max}` }) as const;
 
-export const hubKeyOf = (businessId: string | number) => hubHashKey(businessId);
+export const userParamsSchema = { type: 'object', required: ['userId'], properties: { userId: businessIdSchema('user') } } as const;

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { fromPostgres } from '../../../shared/src/http/dependency-errors.ts';
-import { businessIdSchema, hubKeyOf, limitSchema } from './business-ids.ts';
+import { hubHashKey } from '../../../shared/src/vault/hash-keys.ts';
+import { limitSchema, userParamsSchema } from './business-ids.ts';
 import { errorResponses, notFound } from './not-found.ts';
-import { productDetailsSchema, type ReadContext } from './product-details.ts';
+import { productWith, type ReadContext } from './product-details.ts';
 
 const COUNTERS = `
   SELECT EXISTS (SELECT 1 FROM dds.h_user WHERE h_user_pk = $1) AS known,
@@ -18,7 +19,7 @@ export function countersRoute(app: FastifyInstance, { db, products }: ReadContex
       schema: {
         summary: "The user's top categories and products: CLOSED orders holding each (cdm datamarts)",
         tags: ['counters'],
-        params: { type: 'object', required: ['userId'], properties: { userId: businessIdSchema('user') } },
+        params: userParamsSchema,
         querystring: { type: 'object', additionalProperties: false, properties: { limit: limitSchema(10, 100) } },
         response: {
           200: {
@@ -32,7 +33,7 @@ export function countersRoute(app: FastifyInstance, { db, products }: ReadContex
               },
               products: {
                 type: 'array',
-                items: { type: 'object', required: [...productDetailsSchema.required, 'orders'], properties: { ...productDetailsSchema.properties, orders: { type: 'integer' } } },
+                items: productWith({ orders: { type: 'integer' } }),
               },
             },
           },
@@ -43,7 +44,7 @@ export function countersRoute(app: FastifyInstance, { db, products }: ReadContex
     async (request) => {
       const { userId } = request.params;
       type Row = { known: boolean; categories: Array<{ category: string; orders: number }>; products: Array<{ key: string; orders: number }> };
-      const row = (await fromPostgres(db.query<Row>({ name: 'cdm_api_counters', text: COUNTERS, values: [hubKeyOf(userId), request.query.limit] }))).rows[0]!;
+      const row = (await fromPostgres(db.query<Row>({ name: 'cdm_api_counters', text: COUNTERS, values: [hubHashKey(userId), request.query.limit] }))).rows[0]!;
       if (!row.known) throw notFound(`There is no user ${userId}.`);
       const details = await fromPostgres(products.get(row.products.map((p) => p.key)));
       return {

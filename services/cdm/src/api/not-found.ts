@@ -10,6 +10,3 @@ export const errorSchema = {
 } as const;
 
 export const errorResponses = { 400: errorSchema, 404: errorSchema, 503: errorSchema } as const;
-
-/** A number rounded to 4 decimals, for scores and shares. */
-export const round4 = (value: number) => Math.round(value * 10_000) / 10_000;

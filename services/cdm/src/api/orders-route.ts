@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { fromPostgres } from '../../../shared/src/http/dependency-errors.ts';
-import { linkHashKey } from '../../../shared/src/vault/hash-keys.ts';
-import { businessIdSchema, hubKeyOf, limitSchema, orderIdSchema } from './business-ids.ts';
+import { hubHashKey, linkHashKey } from '../../../shared/src/vault/hash-keys.ts';
+import { limitSchema, orderIdSchema, userParamsSchema } from './business-ids.ts';
 import { errorResponses, notFound } from './not-found.ts';
 import type { ReadContext } from './product-details.ts';
 
@@ -74,7 +74,7 @@ export function ordersRoute(app: FastifyInstance, { db, products, restaurants }:
       schema: {
         summary: "The user's purchase history from dds, newest first; pass the last order_id of a page as before= for the next",
         tags: ['purchase history'],
-        params: { type: 'object', required: ['userId'], properties: { userId: businessIdSchema('user') } },
+        params: userParamsSchema,
         querystring: { type: 'object', additionalProperties: false, properties: { limit: limitSchema(20, 100), before: orderIdSchema } },
         response: {
           200: {
@@ -93,12 +93,12 @@ export function ordersRoute(app: FastifyInstance, { db, products, restaurants }:
     async (request) => {
       const { userId } = request.params;
       const { limit, before } = request.query;
-      const userKey = hubKeyOf(userId);
+      const userKey = hubHashKey(userId);
       const known = await fromPostgres(db.query({ name: 'cdm_api_user_known', text: 'SELECT 1 FROM dds.h_user WHERE h_user_pk = $1', values: [userKey] }));
       if (known.rowCount === 0) throw notFound(`There is no user ${userId}.`);
       let cursor: [Date, string] | null = null;
       if (before !== undefined) {
-        const orderKey = hubKeyOf(before);
+        const orderKey = hubHashKey(before);
         const { rows } = await fromPostgres(
           db.query<{ order_dt: Date }>({ name: 'cdm_api_order_cursor', text: 'SELECT order_dt FROM dds.l_order_user WHERE hk_order_user_pk = $1', values: [linkHashKey(orderKey, userKey)] }),
         );

@@ -26,6 +26,13 @@ export const productDetailsSchema = {
   },
 } as const;
 
+/** A product's details with fields of the answer's own (orders, score, ...), as one response schema. */
+export const productWith = (extra: Record<string, unknown>) => ({
+  type: 'object',
+  required: [...productDetailsSchema.required, ...Object.keys(extra)],
+  properties: { ...productDetailsSchema.properties, ...extra },
+});
+
 // The latest version of each satellite, the latest category, the first restaurant: index probes per key.
 const DETAILS = `
   SELECT p.h_product_pk AS key, p.product_id, n.name, c.category_name AS category, r.restaurant_id, r.name AS restaurant_name, pr.price::float8 AS price

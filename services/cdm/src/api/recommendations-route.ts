@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { fromPostgres } from '../../../shared/src/http/dependency-errors.ts';
-import { businessIdSchema, hubKeyOf, limitSchema } from './business-ids.ts';
+import { hubHashKey } from '../../../shared/src/vault/hash-keys.ts';
+import { limitSchema, userParamsSchema } from './business-ids.ts';
 import { errorResponses, notFound } from './not-found.ts';
-import { productDetailsSchema, type ProductDetails, type ReadContext } from './product-details.ts';
+import { productWith, type ProductDetails, type ReadContext } from './product-details.ts';
 import { scoreRecommendations, type Reason, type ScoringInput } from './scoring.ts';
 
 // How far the candidates reach: the user's top products, their most frequent partners, the top
@@ -77,16 +78,11 @@ export function reasonText(reason: Reason, details: ReadonlyMap<string, ProductD
   }
 }
 
-const recommendationSchema = {
-  type: 'object',
-  required: [...productDetailsSchema.required, 'score', 'reason', 'order_again'],
-  properties: {
-    ...productDetailsSchema.properties,
-    score: { type: 'number', description: 'the sum of the weighted evidence (see README, Recommendations)' },
-    reason: { type: 'string', description: 'the largest evidence, in words' },
-    order_again: { type: 'boolean', description: 'the user has ordered it before' },
-  },
-} as const;
+const recommendationSchema = productWith({
+  score: { type: 'number', description: 'the sum of the weighted evidence (see README, Recommendations)' },
+  reason: { type: 'string', description: 'the largest evidence, in words' },
+  order_again: { type: 'boolean', description: 'the user has ordered it before' },
+});
 
 export function recommendationsRoute(app: FastifyInstance, { db, products }: ReadContext): void {
   app.get<{ Params: { userId: string }; Querystring: { limit: number } }>(
@@ -95,7 +91,7 @@ export function recommendationsRoute(app: FastifyInstance, { db, products }: Rea
       schema: {
         summary: "Products to offer the user: ordered with what they order, popular in their top category, or again",
         tags: ['recommendations'],
-        params: { type: 'object', required: ['userId'], properties: { userId: businessIdSchema('user') } },
+        params: userParamsSchema,
         querystring: { type: 'object', additionalProperties: false, properties: { limit: limitSchema(10, 50) } },
         response: {
           200: {
@@ -109,7 +105,7 @@ export function recommendationsRoute(app: FastifyInstance, { db, products }: Rea
     },
     async (request) => {
       const { userId } = request.params;
-      const input = await fromPostgres(scoringInput(db, hubKeyOf(userId)));
+      const input = await fromPostgres(scoringInput(db, hubHashKey(userId)));
       if (!input) throw notFound(`There is no user ${userId}.`);
       const scored = scoreRecommendations(input, request.query.limit);
       const named = scored.flatMap((s) => (s.reason.kind === 'with' ? [s.reason.product] : []));

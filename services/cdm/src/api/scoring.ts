@@ -75,12 +75,13 @@ export function scoreRecommendations(input: ScoringInput, limit: number): Scored
 
   // Ranked by the score as shown (4 decimals), ties in hub key order: the same whatever order the sums were added in.
   return [...candidates]
-    .map(([product, { score, best }]) => ({ product, score: roundScore(score), reason: best.reason, orderAgain: input.userProducts.has(product) }))
+    .map(([product, { score, best }]) => ({ product, score: round4(score), reason: best.reason, orderAgain: input.userProducts.has(product) }))
     .sort((x, y) => y.score - x.score || (x.product < y.product ? -1 : x.product > y.product ? 1 : 0))
     .slice(0, limit);
 }
 
-export const roundScore = (value: number) => Math.round(value * 10_000) / 10_000;
+/** A number as the API shows it, to 4 decimals: scores, shares. */
+export const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
 
 function sum(values: Iterable<number>): number {
   let total = 0;
