@@ -94,6 +94,30 @@ async function main(): Promise<void> {
 
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
+
+  if (await allHealthy(config.ports, () => stopping)) {
+    say(`ready: open the dashboard at http://localhost:${config.ports.source}/ (or POST /push to it); read API on http://localhost:${config.ports.cdm}/openapi.json`);
+  }
+}
+
+/** Waits until every service answers /health with 200 (up to READY_TIMEOUT_MS); false if it gave up or stopping began. */
+const READY_TIMEOUT_MS = 120_000;
+async function allHealthy(ports: Record<string, number>, stopping: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let waiting = Object.entries(ports);
+  while (!stopping()) {
+    const answers = await Promise.all(
+      waiting.map(([, port]) => fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false)),
+    );
+    waiting = waiting.filter((_, i) => !answers[i]);
+    if (waiting.length === 0) return true;
+    if (Date.now() > deadline) {
+      say(`not ready after ${READY_TIMEOUT_MS / 1000} s: ${waiting.map(([name]) => name).join(', ')} not healthy yet (see their logs above)`);
+      return false;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return false;
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,7 @@
 // What each consuming service says about its batches on GET /metrics (Prometheus text): batches,
 // messages, time in batches and in database writes. Best effort: a service without the route
 // yields nothing.
+import { parsePrometheusText } from '../../services/shared/src/metrics/prometheus-text.ts';
 
 export const SCRAPED = {
   consumed: 'dwh_messages_consumed_total',
@@ -15,11 +16,9 @@ export type Scraped = Record<keyof typeof SCRAPED, number>;
 export function parseMetrics(text: string): Scraped {
   const totals = Object.fromEntries(Object.keys(SCRAPED).map((k) => [k, 0])) as Scraped;
   const byName = new Map(Object.entries(SCRAPED).map(([key, name]) => [name as string, key as keyof Scraped]));
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#') || line.trim() === '') continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{[^}]*\})?\s+(\S+)/.exec(line);
-    const key = match && byName.get(match[1]!);
-    if (key) totals[key] += Number(match[2]);
+  for (const sample of parsePrometheusText(text)) {
+    const key = byName.get(sample.name);
+    if (key) totals[key] += sample.value;
   }
   return totals;
 }

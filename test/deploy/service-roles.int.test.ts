@@ -122,14 +122,27 @@ describe('service roles', () => {
     expect(await attempt('source', `SELECT setval('stg.order_id_seq', 1)`)).toBe(INSUFFICIENT_PRIVILEGE);
   });
 
-  it("no service can read the dead letters' contents, change the schema or create tables", async () => {
+  it("no consumer can read the dead letters' contents; no service can change the schema or create tables", async () => {
     for (const service of Object.keys(SERVICE_ROLES) as ServiceWithRole[]) {
-      expect(await attempt(service, 'SELECT raw_value FROM public.dead_letters'), service).toBe(INSUFFICIENT_PRIVILEGE);
-      expect(await attempt(service, 'UPDATE public.dead_letters SET redriven_at = now()'), service).toBe(INSUFFICIENT_PRIVILEGE);
+      if (service !== 'source') {
+        expect(await attempt(service, 'SELECT raw_value FROM public.dead_letters'), service).toBe(INSUFFICIENT_PRIVILEGE);
+        expect(await attempt(service, 'UPDATE public.dead_letters SET redriven_at = now()'), service).toBe(INSUFFICIENT_PRIVILEGE);
+      }
       expect(await attempt(service, 'CREATE TABLE public.sneaky (x int)'), service).toBe(INSUFFICIENT_PRIVILEGE);
       expect(await attempt(service, 'DROP TABLE cdm.counted_orders'), service).toBe(INSUFFICIENT_PRIVILEGE);
     }
     expect(await attempt('source', `INSERT INTO public.dead_letters (service, topic, partition, "offset", reason) VALUES ('x', 't', 0, 0, 'r')`)).toBe(INSUFFICIENT_PRIVILEGE);
+  });
+
+  it("the source's dashboard reads the top products and the dead letters and re-drives them, nothing more", async () => {
+    expect(await attempt('source', 'SELECT product_name, order_cnt FROM cdm.product_counters LIMIT 1')).toBe('ok');
+    expect(await attempt('source', 'SELECT id, raw_value, reason FROM public.dead_letters FOR UPDATE SKIP LOCKED')).toBe('ok');
+    expect(await attempt('source', 'UPDATE public.dead_letters SET redriven_at = now()')).toBe('ok');
+    expect(await attempt('source', "UPDATE public.dead_letters SET reason = 'x'")).toBe(INSUFFICIENT_PRIVILEGE);
+    expect(await attempt('source', 'DELETE FROM public.dead_letters')).toBe(INSUFFICIENT_PRIVILEGE);
+    expect(await attempt('source', 'SELECT * FROM cdm.user_product_counters')).toBe(INSUFFICIENT_PRIVILEGE);
+    expect(await attempt('source', 'UPDATE cdm.product_counters SET order_cnt = 0')).toBe(INSUFFICIENT_PRIVILEGE);
+    expect(await attempt('source', 'SELECT * FROM dds.h_order')).toBe(INSUFFICIENT_PRIVILEGE);
   });
 
   it('tables added by later migrations get the same grants (default privileges)', async () => {

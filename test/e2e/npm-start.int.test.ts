@@ -115,6 +115,7 @@ describe('npm start', () => {
     }
     const listening = engine === 'apache' ? /Apache Kafka \d+\.\d+\.\d+ listening/ : /development broker listening/;
     expect(lines.some((line) => line.startsWith('start') && listening.test(line))).toBe(true);
+    expect(lines.some((line) => line.startsWith('start') && line.includes(`ready: open the dashboard at http://localhost:${ports.SOURCE_PORT}/`))).toBe(true);
   });
 
   it('stops everything on SIGINT and exits 0', async () => {

@@ -20,4 +20,5 @@ export const cdmStage: StageDefinition<ClosedOrder> = {
     await addCounterDeltas(db, toCounterDeltas(toCount));
     return [];
   },
+  eventTime: (order) => order.closed_at,
 };

@@ -19,6 +19,7 @@ export function toClosedOrderMessage(order: EnrichedOrder): ClosedOrder {
   return {
     order_id: hubKey(hubs.order, { order_id: payload.id }),
     user_id: hubKey(hubs.user, { user_id: payload.user.id }),
+    closed_at: payload.update_ts,
     products: [...products.values()],
   };
 }

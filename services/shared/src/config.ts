@@ -13,6 +13,8 @@ export interface Config {
   topicReplicationFactor: number;
   host: string;
   ports: { source: number; stg: number; dds: number; cdm: number };
+  /** Where the dashboard (on source) reaches the other services: /health, /metrics, cdm's read API. */
+  serviceUrls: { stg: string; dds: string; cdm: string };
   push: { maxN: number; batchSize: number; apiKey: string | null };
   reference: { users: number; restaurants: number; seed: number; reload: boolean };
   /** 'final': one event per order with its whole status history; 'lifecycle': one event per status. */
@@ -143,6 +145,12 @@ function postgresTimeouts(env: Env): Config['postgres'] {
   };
 }
 
+/** STG_URL and the like: by default the service's port on this machine. */
+function serviceUrls(env: Env, ports: Config['ports']): Config['serviceUrls'] {
+  const at = (name: string, port: number) => url(env, name, `http://127.0.0.1:${port}`, ['http', 'https']).replace(/\/+$/, '');
+  return { stg: at('STG_URL', ports.stg), dds: at('DDS_URL', ports.dds), cdm: at('CDM_URL', ports.cdm) };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const brokers = str(env, 'KAFKA_BROKERS', '127.0.0.1:9092')
     .split(',')
@@ -152,6 +160,12 @@ export function loadConfig(env: Env = process.env): Config {
   for (const broker of brokers) {
     if (!/^[^:\s]+:\d+$/.test(broker)) throw new ConfigError(`KAFKA_BROKERS entries must be host:port, got "${broker}"`);
   }
+  const ports = {
+    source: port(env, 'SOURCE_PORT', 5011),
+    stg: port(env, 'STG_PORT', 5012),
+    dds: port(env, 'DDS_PORT', 5013),
+    cdm: port(env, 'CDM_PORT', 5014),
+  };
   return {
     databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/dwh', ['postgres', 'postgresql']),
     redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis', 'rediss']),
@@ -167,12 +181,8 @@ export function loadConfig(env: Env = process.env): Config {
     topicPartitions: int(env, 'TOPIC_PARTITIONS', 6, 1, 1000),
     topicReplicationFactor: int(env, 'TOPIC_REPLICATION_FACTOR', 1, 1, 32),
     host: str(env, 'HOST', '127.0.0.1'),
-    ports: {
-      source: port(env, 'SOURCE_PORT', 5011),
-      stg: port(env, 'STG_PORT', 5012),
-      dds: port(env, 'DDS_PORT', 5013),
-      cdm: port(env, 'CDM_PORT', 5014),
-    },
+    ports,
+    serviceUrls: serviceUrls(env, ports),
     push: {
       maxN: int(env, 'PUSH_MAX_N', 1_000_000, 1, 100_000_000),
       batchSize: int(env, 'PUSH_BATCH_SIZE', 1000, 1, 100_000),

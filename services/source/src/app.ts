@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import type { Config } from '../../shared/src/config.ts';
 import { createErrorHandler, notFoundHandler } from '../../shared/src/http/http-errors.ts';
+import { dashboardRoutes, type DashboardOptions } from './dashboard/dashboard-routes.ts';
 import type { OrderSink } from './push-orders.ts';
 import { describePushBodyError, pushRoute } from './push-route.ts';
 import type { Random } from './random.ts';
@@ -22,12 +23,14 @@ export interface SourceAppDeps {
   /** Share of orders that end CANCELLED instead of CLOSED (default 0). */
   cancelShare?: number;
   orderEvents?: 'final' | 'lifecycle';
+  /** The live dashboard on GET / (left out when not given). */
+  dashboard?: DashboardOptions;
 }
 
 /** Requests are tiny ({"N": 123}); anything bigger is refused before parsing. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
-/** The source HTTP app (no listen): POST /push makes N orders and sends them to the stg topic. */
+/** The source HTTP app (no listen): POST /push makes N orders and sends them to the stg topic; GET / is the dashboard. */
 export function buildApp(deps: SourceAppDeps): FastifyInstance {
   const { config } = deps;
   const app = Fastify({
@@ -54,5 +57,6 @@ export function buildApp(deps: SourceAppDeps): FastifyInstance {
     cancelShare: deps.cancelShare ?? 0,
     orderEvents: deps.orderEvents ?? 'final',
   });
+  if (deps.dashboard) app.register(dashboardRoutes, deps.dashboard);
   return app;
 }

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { loadConfig } from '../../shared/src/config.ts';
-import { kafkaCheck, postgresCheck, redisCheck } from '../../shared/src/health/health-checks.ts';
+import { kafkaCheck, postgresCheck, redisCheck, runHealthChecks } from '../../shared/src/health/health-checks.ts';
 import { registerHealthRoute } from '../../shared/src/health/health-route.ts';
 import { ensureTopics } from '../../shared/src/kafka/ensure-topics.ts';
 import { createLogger } from '../../shared/src/logger.ts';
@@ -10,6 +10,8 @@ import { registerMetricsRoute } from '../../shared/src/metrics/metrics-route.ts'
 import { exitOnSignal } from '../../shared/src/service/graceful-shutdown.ts';
 import { openServiceClients } from '../../shared/src/service/service-clients.ts';
 import { buildApp } from './app.ts';
+import { DashboardFeed } from './dashboard/dashboard-feed.ts';
+import { readPipeline } from './dashboard/pipeline-reading.ts';
 import { createKafkaOrderSink } from './kafka-order-sink.ts';
 import { ensureReferenceData, referenceOptionsFrom } from './reference-store.ts';
 
@@ -26,6 +28,17 @@ const orderSink = createKafkaOrderSink(clients.producer, config.topics.stg);
 const reference = await ensureReferenceData(redis, referenceOptionsFrom(config));
 log.info(reference, reference.loaded ? 'reference data loaded into redis' : 'reference data already in redis');
 
+const checks = [kafkaCheck(clients.admin, [config.topics.stg]), postgresCheck(clients.pool), redisCheck(redis)];
+const feed = new DashboardFeed(() =>
+  readPipeline({
+    admin: clients.admin,
+    pool: clients.pool,
+    topics: { stg: config.topics.stg, dds: config.topics.dds, cdm: config.topics.cdm },
+    urls: config.serviceUrls,
+    ownHealth: () => runHealthChecks(checks),
+  }),
+);
+
 const app = buildApp({
   config,
   redis,
@@ -39,9 +52,19 @@ const app = buildApp({
   log: log as FastifyBaseLogger,
   cancelShare: config.cancelShare,
   orderEvents: config.orderEvents,
-  health: (app) => registerHealthRoute(app, [kafkaCheck(clients.admin, [config.topics.stg]), postgresCheck(clients.pool), redisCheck(redis)]),
+  health: (app) => registerHealthRoute(app, checks),
+  dashboard: {
+    feed,
+    cdmUrl: config.serviceUrls.cdm,
+    pool: clients.pool,
+    redis,
+    keyPrefix: config.redisKeyPrefix,
+    producer: clients.producer,
+    apiKey: config.push.apiKey,
+  },
 });
 registerMetricsRoute(app, registry);
 app.addHook('onClose', () => clients.close());
 exitOnSignal(() => app.close(), log);
 await app.listen({ host: config.host, port: config.ports.source });
+log.info({ url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.ports.source}/` }, 'dashboard ready');

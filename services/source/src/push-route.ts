@@ -1,9 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
 import { DependencyUnavailableError, reasonOf } from '../../shared/src/http/dependency-errors.ts';
 import { HttpError, methodNotAllowed } from '../../shared/src/http/http-errors.ts';
+import { apiKeyCheck } from './api-key.ts';
 import { allocateOrderIds } from './order-ids.ts';
 import { createOrderGenerator, EmptyReferenceError, lifecycleEvents } from './order-generator.ts';
 import { pushOrders, PushFailedError, type OrderSink } from './push-orders.ts';
@@ -98,21 +98,6 @@ async function orderGenerator({ redis, keyPrefix, random, now, cancelShare }: Pu
     }
     throw error;
   }
-}
-
-/** Rejects requests without the configured key in `x-api-key`; compares digests in constant time. */
-function apiKeyCheck(apiKey: string) {
-  const expected = digest(apiKey);
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    const given = request.headers['x-api-key'];
-    if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) {
-      return reply.status(401).send({ error: 'unauthorized', message: 'A valid x-api-key header is required.' });
-    }
-  };
-}
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
 }
 
 /** One sentence saying what is wrong with a /push body, from the schema error Fastify reports. */

@@ -1,6 +1,6 @@
 // cdm_service: what one CLOSED order adds to the counters, written by dds, read by cdm.
 // Ids are DDS hub keys (uuid v5).
-import { textSchema } from './primitives.ts';
+import { textSchema, timestampSchema } from './primitives.ts';
 
 const uuid = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } as const;
 
@@ -12,6 +12,8 @@ export const closedOrderSchema = {
   properties: {
     order_id: uuid,
     user_id: uuid,
+    /** When the order was CLOSED (its update_ts): what cdm measures freshness from. Optional: older messages lack it. */
+    closed_at: timestampSchema,
     products: {
       type: 'array',
       minItems: 1,
@@ -43,5 +45,6 @@ export interface ClosedOrder {
   order_id: string;
   /** h_user_pk */
   user_id: string;
+  closed_at?: string;
   products: ClosedOrderProduct[];
 }

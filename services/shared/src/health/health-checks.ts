@@ -16,13 +16,17 @@ export interface HealthReport {
 
 const CHECK_TIMEOUT_MS = 2000;
 
-function withTimeout(promise: Promise<unknown>, name: string): Promise<void> {
+/** The promise's result, or a rejection naming `name` when it has not settled within `ms`. */
+export function withTimeout<T>(promise: Promise<T>, name: string, ms = CHECK_TIMEOUT_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${name} did not answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+    timer = setTimeout(() => reject(new Error(`${name} did not answer within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).then(
-    () => clearTimeout(timer),
+    (value) => {
+      clearTimeout(timer);
+      return value;
+    },
     (error: unknown) => {
       clearTimeout(timer);
       throw error;

@@ -17,10 +17,15 @@ export interface ProcessedBatch {
   /** The partition's high watermark when the batch was fetched, and the last offset processed. */
   highWatermark: string;
   lastOffset: string;
+  /** Per message whose stage tells its event time: seconds from that time to the commit. */
+  eventAgesSeconds?: readonly number[];
 }
 
 const BATCH_SIZE_BUCKETS = [1, 10, 50, 100, 250, 500, 1000, 2000, 5000, 10_000];
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Freshness spans milliseconds (idle pipeline) to many minutes (a backlog being worked off). */
+export const FRESHNESS_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
+export const FRESHNESS_METRIC = 'dwh_freshness_seconds';
 
 /** Messages whose partition has records beyond the last one processed: highWatermark - lastOffset - 1. */
 export function partitionLag(highWatermark: string, lastOffset: string): number {
@@ -36,6 +41,7 @@ export class StageMetrics {
   private readonly writeDuration: Histogram<'topic'>;
   private readonly deadLettersTotal: Counter<'topic'>;
   private readonly consumerLag: Gauge<'topic' | 'partition'>;
+  private readonly freshness: Histogram<'topic'>;
 
   /** Without a registry the figures are kept but exposed nowhere (runners built outside a service). */
   constructor(registry: Registry = new Registry()) {
@@ -63,6 +69,13 @@ export class StageMetrics {
       labelNames: ['topic', 'partition'],
       registers,
     });
+    this.freshness = new Histogram({
+      name: FRESHNESS_METRIC,
+      help: "Seconds from a message's event time (cdm: when the order was CLOSED) to the commit of the batch that processed it.",
+      labelNames: ['topic'],
+      buckets: FRESHNESS_BUCKETS,
+      registers,
+    });
   }
 
   batchProcessed(batch: ProcessedBatch): void {
@@ -74,6 +87,7 @@ export class StageMetrics {
     this.batchDuration.observe({ topic }, batch.seconds);
     this.writeDuration.observe({ topic }, batch.writeSeconds);
     this.consumerLag.set({ topic, partition: String(batch.partition) }, partitionLag(batch.highWatermark, batch.lastOffset));
+    for (const age of batch.eventAgesSeconds ?? []) this.freshness.observe({ topic }, age);
   }
 
   batchFailed(topic: string, step: string, messages: number): void {

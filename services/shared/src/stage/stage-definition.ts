@@ -40,6 +40,11 @@ export interface StageDefinition<In, Ready = In> {
    * bisection and dead-letters it (see error-class.ts); any other error holds the batch for a retry.
    */
   write(db: PoolClient, items: Ready[], ctx: StageContext<Ready>): Promise<OutgoingMessage[]>;
+  /**
+   * When what a message tells happened (cdm: when the order was CLOSED), if it says. The runner
+   * records each one's age as its batch commits (dwh_freshness_seconds): how fresh this layer is.
+   */
+  eventTime?(message: In): string | undefined;
 }
 
 export function isRejection(value: unknown): value is Rejection {

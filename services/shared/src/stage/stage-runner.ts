@@ -313,6 +313,7 @@ export class StageRunner<In, Ready> {
     const last = chunk[chunk.length - 1]!;
     await atStep('kafka', () => commit((BigInt(last.offset) + 1n).toString()));
     this.metrics.batchProcessed({
+      eventAgesSeconds: this.eventAges(decoded),
       topic: batch.topic,
       partition: batch.partition,
       messages: chunk.length,
@@ -322,6 +323,17 @@ export class StageRunner<In, Ready> {
       writeSeconds,
       highWatermark: batch.highWatermark,
       lastOffset: last.offset,
+    });
+  }
+
+  /** Seconds from each message's event time (when the stage tells one) to now, just after the commit. */
+  private eventAges(units: readonly DecodedMessage<In>[]): number[] {
+    const { eventTime } = this.stage;
+    if (!eventTime) return [];
+    const now = Date.now();
+    return units.flatMap((unit) => {
+      const at = Date.parse(eventTime(unit.value) ?? '');
+      return Number.isNaN(at) ? [] : [Math.max(0, now - at) / 1000];
     });
   }
 

@@ -1,0 +1,140 @@
+// The dashboard in a real browser (Debian's Chromium through playwright-core), on the four services
+// as processes: push with the form and watch cdm reach the count, refuse an N over the maximum with
+// the server's message, look a user up and find what the read API says, name a stopped service.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumFound, chromiumRequired, launchChromium } from '../support/chromium.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startKafkaUnderTest, type KafkaUnderTest } from '../support/kafka-under-test.ts';
+import { createTestRedis, type TestRedis } from '../support/redis.ts';
+import { createServiceFleet, SERVICE_NAMES, type ServiceFleet } from '../support/service-processes.ts';
+
+const ORDERS = 500;
+const MAX_N = 2000;
+const root = path.resolve(import.meta.dirname, '..', '..');
+/** Where the test leaves its screenshots (docs/dashboard.png is a copy of dashboard.png). */
+export const SCREENSHOTS = path.join(root, '.test-output');
+
+describe.runIf(chromiumRequired && !chromiumFound)('dashboard under CI', () => {
+  it('has Chromium', () => expect.fail('/usr/bin/chromium is required under CI'));
+});
+
+describe.runIf(chromiumFound)('dashboard in a browser', () => {
+  let broker: KafkaUnderTest;
+  let db: TestDatabase;
+  let redis: TestRedis;
+  let fleet: ServiceFleet;
+  let browser: Browser;
+  let page: Page;
+
+  const text = (selector: string) => page.locator(selector).innerText();
+  /** Waits until the element's text satisfies the check (the page polls once a second). */
+  async function waitForText(selector: string, check: (text: string) => boolean, timeoutMs = 60_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      last = await text(selector).catch(() => '');
+      if (check(last)) return last;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error(`${selector} still says ${JSON.stringify(last)} after ${timeoutMs} ms`);
+  }
+
+  beforeAll(async () => {
+    broker = await startKafkaUnderTest({ partitions: 3 });
+    db = await createTestDatabase();
+    redis = await createTestRedis();
+    fleet = await createServiceFleet({
+      DATABASE_URL: db.url,
+      REDIS_KEY_PREFIX: redis.prefix,
+      KAFKA_BROKERS: broker.address,
+      TOPIC_PARTITIONS: '3',
+      REF_USERS: '20',
+      REF_RESTAURANTS: '4',
+      CANCEL_SHARE: '0',
+      PUSH_MAX_N: String(MAX_N),
+    });
+    await Promise.all(SERVICE_NAMES.map((name) => fleet.start(name)));
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(fleet.url('source', '/'));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await fleet?.stopAll();
+    await broker?.close();
+    await redis?.cleanup();
+    await db?.drop();
+  }, 60_000);
+
+  it('shows every service healthy and the idle stream as flat, not broken', async () => {
+    await waitForText('#summary', (t) => t.includes('All services healthy'));
+    for (const name of SERVICE_NAMES) expect(await text(`#health-${name}`)).toBe('OK');
+    expect(await text('#processed-cdm')).toBe('0');
+    expect(await page.locator('#rate-chart canvas').count()).toBe(1);
+  });
+
+  it(`pushes ${ORDERS} orders with the form and shows cdm reaching ${ORDERS}`, async () => {
+    await page.fill('#push-n', String(ORDERS));
+    await page.press('#push-n', 'Enter'); // the keyboard submits the form
+    await waitForText('#push-result', (t) => t === `Pushed ${ORDERS} orders.`);
+    await waitForText('#processed-cdm', (t) => t === String(ORDERS));
+    expect(await text('#processed-stg')).toBe(String(ORDERS));
+    expect(await text('#processed-dds')).toBe(String(ORDERS));
+    await waitForText('#lag-cdm', (t) => t === '0');
+    expect(await text('#freshness')).toMatch(/p50 \d.* p99 \d/);
+    expect(await page.locator('#top-products li').count()).toBeGreaterThan(0);
+  });
+
+  it('refuses N above the maximum with the message POST /push gives', async () => {
+    const direct = await fetch(fleet.url('source', '/push'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ N: MAX_N + 1 }) });
+    const { message } = (await direct.json()) as { message: string };
+    expect(direct.status).toBe(400);
+    await page.fill('#push-n', String(MAX_N + 1));
+    await page.click('#push-form button[type=submit]');
+    await waitForText('#push-result', (t) => t.startsWith('Refused'));
+    expect(await text('#push-result')).toBe(`Refused: ${message}`);
+  });
+
+  it("looks a user up and shows the orders and recommendations the read API gives", async () => {
+    const { rows } = await db.pool.query<{ user_id: string }>(
+      `SELECT payload->'user'->>'id' AS user_id FROM stg.order_events GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
+    );
+    const userId = rows[0]!.user_id;
+    await page.fill('#user-id', userId);
+    await page.press('#user-id', 'Enter');
+    await waitForText('#user-result', (t) => t.startsWith(`User ${userId}:`));
+
+    const api = async <T>(route: string) => (await (await fetch(fleet.url('cdm', route))).json()) as T;
+    const orders = await api<{ orders: Array<{ order_id: number }> }>(`/users/${userId}/orders?limit=10`);
+    const recommendations = await api<{ recommendations: Array<{ product_id: string }> }>(`/users/${userId}/recommendations?limit=10`);
+    const shownOrders = await page.locator('#user-orders tbody tr td:first-child').allInnerTexts();
+    expect(shownOrders.map(Number)).toEqual(orders.orders.map((o) => o.order_id));
+    expect(shownOrders.length).toBeGreaterThan(0);
+    const shownProducts = await page.locator('#user-recommendations li').evaluateAll((items) => items.map((li) => li.getAttribute('data-product-id')));
+    expect(shownProducts).toEqual(recommendations.recommendations.map((r) => r.product_id));
+
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard.png'), fullPage: true });
+  });
+
+  it('says which service is down and keeps showing the rest', async () => {
+    await fleet.stop('dds');
+    await waitForText('#health-dds', (t) => t === 'UNREACHABLE', 20_000);
+    expect(await text('#summary')).toMatch(/Not healthy: dds \(unreachable\)/);
+    for (const name of ['source', 'stg', 'cdm']) expect(await text(`#health-${name}`)).toBe('OK');
+    expect(await text('#processed-cdm')).toBe(String(ORDERS));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-dds-down.png'), fullPage: true });
+  });
+
+  it('fits a phone-width screen without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(1500);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1280);
+  });
+});
