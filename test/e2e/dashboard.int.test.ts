@@ -99,6 +99,23 @@ describe.runIf(chromiumFound)('dashboard in a browser', () => {
     expect(await text('#push-result')).toBe(`Refused: ${message}`);
   });
 
+  it('shows a dead letter as text, whatever it holds, and re-drives it', async () => {
+    const reason = 'bad <img src=x onerror="document.title=1"> order';
+    await db.pool.query(
+      `INSERT INTO public.dead_letters (service, topic, partition, "offset", key, raw_value, encoding, reason) VALUES ('stg', 'stg_service', 0, 999999, 'k', '{"not": "an order"}', 'utf8', $1)`,
+      [reason],
+    );
+    await waitForText('#dead-count', (t) => t.startsWith('1 pending (stg 1)'));
+    expect(await text('#dead-latest li')).toBe(`stg: ${reason}`);
+    expect(await page.locator('#dead-latest img').count()).toBe(0);
+    await page.selectOption('#redrive-service', 'stg');
+    await page.click('#redrive-form button[type=submit]');
+    await waitForText('#redrive-result', (t) => t === 'Sent 1 dead letter of stg back to their topics; 0 still pending.');
+    // Still not an order: stg dead-letters it again, with its own reason.
+    await waitForText('#dead-count', (t) => t.startsWith('1 pending (stg 1), 1 re-driven'));
+    expect(await text('#dead-latest li')).toMatch(/^stg: /);
+  });
+
   it("looks a user up and shows the orders and recommendations the read API gives", async () => {
     const { rows } = await db.pool.query<{ user_id: string }>(
       `SELECT payload->'user'->>'id' AS user_id FROM stg.order_events GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,

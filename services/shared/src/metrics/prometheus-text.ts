@@ -7,20 +7,26 @@ export interface MetricSample {
   value: number;
 }
 
-const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/;
+const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?\s*$/;
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+/** Prometheus writes infinities as +Inf and -Inf, which Number() does not read. */
+const SPECIAL_VALUES: Record<string, number> = { '+Inf': Infinity, '-Inf': -Infinity, Inf: Infinity };
+const sampleValue = (text: string) => SPECIAL_VALUES[text] ?? Number(text);
 const unescape = (value: string) => value.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
 
-/** Every sample of the exposition; comments, blank and unreadable lines are skipped. */
-export function parsePrometheusText(text: string): MetricSample[] {
+/** Every sample of the exposition; comments and blank lines are skipped, and so are unreadable ones unless `strict`. */
+export function parsePrometheusText(text: string, { strict = false } = {}): MetricSample[] {
   const samples: MetricSample[] = [];
   for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue;
+    if (line.trim() === '' || line.startsWith('#')) continue;
     const match = SAMPLE_LINE.exec(line);
-    if (!match) continue;
+    if (!match) {
+      if (strict) throw new Error(`not a Prometheus sample line: ${line}`);
+      continue;
+    }
     const labels: Record<string, string> = {};
     for (const [, key, value] of (match[2] ?? '').matchAll(LABEL)) labels[key!] = unescape(value!);
-    samples.push({ name: match[1]!, labels, value: Number(match[3]) });
+    samples.push({ name: match[1]!, labels, value: sampleValue(match[3]!) });
   }
   return samples;
 }

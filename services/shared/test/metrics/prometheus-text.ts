@@ -1,26 +1,10 @@
-// Reads Prometheus's text exposition format into samples, for tests that check figures.
+// Prometheus's text exposition read back for tests that check figures: strictly (a line that is not
+// a sample fails the test).
+import { parsePrometheusText as parse, type MetricSample } from '../../src/metrics/prometheus-text.ts';
 
-export interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
+export type Sample = MetricSample;
 
-const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)$/;
-const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
-
-export function parsePrometheusText(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const match = SAMPLE.exec(line);
-    if (!match) throw new Error(`not a Prometheus sample line: ${line}`);
-    const labels: Record<string, string> = {};
-    for (const [, key, value] of (match[2] ?? '').matchAll(LABEL)) labels[key!] = value!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-    samples.push({ name: match[1]!, labels, value: Number(match[3]) });
-  }
-  return samples;
-}
+export const parsePrometheusText = (text: string): Sample[] => parse(text, { strict: true });
 
 /** The value of the one sample with this name whose labels include `labels`; 0 when there is none. */
 export function sampleValue(samples: Sample[], name: string, labels: Record<string, string> = {}): number {

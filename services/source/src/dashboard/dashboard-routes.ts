@@ -82,8 +82,8 @@ export async function dashboardRoutes(app: FastifyInstance, options: DashboardOp
           remaining: summary.remaining,
         });
       }
-      const what = service ? `${service}'s dead letters` : 'dead letters';
-      return { redriven, remaining: summary.remaining, message: `${redriven} ${what} sent back to their topics; ${summary.remaining} still pending.` };
+      const letters = `${redriven} dead letter${redriven === 1 ? '' : 's'}${service ? ` of ${service}` : ''}`;
+      return { redriven, remaining: summary.remaining, message: `Sent ${letters} back to their topics; ${summary.remaining} still pending.` };
     },
   );
 }
