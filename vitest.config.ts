@@ -7,6 +7,8 @@ import { apacheKafkaAvailability } from './kafka/src/availability.ts';
 const ON_BOTH_KAFKAS = [
   'test/e2e/pipeline.int.test.ts',
   'test/e2e/npm-start.int.test.ts',
+  'test/e2e/dashboard.int.test.ts',
+  'services/source/test/dashboard.int.test.ts',
   'test/reliability/crash.int.test.ts',
   'test/reliability/outages.int.test.ts',
   'test/reliability/hangs.int.test.ts',

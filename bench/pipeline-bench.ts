@@ -22,6 +22,7 @@ import { runMigrations } from '../migrations/run.ts';
 import { loadConfig } from '../services/shared/src/config.ts';
 import { dropDatabase } from '../test/support/database.ts';
 import { measureCopyLimit, type CopyLimit } from './src/copy-limit.ts';
+import { openDashboards } from './src/dashboard-viewers.ts';
 import { machineInfo } from './src/machine.ts';
 import { sampleUntilDrained, type StageGroup } from './src/offset-sampler.ts';
 import { parseBenchArgs, USAGE, UsageError, type BenchOptions } from './src/options.ts';
@@ -208,6 +209,9 @@ async function main(): Promise<number> {
     after && before ? Object.fromEntries([...after].map(([stage, a]) => [stage, difference(a, before.get(stage)!)])) : null;
   const metricsBefore = await stageMetrics();
 
+  const dashboards = options.viewers > 0 ? openDashboards(services[0]!.url('/dashboard/snapshot'), options.viewers) : null;
+  if (dashboards) log(`${options.viewers} dashboard(s) open for the whole run`);
+
   // Phase 1: throughput.
   log(`phase 1: pushing ${options.orders} orders (${options.pushConcurrency} requests in flight)`);
   const cpuBefore = cpuNow();
@@ -331,6 +335,7 @@ async function main(): Promise<number> {
     processFigures['machine (all processes)'] = { rss_mb: Number.NaN, rss_series_mb: [], cpu_s: machineCpu, cores: machineCpu / seconds };
   }
 
+  const viewerFigures = dashboards ? await dashboards.close() : null;
   const pipelineCpu = [...processes.keys(), 'postgres (this database)'].reduce((sum, name) => sum + (processFigures[name]?.cpu_s ?? 0), 0);
   const result: BenchResult = {
     orders: options.orders,
@@ -350,6 +355,7 @@ async function main(): Promise<number> {
     freshness,
     rss_mb: rssPeak,
     processes: processFigures,
+    dashboards: viewerFigures,
     counters_exact: exactAfterPhase1.exact && exactAtEnd.exact,
     problems: [...new Set([...exactAfterPhase1.problems, ...exactAtEnd.problems])],
     instances: options.instances,

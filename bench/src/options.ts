@@ -3,10 +3,11 @@ import { parseArgs } from 'node:util';
 
 export const USAGE = `usage: npm run bench -- [--orders 100000] [--rate 1000] [--rate-seconds 30] [--instances 1]
   [--partitions 6] [--kafka development|apache] [--push-concurrency 4] [--keep] [--skip-copy] [--cpu-prof stg,dds,cdm,source,broker]
-  [--cpu-prof-dir ./.data/bench-profiles] [--pg-activity]
+  [--cpu-prof-dir ./.data/bench-profiles] [--pg-activity] [--viewers 0]
 Services take every other setting from the environment (CONSUMER_MAX_BATCH=..., PUSH_BATCH_SIZE=...);
 --kafka apache runs Apache Kafka (kafka/pom.xml's version) instead of the development broker;
-KAFKA_BROKERS attaches to a running broker instead of starting one.`;
+KAFKA_BROKERS attaches to a running broker instead of starting one;
+--viewers N keeps N dashboards open for the whole run (each polls GET /dashboard/snapshot as the page does).`;
 
 export const PROFILABLE = ['source', 'stg', 'dds', 'cdm', 'broker'] as const;
 export type Profilable = (typeof PROFILABLE)[number];
@@ -29,6 +30,8 @@ export interface BenchOptions {
   cpuProfDir: string;
   /** sample pg_stat_activity wait events during phase 1 */
   pgActivity: boolean;
+  /** dashboards polling the source's snapshot during the run, as open pages do */
+  viewers: number;
 }
 
 export class UsageError extends Error {
@@ -60,6 +63,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         'cpu-prof': { type: 'string', default: '' },
         'cpu-prof-dir': { type: 'string', default: '.data/bench-profiles' },
         'pg-activity': { type: 'boolean', default: false },
+        viewers: { type: 'string', default: '0' },
       },
     }).values;
   } catch (error) {
@@ -86,6 +90,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     cpuProf: cpuProf as Profilable[],
     cpuProfDir: values['cpu-prof-dir'],
     pgActivity: values['pg-activity'],
+    viewers: integer('viewers', values.viewers, 0, 100),
   };
   if (options.instances > options.partitions) {
     throw new UsageError(`--instances ${options.instances} > --partitions ${options.partitions}: the extra instances would sit idle`);

@@ -1,6 +1,7 @@
 // The benchmark's result: a readable table, then one JSON line (always the last line of output).
 import type { MachineInfo } from './machine.ts';
 import type { Scraped } from './service-metrics.ts';
+import type { ViewerFigures } from './dashboard-viewers.ts';
 import type { Percentiles } from './stats.ts';
 
 export interface StageFigures {
@@ -52,6 +53,8 @@ export interface BenchResult {
   batches_phase2: Record<string, Scraped> | null;
   rss_mb: Record<string, number>;
   processes: Record<string, ProcessFigures>;
+  /** dashboards kept open during the run (--viewers), and how fast their snapshot answered */
+  dashboards?: ViewerFigures | null;
   counters_exact: boolean;
   problems: string[];
   instances: number;
@@ -165,6 +168,13 @@ export function formatReport(r: BenchResult): string {
     out.push(table(['state / wait event', 'share'], activity.map((a) => [a.wait, `${(a.share * 100).toFixed(1)} %`])));
   }
   out.push('');
+  if (r.dashboards) {
+    const d = r.dashboards;
+    out.push(
+      `dashboards — ${d.viewers} open for the whole run: ${fmt(d.snapshots)} snapshots, ${d.failures} failed` +
+        (d.ms ? `, answered in p50 ${fmt(d.ms.p50)} ms, p99 ${fmt(d.ms.p99)} ms` : ''),
+    );
+  }
   out.push(r.counters_exact ? 'counters: exact (equal to the SQL ground truth; every order once in stg and dds; no dead letters)' : `counters: NOT EXACT — ${r.problems.join('; ')}`);
   return out.join('\n');
 }

@@ -47,6 +47,9 @@ describe('options', () => {
   it('has the issue defaults', () => {
     expect(parseBenchArgs([])).toMatchObject({ orders: 100_000, rate: 1000, rateSeconds: 30, instances: 1, partitions: 6, kafka: 'development', keep: false });
     expect(parseBenchArgs(['--kafka', 'apache']).kafka).toBe('apache');
+    expect(parseBenchArgs([]).viewers).toBe(0);
+    expect(parseBenchArgs(['--viewers', '1']).viewers).toBe(1);
+    expect(() => parseBenchArgs(['--viewers', '-1'])).toThrow(UsageError);
     expect(() => parseBenchArgs(['--kafka', 'redpanda'])).toThrow(/--kafka takes development or apache/);
   });
 
