@@ -23,6 +23,8 @@ import { loadConfig } from '../services/shared/src/config.ts';
 import { dropDatabase } from '../test/support/database.ts';
 import { measureCopyLimit, type CopyLimit } from './src/copy-limit.ts';
 import { openDashboards } from './src/dashboard-viewers.ts';
+import { measureWatchingCost, type WatchingCost } from './src/watching-cost.ts';
+import type { HealthReport } from '../services/shared/src/health/health-checks.ts';
 import { machineInfo } from './src/machine.ts';
 import { sampleUntilDrained, type StageGroup } from './src/offset-sampler.ts';
 import { parseBenchArgs, USAGE, UsageError, type BenchOptions } from './src/options.ts';
@@ -209,8 +211,34 @@ async function main(): Promise<number> {
     after && before ? Object.fromEntries([...after].map(([stage, a]) => [stage, difference(a, before.get(stage)!)])) : null;
   const metricsBefore = await stageMetrics();
 
-  const dashboards = options.viewers > 0 ? openDashboards(services[0]!.url('/dashboard/snapshot'), options.viewers) : null;
-  if (dashboards) log(`${options.viewers} dashboard(s) open for the whole run`);
+  // What watching costs, measured where it is not lost in the noise of a loaded run
+  // (bench/src/watching-cost.ts); then the dashboards stay open for the whole run.
+  let watching: WatchingCost | null = null;
+  let dashboards: ReturnType<typeof openDashboards> | null = null;
+  if (options.viewers > 0) {
+    log('watching cost: each dashboard reading repeated back to back');
+    const pipelineCpu = async () => {
+      const tracked = await trackerTotals();
+      const ours = [...cpuNow().values()].reduce((sum, cpu) => sum + cpu, 0);
+      const own = process.cpuUsage();
+      return ours + tracked.postgres + tracked.redis + (own.user + own.system) / 1e6;
+    };
+    const [source, stg, dds, cdm] = (['source', 'stg', 'dds', 'cdm'] as const).map((name) => services.find((s) => s.service === name)!);
+    watching = await measureWatchingCost(
+      {
+        admin,
+        pool: db,
+        topics: { stg: config.topics.stg, dds: config.topics.dds, cdm: config.topics.cdm },
+        urls: { stg: stg!.url(''), dds: dds!.url(''), cdm: cdm!.url('') },
+        // The source reads its own health in-process; over HTTP here, which costs a little more.
+        ownHealth: async () => (await fetch(source!.url('/health'))).json() as Promise<HealthReport>,
+      },
+      source!.url('/dashboard/snapshot'),
+      pipelineCpu,
+    );
+    dashboards = openDashboards(source!.url('/dashboard/snapshot'), options.viewers);
+    log(`${options.viewers} dashboard(s) open for the whole run`);
+  }
 
   // Phase 1: throughput.
   log(`phase 1: pushing ${options.orders} orders (${options.pushConcurrency} requests in flight)`);
@@ -335,7 +363,7 @@ async function main(): Promise<number> {
     processFigures['machine (all processes)'] = { rss_mb: Number.NaN, rss_series_mb: [], cpu_s: machineCpu, cores: machineCpu / seconds };
   }
 
-  const viewerFigures = dashboards ? await dashboards.close() : null;
+  const viewerFigures = dashboards ? { ...(await dashboards.close()), watching_cost: watching! } : null;
   const pipelineCpu = [...processes.keys(), 'postgres (this database)'].reduce((sum, name) => sum + (processFigures[name]?.cpu_s ?? 0), 0);
   const result: BenchResult = {
     orders: options.orders,

@@ -1,6 +1,7 @@
 // Open dashboards, for measuring what watching costs the pipeline: each one polls the shared
 // snapshot the way the page does (the next request a second after the previous answer).
 import { percentiles, type Percentiles } from './stats.ts';
+import type { WatchingCost } from './watching-cost.ts';
 
 export interface ViewerFigures {
   viewers: number;
@@ -8,6 +9,8 @@ export interface ViewerFigures {
   failures: number;
   /** time to answer GET /dashboard/snapshot */
   ms: Percentiles | null;
+  /** measured before the run, while the pipeline was idle (watching-cost.ts) */
+  watching_cost?: WatchingCost;
 }
 
 export function openDashboards(snapshotUrl: string, viewers: number): { close(): Promise<ViewerFigures> } {

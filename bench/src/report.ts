@@ -174,6 +174,13 @@ export function formatReport(r: BenchResult): string {
       `dashboards — ${d.viewers} open for the whole run: ${fmt(d.snapshots)} snapshots, ${d.failures} failed` +
         (d.ms ? `, answered in p50 ${fmt(d.ms.p50)} ms, p99 ${fmt(d.ms.p99)} ms` : ''),
     );
+    if (d.watching_cost) {
+      const w = d.watching_cost;
+      out.push(
+        `  one reading of the offsets costs ${fmt(w.offsets_ms)} ms of CPU, of the status ${fmt(w.status_ms)} ms, a page's poll ${fmt(w.snapshot_ms)} ms: ` +
+          `one open page costs ${fmt(w.per_second_ms)} ms of CPU per second, ${fmt((w.per_second_ms / 1000 / r.machine.cores) * 100)}% of this machine`,
+      );
+    }
   }
   out.push(r.counters_exact ? 'counters: exact (equal to the SQL ground truth; every order once in stg and dds; no dead letters)' : `counters: NOT EXACT — ${r.problems.join('; ')}`);
   return out.join('\n');

@@ -7,11 +7,11 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWithGroundTruth } from '../../services/cdm/src/ground-truth.ts';
 import { satelliteRepeats } from '../../services/dds/src/satellite-history.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import type { TestDatabase } from '../support/database.ts';
 import { waitForDrain } from '../support/drain.ts';
-import { startKafkaUnderTest, type KafkaUnderTest } from '../support/kafka-under-test.ts';
-import { createTestRedis, type TestRedis } from '../support/redis.ts';
-import { createServiceFleet, SERVICE_NAMES, type ServiceFleet } from '../support/service-processes.ts';
+import type { KafkaUnderTest } from '../support/kafka-under-test.ts';
+import { startPipelineUnderTest, type PipelineUnderTest } from '../support/pipeline-under-test.ts';
+import { SERVICE_NAMES, type ServiceFleet } from '../support/service-processes.ts';
 
 const ORDERS = 3000;
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -43,35 +43,22 @@ describe('pipeline end to end', () => {
     return rows;
   }
 
+  let pipeline: PipelineUnderTest;
   let broker: KafkaUnderTest;
   let db: TestDatabase;
-  let redis: TestRedis;
   let fleet: ServiceFleet;
   let admin: Admin;
 
   beforeAll(async () => {
-    broker = await startKafkaUnderTest({ partitions: 4 });
-    db = await createTestDatabase();
-    redis = await createTestRedis();
-    fleet = await createServiceFleet({
-      DATABASE_URL: db.url,
-      REDIS_KEY_PREFIX: redis.prefix,
-      KAFKA_BROKERS: broker.address,
-      TOPIC_PARTITIONS: '4',
-      REF_USERS: '50',
-      REF_RESTAURANTS: '8',
-    });
-    for (const name of SERVICE_NAMES) await fleet.start(name);
+    pipeline = await startPipelineUnderTest(4, { REF_USERS: '50', REF_RESTAURANTS: '8' });
+    ({ broker, db, fleet } = pipeline);
     admin = new Kafka({ brokers: [broker.address], logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
   }, 120_000);
 
   afterAll(async () => {
     await admin?.disconnect();
-    await fleet?.stopAll();
-    await broker?.close();
-    await redis?.cleanup();
-    await db?.drop();
+    await pipeline?.close();
   }, 60_000);
 
   it('every service reports healthy dependencies', async () => {

@@ -11,7 +11,7 @@ import { exitOnSignal } from '../../shared/src/service/graceful-shutdown.ts';
 import { openServiceClients } from '../../shared/src/service/service-clients.ts';
 import { buildApp } from './app.ts';
 import { DashboardFeed } from './dashboard/dashboard-feed.ts';
-import { readPipeline } from './dashboard/pipeline-reading.ts';
+import { readOffsets, readStatus, type PipelineSources } from './dashboard/pipeline-reading.ts';
 import { createKafkaOrderSink } from './kafka-order-sink.ts';
 import { ensureReferenceData, referenceOptionsFrom } from './reference-store.ts';
 
@@ -29,15 +29,14 @@ const reference = await ensureReferenceData(redis, referenceOptionsFrom(config))
 log.info(reference, reference.loaded ? 'reference data loaded into redis' : 'reference data already in redis');
 
 const checks = [kafkaCheck(clients.admin, [config.topics.stg]), postgresCheck(clients.pool), redisCheck(redis)];
-const feed = new DashboardFeed(() =>
-  readPipeline({
-    admin: clients.admin,
-    pool: clients.pool,
-    topics: { stg: config.topics.stg, dds: config.topics.dds, cdm: config.topics.cdm },
-    urls: config.serviceUrls,
-    ownHealth: () => runHealthChecks(checks),
-  }),
-);
+const pipeline: PipelineSources = {
+  admin: clients.admin,
+  pool: clients.pool,
+  topics: { stg: config.topics.stg, dds: config.topics.dds, cdm: config.topics.cdm },
+  urls: config.serviceUrls,
+  ownHealth: () => runHealthChecks(checks),
+};
+const feed = new DashboardFeed({ offsets: () => readOffsets(pipeline), status: () => readStatus(pipeline) });
 
 const app = buildApp({
   config,

@@ -22,7 +22,7 @@ import { createTestRedis } from '../../../test/support/redis.ts';
 import { buildApp, type OrderSink } from '../src/app.ts';
 import { DashboardFeed } from '../src/dashboard/dashboard-feed.ts';
 import type { DashboardSnapshot } from '../src/dashboard/dashboard-snapshot.ts';
-import { readPipeline } from '../src/dashboard/pipeline-reading.ts';
+import { readOffsets, readStatus, type PipelineSources } from '../src/dashboard/pipeline-reading.ts';
 import { ensureReferenceData } from '../src/reference-store.ts';
 
 const API_KEY = 'dashboard-test-key';
@@ -75,9 +75,8 @@ function dashboardApp(options: { urls?: Partial<Config['serviceUrls']>; pool?: p
   const urls = { ...config.serviceUrls, ...options.urls };
   const pool = options.pool ?? database.pool;
   const ownChecks: HealthCheck[] = [{ name: 'postgres', check: async () => void (await pool.query('SELECT 1')) }];
-  const feed = new DashboardFeed(() =>
-    readPipeline({ admin, pool, topics: { stg: config.topics.stg, dds: config.topics.dds, cdm: config.topics.cdm }, urls, ownHealth: () => runHealthChecks(ownChecks) }),
-  );
+  const sources: PipelineSources = { admin, pool, topics: { stg: config.topics.stg, dds: config.topics.dds, cdm: config.topics.cdm }, urls, ownHealth: () => runHealthChecks(ownChecks) };
+  const feed = new DashboardFeed({ offsets: () => readOffsets(sources), status: () => readStatus(sources) });
   const app = buildApp({
     config: { ...config, push: { ...config.push, apiKey: options.apiKey ?? null } },
     redis: testRedis.redis,

@@ -313,7 +313,6 @@ export class StageRunner<In, Ready> {
     const last = chunk[chunk.length - 1]!;
     await atStep('kafka', () => commit((BigInt(last.offset) + 1n).toString()));
     this.metrics.batchProcessed({
-      eventAgesSeconds: this.eventAges(decoded),
       topic: batch.topic,
       partition: batch.partition,
       messages: chunk.length,
@@ -323,6 +322,7 @@ export class StageRunner<In, Ready> {
       writeSeconds,
       highWatermark: batch.highWatermark,
       lastOffset: last.offset,
+      eventAgesSeconds: this.eventAges(decoded),
     });
   }
 

@@ -37,6 +37,18 @@ describe('partitionLag', () => {
 });
 
 describe('StageMetrics', () => {
+  it("observes each message's event age in dwh_freshness_seconds, and nothing for a stage that tells none", async () => {
+    const registry = new Registry();
+    const metrics = new StageMetrics(registry);
+    metrics.batchProcessed(batch({ topic: 'cdm_service', eventAgesSeconds: [0.02, 0.3, 4000] }));
+    metrics.batchProcessed(batch({ topic: 'dds_service' }));
+    const samples = await scrape(registry);
+    expect(sampleValue(samples, 'dwh_freshness_seconds_count', { topic: 'cdm_service' })).toBe(3);
+    expect(sampleValue(samples, 'dwh_freshness_seconds_bucket', { topic: 'cdm_service', le: '0.025' })).toBe(1);
+    expect(sampleValue(samples, 'dwh_freshness_seconds_bucket', { topic: 'cdm_service', le: '3600' })).toBe(2);
+    expect(sampleValue(samples, 'dwh_freshness_seconds_count', { topic: 'dds_service' })).toBe(0);
+  });
+
   it('adds up consumed, produced and dead-lettered messages per topic', async () => {
     const registry = new Registry();
     const metrics = new StageMetrics(registry);

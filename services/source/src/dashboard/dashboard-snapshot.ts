@@ -1,8 +1,9 @@
-// What the page shows, computed from the readings of the last minutes: counts, lag and health from
-// the latest one, rates from differences over time, freshness from cdm's histogram over the last
-// minute. Pure: the readings come from pipeline-reading.ts.
+// What the page shows, computed from the readings of the last minutes: counts and lag from the
+// latest offsets, rates from their differences over time, health, dead letters and top products
+// from the latest status, freshness from cdm's histogram over the last minute. Pure: the readings
+// come from pipeline-reading.ts.
 import { bucketsBetween, histogramQuantile, observations, type Buckets } from './histogram.ts';
-import { LAYERS, type DeadLetterSummary, type Layer, type PipelineReading, type ServiceHealth, type TopLists } from './pipeline-reading.ts';
+import { LAYERS, type DeadLetterSummary, type Layer, type OffsetsReading, type ServiceHealth, type StatusReading, type TopLists } from './pipeline-reading.ts';
 
 /** How far back the rate chart goes. */
 export const HISTORY_MS = 5 * 60_000;
@@ -41,19 +42,26 @@ export interface DashboardSnapshot {
   problems: string[];
 }
 
-/** The readings of the last HISTORY_MS, oldest first. */
+/** The offsets readings of the last HISTORY_MS and the status readings of the last minute, oldest first. */
 export class ReadingHistory {
-  private readings: PipelineReading[] = [];
+  private readonly offsets: OffsetsReading[] = [];
+  private readonly statuses: StatusReading[] = [];
 
-  add(reading: PipelineReading): void {
-    this.readings.push(reading);
-    const oldest = reading.at - HISTORY_MS;
-    while (this.readings.length > 0 && this.readings[0]!.at < oldest) this.readings.shift();
+  addOffsets(reading: OffsetsReading): void {
+    keepSince(this.offsets, reading, HISTORY_MS);
   }
 
+  addStatus(reading: StatusReading): void {
+    // One more than the window: the oldest one the window can start from.
+    keepSince(this.statuses, reading, FRESHNESS_WINDOW_MS * 2);
+  }
+
+  /** Null until both kinds were read once. */
   snapshot(): DashboardSnapshot | null {
-    const latest = this.readings.at(-1);
-    if (!latest) return null;
+    const latest = this.offsets.at(-1);
+    const status = this.statuses.at(-1);
+    if (!latest || !status) return null;
+    const last = this.offsets.length - 1;
     return {
       at: new Date(latest.at).toISOString(),
       layers: latest.layers.map((offsets, i) => ({
@@ -61,24 +69,30 @@ export class ReadingHistory {
         topic: offsets.topic,
         processed: offsets.committed,
         lag: offsets.committed === null || offsets.end === null ? null : Math.max(0, offsets.end - offsets.committed),
-        ratePerSecond: rateAt(this.readings, this.readings.length - 1, i),
+        ratePerSecond: rateAt(this.offsets, last, i),
       })),
-      rates: rateSeries(this.readings),
-      freshness: freshness(this.readings),
-      services: latest.services,
-      deadLetters: latest.deadLetters,
-      top: latest.top,
-      problems: latest.problems,
+      rates: rateSeries(this.offsets),
+      freshness: freshness(this.statuses),
+      services: status.services,
+      deadLetters: status.deadLetters,
+      top: status.top,
+      problems: [...latest.problems, ...status.problems],
     };
   }
 }
 
+function keepSince<T extends { at: number }>(readings: T[], reading: T, ms: number): void {
+  readings.push(reading);
+  while (readings.length > 0 && readings[0]!.at < reading.at - ms) readings.shift();
+}
+
 /** Layer `layer`'s rate at reading `index`: processed since the earliest reading within RATE_WINDOW_MS, per second. */
-function rateAt(readings: readonly PipelineReading[], index: number, layer: number): number | null {
+function rateAt(readings: readonly OffsetsReading[], index: number, layer: number): number | null {
   const now = readings[index]!;
   const current = now.layers[layer]?.committed;
   if (current === null || current === undefined) return null;
-  for (let j = 0; j < index; j++) {
+  // Readings are at least a second apart: the window holds a handful of them.
+  for (let j = Math.max(0, index - Math.ceil(RATE_WINDOW_MS / 1000) - 1); j < index; j++) {
     const before = readings[j]!;
     const previous = before.layers[layer]?.committed;
     if (now.at - before.at > RATE_WINDOW_MS || previous === null || previous === undefined) continue;
@@ -88,7 +102,7 @@ function rateAt(readings: readonly PipelineReading[], index: number, layer: numb
   return index === 0 ? null : 0;
 }
 
-function rateSeries(readings: readonly PipelineReading[]): DashboardSnapshot['rates'] {
+function rateSeries(readings: readonly OffsetsReading[]): DashboardSnapshot['rates'] {
   const series = { t: readings.map((r) => Math.round(r.at / 1000)) } as DashboardSnapshot['rates'];
   LAYERS.forEach((layer, i) => (series[layer] = readings.map((_, index) => roundRate(rateAt(readings, index, i)))));
   return series;
@@ -97,7 +111,7 @@ function rateSeries(readings: readonly PipelineReading[]): DashboardSnapshot['ra
 const roundRate = (rate: number | null) => (rate === null ? null : Math.round(rate * 10) / 10);
 
 /** cdm's freshness over the last minute: what its histogram gained since the oldest reading in the window. */
-function freshness(readings: readonly PipelineReading[]): Freshness | null {
+function freshness(readings: readonly StatusReading[]): Freshness | null {
   const latest = readings.at(-1)!;
   if (!latest.freshness) return null;
   const base = readings.find((r) => r !== latest && r.freshness && latest.at - r.at <= FRESHNESS_WINDOW_MS);

@@ -1,5 +1,5 @@
-// One reading of the whole pipeline, for the dashboard: each layer's committed and end offsets
-// (Kafka), each service's health, cdm's freshness histogram, dead letters and the top products
+// The dashboard's readings of the pipeline: each layer's committed and end offsets (Kafka), and,
+// less often, each service's health, cdm's freshness histogram, dead letters and the top products
 // (Postgres). Every part is read on its own with a deadline: a part that fails is reported in
 // `problems` and left null, and the rest is still read.
 import type { Admin } from 'kafkajs';
@@ -47,16 +47,23 @@ export interface TopLists {
   categories: Array<{ category: string; productOrders: number }>;
 }
 
-export interface PipelineReading {
+/** What changes fast and costs little: read every second. */
+export interface OffsetsReading {
   /** ms since the epoch */
   at: number;
   layers: LayerOffsets[];
+  /** Parts that could not be read, and why. */
+  problems: string[];
+}
+
+/** What needs no second-by-second view and costs more (every service's health checks): read every few seconds. */
+export interface StatusReading {
+  at: number;
   services: ServiceHealth[];
   /** cdm's dwh_freshness_seconds, cumulative since it started (empty before its first count); null when unreadable. */
   freshness: Buckets | null;
   deadLetters: DeadLetterSummary | null;
   top: TopLists | null;
-  /** Parts that could not be read, and why. */
   problems: string[];
 }
 
@@ -80,17 +87,23 @@ async function part<T>(name: string, problems: string[], read: () => Promise<T>)
   }
 }
 
-export async function readPipeline(sources: PipelineSources): Promise<PipelineReading> {
+export async function readOffsets(sources: PipelineSources): Promise<OffsetsReading> {
   const problems: string[] = [];
   const at = Date.now();
-  const [layers, services, freshness, deadLetters, top] = await Promise.all([
-    Promise.all(LAYERS.map((layer) => readLayerOffsets(sources, layer, problems))),
+  const layers = await Promise.all(LAYERS.map((layer) => readLayerOffsets(sources, layer, problems)));
+  return { at, layers, problems };
+}
+
+export async function readStatus(sources: PipelineSources): Promise<StatusReading> {
+  const problems: string[] = [];
+  const at = Date.now();
+  const [services, freshness, deadLetters, top] = await Promise.all([
     readServicesHealth(sources),
     part('cdm metrics', problems, () => readFreshness(sources.urls.cdm)),
     part('dead letters', problems, () => readDeadLetters(sources.pool)),
     part('top products', problems, () => readTopLists(sources.pool)),
   ]);
-  return { at, layers, services, freshness, deadLetters, top, problems };
+  return { at, services, freshness, deadLetters, top, problems };
 }
 
 async function readLayerOffsets({ admin, topics }: PipelineSources, layer: Layer, problems: string[]): Promise<LayerOffsets> {

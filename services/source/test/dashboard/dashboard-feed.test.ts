@@ -1,66 +1,68 @@
 import { describe, expect, it } from 'vitest';
-import { DashboardFeed, MIN_READING_INTERVAL_MS } from '../../src/dashboard/dashboard-feed.ts';
-import { LAYERS, type PipelineReading } from '../../src/dashboard/pipeline-reading.ts';
+import { DashboardFeed, OFFSETS_INTERVAL_MS, STATUS_INTERVAL_MS } from '../../src/dashboard/dashboard-feed.ts';
+import { LAYERS, type OffsetsReading, type StatusReading } from '../../src/dashboard/pipeline-reading.ts';
 
-function counting(clock: { now: number }) {
-  const calls: number[] = [];
-  let release: () => void = () => undefined;
+/** Readers that record when they were called, and can be held until released. */
+function recordingReaders(clock: { now: number }) {
+  const calls = { offsets: [] as number[], status: [] as number[] };
   let gate = Promise.resolve();
-  const read = async (): Promise<PipelineReading> => {
-    calls.push(clock.now);
-    await gate;
-    return {
-      at: clock.now,
-      layers: LAYERS.map((layer) => ({ layer, topic: layer, groupId: layer, committed: calls.length, end: calls.length })),
-      services: [],
-      freshness: null,
-      deadLetters: null,
-      top: null,
-      problems: [],
-    };
-  };
+  let release: () => void = () => undefined;
   return {
     calls,
-    read,
     hold: () => (gate = new Promise((resolve) => (release = resolve))),
     release: () => release(),
+    readers: {
+      async offsets(): Promise<OffsetsReading> {
+        calls.offsets.push(clock.now);
+        await gate;
+        const n = calls.offsets.length;
+        return { at: clock.now, layers: LAYERS.map((layer) => ({ layer, topic: layer, groupId: layer, committed: n, end: n })), problems: [] };
+      },
+      async status(): Promise<StatusReading> {
+        calls.status.push(clock.now);
+        return { at: clock.now, services: [], freshness: [], deadLetters: null, top: null, problems: [] };
+      },
+    },
   };
 }
 
 describe('dashboard feed', () => {
-  it('gives every viewer asking at once the same one reading', async () => {
+  it('gives every viewer asking at once the same one reading, and the same snapshot object', async () => {
     const clock = { now: 0 };
-    const source = counting(clock);
-    const feed = new DashboardFeed(source.read, () => clock.now);
+    const source = recordingReaders(clock);
+    const feed = new DashboardFeed(source.readers, () => clock.now);
     source.hold();
     const answers = Promise.all(Array.from({ length: 20 }, () => feed.snapshot()));
     source.release();
     const snapshots = await answers;
-    expect(source.calls).toHaveLength(1);
-    expect(new Set(snapshots.map((s) => s.layers[0]!.processed))).toEqual(new Set([1]));
+    expect(source.calls).toEqual({ offsets: [0], status: [0] });
+    expect(new Set(snapshots).size).toBe(1);
   });
 
-  it('reads at most once a second however often it is asked', async () => {
+  it('reads offsets at most once a second and the rest every five seconds, however often it is asked', async () => {
     const clock = { now: 0 };
-    const source = counting(clock);
-    const feed = new DashboardFeed(source.read, () => clock.now);
-    for (let ms = 0; ms <= 5000; ms += 100) {
+    const source = recordingReaders(clock);
+    const feed = new DashboardFeed(source.readers, () => clock.now);
+    for (let ms = 0; ms <= 10_000; ms += 100) {
       clock.now = ms;
       await feed.snapshot();
       await feed.snapshot();
     }
-    expect(source.calls).toEqual([0, 1000, 2000, 3000, 4000, 5000]);
-    expect(MIN_READING_INTERVAL_MS).toBe(1000);
+    expect(source.calls.offsets).toEqual(Array.from({ length: 11 }, (_, i) => i * OFFSETS_INTERVAL_MS));
+    expect(source.calls.status).toEqual([0, STATUS_INTERVAL_MS, 2 * STATUS_INTERVAL_MS]);
   });
 
   it('tries again at the next request when a reading failed', async () => {
     const clock = { now: 0 };
+    const source = recordingReaders(clock);
     let fail = true;
-    const source = counting(clock);
-    const feed = new DashboardFeed(async () => {
-      if (fail) throw new Error('no');
-      return source.read();
-    }, () => clock.now);
+    const feed = new DashboardFeed(
+      {
+        offsets: () => (fail ? Promise.reject(new Error('no')) : source.readers.offsets()),
+        status: () => source.readers.status(),
+      },
+      () => clock.now,
+    );
     await expect(feed.snapshot()).rejects.toThrow('no');
     fail = false;
     expect((await feed.snapshot()).layers[0]!.processed).toBe(1);

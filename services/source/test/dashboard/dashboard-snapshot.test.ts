@@ -1,20 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { HISTORY_MS, ReadingHistory } from '../../src/dashboard/dashboard-snapshot.ts';
 import type { Buckets } from '../../src/dashboard/histogram.ts';
-import { LAYERS, type PipelineReading } from '../../src/dashboard/pipeline-reading.ts';
+import { LAYERS, type OffsetsReading, type StatusReading } from '../../src/dashboard/pipeline-reading.ts';
 
 const T0 = Date.parse('2026-12-02T10:00:00Z');
 
 /** A reading at `second` s with each layer's committed offsets and (optionally) end offsets and cdm's histogram. */
-function reading(second: number, committed: Array<number | null>, options: { end?: number[]; freshness?: Buckets | null } = {}): PipelineReading {
+function reading(second: number, committed: Array<number | null>, options: { end?: number[]; freshness?: Buckets | null } = {}): { offsets: OffsetsReading; status: StatusReading } {
+  const at = T0 + second * 1000;
   return {
-    at: T0 + second * 1000,
-    layers: LAYERS.map((layer, i) => ({ layer, topic: `${layer}_service`, groupId: `${layer}-service`, committed: committed[i]!, end: options.end?.[i] ?? committed[i] })),
-    services: [{ name: 'source', status: 'ok', failing: [], detail: null }],
-    freshness: options.freshness === undefined ? [] : options.freshness,
-    deadLetters: null,
-    top: null,
-    problems: [],
+    offsets: {
+      at,
+      layers: LAYERS.map((layer, i) => ({ layer, topic: `${layer}_service`, groupId: `${layer}-service`, committed: committed[i]!, end: options.end?.[i] ?? committed[i]! })),
+      problems: [],
+    },
+    status: {
+      at,
+      services: [{ name: 'source', status: 'ok', failing: [], detail: null }],
+      freshness: options.freshness === undefined ? [] : options.freshness,
+      deadLetters: null,
+      top: null,
+      problems: [],
+    },
   };
 }
 
@@ -26,15 +33,32 @@ const buckets = (c01: number, c1: number, c10: number, inf: number): Buckets => 
   { le: Infinity, count: inf },
 ];
 
-function history(...readings: PipelineReading[]): ReadingHistory {
+function history(...readings: Array<ReturnType<typeof reading>>): ReadingHistory {
   const result = new ReadingHistory();
-  for (const r of readings) result.add(r);
+  for (const r of readings) {
+    result.addOffsets(r.offsets);
+    result.addStatus(r.status);
+  }
   return result;
 }
 
 describe('dashboard snapshot', () => {
-  it('has nothing to show before the first reading', () => {
-    expect(new ReadingHistory().snapshot()).toBeNull();
+  it('has nothing to show before both kinds of reading came once', () => {
+    const empty = new ReadingHistory();
+    expect(empty.snapshot()).toBeNull();
+    empty.addOffsets(reading(0, [1, 1, 1]).offsets);
+    expect(empty.snapshot()).toBeNull();
+  });
+
+  it('shows the latest status with the latest offsets, and the problems of both', () => {
+    const result = history(reading(0, [1, 1, 1]));
+    const later = reading(3, [2, 2, 2]).offsets;
+    result.addOffsets({ ...later, problems: ['kafka end offsets of stg_service: down'] });
+    const snapshot = result.snapshot()!;
+    expect(snapshot.at).toBe(new Date(T0 + 3000).toISOString());
+    expect(snapshot.layers[0]!.processed).toBe(2);
+    expect(snapshot.services).toEqual([{ name: 'source', status: 'ok', failing: [], detail: null }]);
+    expect(snapshot.problems).toEqual(['kafka end offsets of stg_service: down']);
   });
 
   it('counts and lags from the latest reading; rates over the last five seconds', () => {

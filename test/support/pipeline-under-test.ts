@@ -1,0 +1,35 @@
+// The whole pipeline for an end-to-end test: Kafka (test/support/kafka-under-test.ts), a database,
+// a Redis key prefix and the four services as processes, all started; close() stops and removes them.
+import { createTestDatabase, type TestDatabase } from './database.ts';
+import { startKafkaUnderTest, type KafkaUnderTest } from './kafka-under-test.ts';
+import { createTestRedis, type TestRedis } from './redis.ts';
+import { createServiceFleet, SERVICE_NAMES, type ServiceFleet } from './service-processes.ts';
+
+export interface PipelineUnderTest {
+  broker: KafkaUnderTest;
+  db: TestDatabase;
+  redis: TestRedis;
+  fleet: ServiceFleet;
+  close(): Promise<void>;
+}
+
+/** env: the services' settings besides the connections (TOPIC_PARTITIONS, REF_USERS ...). */
+export async function startPipelineUnderTest(partitions: number, env: Record<string, string>): Promise<PipelineUnderTest> {
+  const broker = await startKafkaUnderTest({ partitions });
+  const db = await createTestDatabase();
+  const redis = createTestRedis();
+  const fleet = await createServiceFleet({ DATABASE_URL: db.url, REDIS_KEY_PREFIX: redis.prefix, KAFKA_BROKERS: broker.address, TOPIC_PARTITIONS: String(partitions), ...env });
+  for (const name of SERVICE_NAMES) await fleet.start(name);
+  return {
+    broker,
+    db,
+    redis,
+    fleet,
+    async close() {
+      await fleet.stopAll();
+      await broker.close();
+      await redis.cleanup();
+      await db.drop();
+    },
+  };
+}
