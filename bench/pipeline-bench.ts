@@ -32,7 +32,7 @@ import { sampleActivity } from './src/pg-activity.ts';
 import { difference, scrape, sum, type Scraped } from './src/service-metrics.ts';
 import { CpuTracker, pidsByCommand, readCpuSeconds, readMachineCpu, readMemory } from './src/proc-stats.ts';
 import { startApacheKafka } from '../kafka/src/apache-kafka.ts';
-import { startBrokerProcess, startService, root, type ServiceInstance, type ServiceName } from './src/processes.ts';
+import { startBrokerProcess, startService, root, type ServiceInstance } from './src/processes.ts';
 import { pacedPush, pushAll } from './src/push.ts';
 import { formatReport, toJsonLine, type BenchResult, type ProcessFigures, type StageFigures } from './src/report.ts';
 import { percentiles, stageRate } from './src/stats.ts';

@@ -49,7 +49,8 @@ try {
     const started = performance.now();
     let offset = 0;
     for (const size of chunkSizes(items.length, batch)) {
-      const part = items.slice(offset, (offset += size));
+      const part = items.slice(offset, offset + size);
+      offset += size;
       const db = await pool.connect();
       try {
         await db.query('BEGIN');

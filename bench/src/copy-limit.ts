@@ -52,16 +52,16 @@ export async function measureCopyLimit(db: pg.Pool, databaseUrl: string, schemas
     for (const { source, target } of plan) await db.query(`CREATE TABLE ${target} (LIKE ${source} INCLUDING ALL)`);
 
     const exportScript = path.join(dir, 'export.sql');
-    writeFileSync(exportScript, plan.map((p) => `\\copy ${p.source} TO '${p.file}'`).join('\n') + '\n');
+    writeFileSync(exportScript, `${plan.map((p) => `\\copy ${p.source} TO '${p.file}'`).join('\n')}\n`);
     await psqlFile(databaseUrl, exportScript);
 
     const loadScript = path.join(dir, 'load.sql');
-    writeFileSync(loadScript, ['\\timing on', ...plan.map((p) => `\\copy ${p.target} FROM '${p.file}'`)].join('\n') + '\n');
+    writeFileSync(loadScript, `${['\\timing on', ...plan.map((p) => `\\copy ${p.target} FROM '${p.file}'`)].join('\n')}\n`);
     const timings = parsePsqlTimings(await psqlFile(databaseUrl, loadScript));
     if (timings.length !== plan.length) throw new Error(`expected ${plan.length} COPY timings from psql, got ${timings.length}`);
 
     const counts = await db.query<{ target: string; n: string }>(
-      plan.map((p, i) => `SELECT ${i} AS i, '${p.target}' AS target, count(*) AS n FROM ${p.target}`).join(' UNION ALL ') + ' ORDER BY i',
+      `${plan.map((p, i) => `SELECT ${i} AS i, '${p.target}' AS target, count(*) AS n FROM ${p.target}`).join(' UNION ALL ')} ORDER BY i`,
     );
     const result = plan.map((p, i) => ({ table: p.source, rows: Number(counts.rows[i]!.n), ms: timings[i]! }));
     const ms = result.reduce((sum, t) => sum + t.ms, 0);

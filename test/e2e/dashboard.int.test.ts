@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumFound, chromiumRequired, launchChromium } from '../support/chromium.ts';
 import type { TestDatabase } from '../support/database.ts';
-import { startPipelineUnderTest, type PipelineUnderTest } from '../support/pipeline-under-test.ts';
+import { startRunningPipeline, type RunningPipeline } from '../support/running-pipeline.ts';
 import { SERVICE_NAMES, type ServiceFleet } from '../support/service-processes.ts';
 
 const ORDERS = 500;
@@ -21,13 +21,13 @@ describe.runIf(chromiumRequired && !chromiumFound)('dashboard under CI', () => {
 });
 
 describe.runIf(chromiumFound)('dashboard in a browser', () => {
-  let pipeline: PipelineUnderTest;
+  let pipeline: RunningPipeline;
   let db: TestDatabase;
   let fleet: ServiceFleet;
   let browser: Browser;
   let page: Page;
 
-  const text = (selector: string) => page.locator(selector).innerText();
+  const text = async (selector: string) => (await page.locator(selector).first().textContent()) ?? '';
   /** Waits until the element's text satisfies the check (the page polls once a second). */
   async function waitForText(selector: string, check: (text: string) => boolean, timeoutMs = 60_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
@@ -41,7 +41,7 @@ describe.runIf(chromiumFound)('dashboard in a browser', () => {
   }
 
   beforeAll(async () => {
-    pipeline = await startPipelineUnderTest(3, { REF_USERS: '20', REF_RESTAURANTS: '4', CANCEL_SHARE: '0', PUSH_MAX_N: String(MAX_N) });
+    pipeline = await startRunningPipeline(3, { REF_USERS: '20', REF_RESTAURANTS: '4', CANCEL_SHARE: '0', PUSH_MAX_N: String(MAX_N) });
     ({ db, fleet } = pipeline);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

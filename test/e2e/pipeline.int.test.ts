@@ -10,7 +10,7 @@ import { satelliteRepeats } from '../../services/dds/src/satellite-history.ts';
 import type { TestDatabase } from '../support/database.ts';
 import { waitForDrain } from '../support/drain.ts';
 import type { KafkaUnderTest } from '../support/kafka-under-test.ts';
-import { startPipelineUnderTest, type PipelineUnderTest } from '../support/pipeline-under-test.ts';
+import { startRunningPipeline, type RunningPipeline } from '../support/running-pipeline.ts';
 import { SERVICE_NAMES, type ServiceFleet } from '../support/service-processes.ts';
 
 const ORDERS = 3000;
@@ -43,14 +43,14 @@ describe('pipeline end to end', () => {
     return rows;
   }
 
-  let pipeline: PipelineUnderTest;
+  let pipeline: RunningPipeline;
   let broker: KafkaUnderTest;
   let db: TestDatabase;
   let fleet: ServiceFleet;
   let admin: Admin;
 
   beforeAll(async () => {
-    pipeline = await startPipelineUnderTest(4, { REF_USERS: '50', REF_RESTAURANTS: '8' });
+    pipeline = await startRunningPipeline(4, { REF_USERS: '50', REF_RESTAURANTS: '8' });
     ({ broker, db, fleet } = pipeline);
     admin = new Kafka({ brokers: [broker.address], logLevel: logLevel.NOTHING }).admin();
     await admin.connect();

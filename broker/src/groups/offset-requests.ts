@@ -90,7 +90,10 @@ function allCommittedOffsets(offsets: OffsetStorePort, groupId: string): OffsetF
   );
   for (const entry of sorted) {
     let partitions = byTopic.get(entry.topic);
-    if (!partitions) byTopic.set(entry.topic, (partitions = []));
+    if (!partitions) {
+      partitions = [];
+      byTopic.set(entry.topic, partitions);
+    }
     partitions.push({
       partitionIndex: entry.partition,
       committedOffset: entry.offset,

@@ -37,7 +37,10 @@ export class PartitionWaiters {
     };
     for (const key of keys) {
       let set = this.waiting.get(key);
-      if (!set) this.waiting.set(key, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        this.waiting.set(key, set);
+      }
       set.add(onData);
     }
     return { promise, cancel: () => finish(false) };

@@ -106,7 +106,7 @@ export class LogSegment {
     const previousMax = i === 0 ? -Infinity : this.maxTimestampsSoFar[i - 1];
     this.offsets[i] = baseOffset;
     this.positions[i] = position;
-    this.maxTimestampsSoFar[i] = maxTimestamp > previousMax ? maxTimestamp : previousMax;
+    this.maxTimestampsSoFar[i] = Math.max(maxTimestamp, previousMax);
     this.batchCount = i + 1;
     this.nextOffset = baseOffset + recordCount;
     this.size = position + bytes;

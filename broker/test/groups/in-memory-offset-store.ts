@@ -8,7 +8,10 @@ export class InMemoryOffsetStore implements OffsetStorePort {
   commit(groupId: string, entries: TopicPartitionOffset[]): void {
     this.commitCalls += 1;
     let offsets = this.byGroup.get(groupId);
-    if (!offsets) this.byGroup.set(groupId, (offsets = new Map()));
+    if (!offsets) {
+      offsets = new Map();
+      this.byGroup.set(groupId, offsets);
+    }
     for (const entry of entries) offsets.set(`${entry.topic}\0${entry.partition}`, { ...entry });
   }
 

@@ -72,7 +72,7 @@ describe.skipIf(!kcatFound)('kcat', () => {
   it('-P then -C -o beginning -e round-trips keys and values; -C -o end -e reads nothing old', async () => {
     const topic = 'kcat-roundtrip';
     const pairs = Array.from({ length: 40 }, (_, i) => [`key-${i}`, `value ${i} with spaces, "quotes" and ünïcode`] as const);
-    await kcat(['-P', '-t', topic, '-K', '\t'], pairs.map(([k, v]) => `${k}\t${v}`).join('\n') + '\n');
+    await kcat(['-P', '-t', topic, '-K', '\t'], `${pairs.map(([k, v]) => `${k}\t${v}`).join('\n')}\n`);
 
     // kcat's messages are readable by kafkajs too: same topic, auto-created with 3 partitions.
     const offsets = await admin.fetchTopicOffsets(topic);

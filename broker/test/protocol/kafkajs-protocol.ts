@@ -10,6 +10,7 @@ const require = createRequire(import.meta.url);
 const PROTOCOL = 'kafkajs/src/protocol';
 
 // kafkajs ships no types for these internals.
+// biome-ignore lint/suspicious/noExplicitAny: what kafkajs's untyped decoders return
 export type Decoded = any;
 
 export interface KafkajsEncoder {

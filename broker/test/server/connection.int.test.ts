@@ -67,7 +67,10 @@ describe('Connection', () => {
     // Held 2.5 s: the second connection's answer must come first, however loaded the machine.
     slow.write(frame(1, 250));
     let slowAnswered = false;
-    const slowAnswer = slow.readFrame(10_000).then((answer) => ((slowAnswered = true), answer));
+    const slowAnswer = slow.readFrame(10_000).then((answer) => {
+      slowAnswered = true;
+      return answer;
+    });
     fast.write(frame(2));
     expect((await fast.readFrame())[0]).toBe(2);
     expect(slowAnswered).toBe(false);

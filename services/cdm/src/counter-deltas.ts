@@ -44,7 +44,10 @@ class DeltaSet<T extends { order_cnt: number }> {
   /** Adds one order to the key's delta; `latest` overwrites the names (the last seen wins). */
   add(key: string, create: () => T, latest?: (delta: T) => void): void {
     let delta = this.byKey.get(key);
-    if (!delta) this.byKey.set(key, (delta = create()));
+    if (!delta) {
+      delta = create();
+      this.byKey.set(key, delta);
+    }
     delta.order_cnt += 1;
     latest?.(delta);
   }

@@ -59,7 +59,7 @@ describe('GET /users/:userId/recommendations', () => {
   it('gives a user with no CLOSED order the most popular products', async () => {
     const { status, body } = await get(`/users/${coldUser}/recommendations`);
     expect(status).toBe(200);
-    const popular = [...marts.totals].sort(([a, x], [b, y]) => y - x || 0).slice(0, 3).map(([p]) => p);
+    const popular = [...marts.totals].sort(([, x], [, y]) => y - x).slice(0, 3).map(([p]) => p);
     expect(body.recommendations).toHaveLength(10);
     expect(body.recommendations.every((r: { reason: string; order_again: boolean }) => r.reason === 'popular with everyone' && !r.order_again)).toBe(true);
     expect(body.recommendations.map((r: { product_id: string }) => r.product_id)).toEqual(expectedRecommendations(marts, coldUser, 10).map((r) => r.product_id));

@@ -7,19 +7,19 @@ export type VaultRow = Record<string, CellValue>;
 /** Rows to load, per table. */
 export type VaultRows = Map<TableModel, VaultRow[]>;
 
-function valueOf(model: TableModel, values: Record<string, CellValue>, name: string): CellValue {
+function valueIn(model: TableModel, values: Record<string, CellValue>, name: string): CellValue {
   const value = values[name];
   if (value === undefined) throw new TypeError(`${model.table}: no value for column ${name}`);
   return value;
 }
 
 function copyColumns(model: TableModel, columns: readonly ColumnModel[], values: Record<string, CellValue>, into: VaultRow): void {
-  for (const { name } of columns) into[name] = valueOf(model, values, name);
+  for (const { name } of columns) into[name] = valueIn(model, values, name);
 }
 
 /** The hash key of a hub, from its business key columns in model order. */
 export function hubKey(model: HubModel, businessKey: Record<string, CellValue>): string {
-  return hubHashKey(...model.businessKey.map(({ name }) => valueOf(model, businessKey, name)));
+  return hubHashKey(...model.businessKey.map(({ name }) => valueIn(model, businessKey, name)));
 }
 
 /** A hub row: hash key, business key, attributes, record source. */
@@ -35,7 +35,9 @@ export function hubRow(model: HubModel, values: Record<string, CellValue>, loadS
 export function linkRow(model: LinkModel, hubKeys: readonly string[], loadSrc: string, attributes: Record<string, CellValue> = {}, key = linkHashKey(...hubKeys)): VaultRow {
   if (hubKeys.length !== model.hubs.length) throw new TypeError(`${model.table}: expects ${model.hubs.length} hub keys`);
   const row: VaultRow = { [model.hashKey]: key };
-  model.hubs.forEach((hub, i) => (row[hub.hashKey] = hubKeys[i]!));
+  model.hubs.forEach((hub, i) => {
+    row[hub.hashKey] = hubKeys[i]!;
+  });
   copyColumns(model, model.attributes, attributes, row);
   row.load_src = loadSrc;
   return row;

@@ -92,7 +92,9 @@ const scenario = fc
     for (let w = 0; w < waves; w++) {
       const slice = shuffled.slice(w * perWave, (w + 1) * perWave);
       const batches: NameEvent[][] = Array.from({ length: batchesPerWave }, () => []);
-      slice.forEach((e, i) => batches[i % batchesPerWave]!.push(e));
+      slice.forEach((e, i) => {
+        batches[i % batchesPerWave]!.push(e);
+      });
       plan.push(batches.filter((b) => b.length > 0));
     }
     return { users: [...new Set(events.map((e) => e.user))], events, plan };

@@ -47,7 +47,7 @@ describe('logger', () => {
     const { log, lines } = capture('cdm', true);
     log.warn({ databaseUrl: `postgres://owner:${SECRET}@db/dwh`, partition: 2 }, 'retrying');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^cdm \d\d:\d\d:\d\d\.\d{3} WARN  retrying {2}databaseUrl=postgres:\/\/owner:\[redacted\]@db\/dwh partition=2\n$/);
+    expect(lines[0]).toMatch(/^cdm \d\d:\d\d:\d\d\.\d{3} WARN {2}retrying {2}databaseUrl=postgres:\/\/owner:\[redacted\]@db\/dwh partition=2\n$/);
   });
 
   it('is JSON in production, readable only at a terminal otherwise', () => {

@@ -124,7 +124,9 @@ export async function produce(producer: Producer, topic: string, messages: Produ
   const offsets: string[] = [];
   // One send per partition keeps offsets predictable: base offset + position within the send.
   const byPartition = new Map<number | undefined, number[]>();
-  messages.forEach((m, i) => byPartition.set(m.partition, [...(byPartition.get(m.partition) ?? []), i]));
+  messages.forEach((m, i) => {
+    byPartition.set(m.partition, [...(byPartition.get(m.partition) ?? []), i]);
+  });
   for (const [partition, indexes] of byPartition) {
     const metadata = await producer.send({
       topic,
@@ -133,7 +135,9 @@ export async function produce(producer: Producer, topic: string, messages: Produ
     });
     if (partition !== undefined) {
       const base = BigInt(metadata[0]!.baseOffset!);
-      indexes.forEach((i, n) => (offsets[i] = (base + BigInt(n)).toString()));
+      indexes.forEach((i, n) => {
+        offsets[i] = (base + BigInt(n)).toString();
+      });
     }
   }
   return offsets;

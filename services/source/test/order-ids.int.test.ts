@@ -12,7 +12,12 @@ afterAll(() => database?.drop());
 describe('allocateOrderIds', () => {
   it('allocates a block of distinct ids in one query', async () => {
     let queries = 0;
-    const counting = { query: ((...args: Parameters<pg.Pool['query']>) => (queries++, database.pool.query(...args))) as pg.Pool['query'] };
+    const counting = {
+      query: ((...args: Parameters<pg.Pool['query']>) => {
+        queries++;
+        return database.pool.query(...args);
+      }) as pg.Pool['query'],
+    };
     const ids = await allocateOrderIds(counting, 500);
     expect(queries).toBe(1);
     expect(ids).toHaveLength(500);

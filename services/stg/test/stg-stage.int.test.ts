@@ -1,4 +1,3 @@
-import type { PoolClient } from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EnrichedOrder } from '../../shared/src/contracts/enriched-order.ts';
 import type { OrderEvent } from '../../shared/src/contracts/order-event.ts';

@@ -6,7 +6,7 @@ import { committedOffsets } from '../../../services/shared/test/service-harness.
 import { groupLag } from '../../support/drain.ts';
 import { SERVICE_NAMES, type ServiceName } from '../../support/service-processes.ts';
 import { expectedWarehouse } from './expected-warehouse.ts';
-import { STAGES, type PipelineUnderTest } from './pipeline-under-test.ts';
+import type { STAGES, PipelineUnderTest } from './pipeline-under-test.ts';
 import { diffWarehouse } from './warehouse-diff.ts';
 
 export interface Health {

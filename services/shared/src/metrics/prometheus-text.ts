@@ -12,7 +12,7 @@ const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
 /** Prometheus writes infinities as +Inf and -Inf, which Number() does not read. */
 const SPECIAL_VALUES: Record<string, number> = { '+Inf': Infinity, '-Inf': -Infinity, Inf: Infinity };
 const sampleValue = (text: string) => SPECIAL_VALUES[text] ?? Number(text);
-const unescape = (value: string) => value.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+const unescapeLabel = (value: string) => value.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
 
 /** Every sample of the exposition; comments and blank lines are skipped, and so are unreadable ones unless `strict`. */
 export function parsePrometheusText(text: string, { strict = false } = {}): MetricSample[] {
@@ -25,7 +25,7 @@ export function parsePrometheusText(text: string, { strict = false } = {}): Metr
       continue;
     }
     const labels: Record<string, string> = {};
-    for (const [, key, value] of (match[2] ?? '').matchAll(LABEL)) labels[key!] = unescape(value!);
+    for (const [, key, value] of (match[2] ?? '').matchAll(LABEL)) labels[key!] = unescapeLabel(value!);
     samples.push({ name: match[1]!, labels, value: sampleValue(match[3]!) });
   }
   return samples;

@@ -35,6 +35,7 @@ const storable = (bytes: Buffer | null) => bytes === null || (isUtf8(bytes) && !
 
 /** Text Postgres can store and JSON can carry: no NUL, no lone surrogate, bounded. */
 export function cleanReason(reason: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what Postgres text cannot hold
   const clean = reason.replace(/[\u0000\uD800-\uDFFF]/gu, '\uFFFD');
   return clean.length > MAX_REASON_LENGTH ? `${clean.slice(0, MAX_REASON_LENGTH)}…` : clean;
 }

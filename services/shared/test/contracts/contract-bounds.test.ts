@@ -1,5 +1,6 @@
 // The contracts refuse every value some layer could not hold the same way: NUL and lone surrogates
 // in text, overlong text, numbers past their columns, timestamps JavaScript and Postgres disagree on.
+// biome-ignore-all lint/suspicious/noExplicitAny: the mutations reach into messages by path, as any JSON
 import { describe, expect, it } from 'vitest';
 import { closedOrderContract, enrichedOrderContract, MAX_TEXT_LENGTH, orderEventContract } from '../../src/contracts/index.ts';
 import { orderEvent } from '../../../stg/test/order-fixtures.ts';

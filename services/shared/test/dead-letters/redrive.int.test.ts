@@ -102,7 +102,7 @@ describe('redriveDeadLetters', () => {
     // The ids cross 999 → 1000, where text order ('1000' < '999') differs from numeric order.
     expect(ids[0]).toBeLessThan(999);
     expect(ids[ids.length - 1]).toBeGreaterThan(1000);
-    const valueOf = new Map(ids.map((id, i) => [id, `value ${i}`]));
+    const valueById = new Map(ids.map((id, i) => [id, `value ${i}`]));
 
     // A message failing again while the run goes on: the run reads the highest id, then waits for
     // the table lock this transaction holds while it adds a new letter for letter #5's message.
@@ -124,7 +124,7 @@ describe('redriveDeadLetters', () => {
     expect(summary).toMatchObject({ failed: 0, remaining: 1, failedAgain: 1 });
     expect(summary.error).toBeUndefined();
     const consumed = await readTopic(infra.kafka, topic);
-    expect(consumed.map((m) => m.value)).toEqual(ids.map((id) => valueOf.get(id)));
+    expect(consumed.map((m) => m.value)).toEqual(ids.map((id) => valueById.get(id)));
     expect(consumed.map((m) => m.key)).toEqual(ids.map((_, i) => `k${i % 7}`));
     const [late] = await pendingIds(topic);
     expect(await pendingIds(topic)).toEqual([late]);

@@ -11,7 +11,7 @@ import { createLogger } from '../../src/logger.ts';
 
 const log = createLogger('test', 'silent');
 let proxy: TcpProxy | undefined;
-const cleanups: Array<() => Promise<unknown> | void> = [];
+const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   proxy?.restore();
   for (const cleanup of cleanups.splice(0)) await cleanup();

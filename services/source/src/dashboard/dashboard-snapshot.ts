@@ -104,7 +104,9 @@ function rateAt(readings: readonly OffsetsReading[], index: number, layer: numbe
 
 function rateSeries(readings: readonly OffsetsReading[]): DashboardSnapshot['rates'] {
   const series = { t: readings.map((r) => Math.round(r.at / 1000)) } as DashboardSnapshot['rates'];
-  LAYERS.forEach((layer, i) => (series[layer] = readings.map((_, index) => roundRate(rateAt(readings, index, i)))));
+  LAYERS.forEach((layer, i) => {
+    series[layer] = readings.map((_, index) => roundRate(rateAt(readings, index, i)));
+  });
   return series;
 }
 

@@ -9,7 +9,9 @@ import { bucketsBetween, histogramBuckets, histogramQuantile, observations } fro
 async function exposed(values: readonly number[]) {
   const registry = new Registry();
   const histogram = new Histogram({ name: 'f_seconds', help: 'f', labelNames: ['topic'], buckets: FRESHNESS_BUCKETS, registers: [registry] });
-  values.forEach((value, i) => histogram.observe({ topic: i % 2 ? 'a' : 'b' }, value));
+  values.forEach((value, i) => {
+    histogram.observe({ topic: i % 2 ? 'a' : 'b' }, value);
+  });
   return histogramBuckets(parsePrometheusText(await registry.metrics()), 'f_seconds');
 }
 

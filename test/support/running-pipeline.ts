@@ -5,7 +5,7 @@ import { startKafkaUnderTest, type KafkaUnderTest } from './kafka-under-test.ts'
 import { createTestRedis, type TestRedis } from './redis.ts';
 import { createServiceFleet, SERVICE_NAMES, type ServiceFleet } from './service-processes.ts';
 
-export interface PipelineUnderTest {
+export interface RunningPipeline {
   broker: KafkaUnderTest;
   db: TestDatabase;
   redis: TestRedis;
@@ -14,7 +14,7 @@ export interface PipelineUnderTest {
 }
 
 /** env: the services' settings besides the connections (TOPIC_PARTITIONS, REF_USERS ...). */
-export async function startPipelineUnderTest(partitions: number, env: Record<string, string>): Promise<PipelineUnderTest> {
+export async function startRunningPipeline(partitions: number, env: Record<string, string>): Promise<RunningPipeline> {
   const broker = await startKafkaUnderTest({ partitions });
   const db = await createTestDatabase();
   const redis = createTestRedis();
