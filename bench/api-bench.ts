@@ -133,12 +133,15 @@ async function main(): Promise<void> {
   let flip = false;
   const routes: Array<[string, () => string]> = [
     ['GET /users/:userId/recommendations', () => `/users/${any(users)}/recommendations?limit=10`],
-    ['GET /users/:userId/orders', () => {
-      flip = !flip;
-      if (flip || cursors.length === 0) return `/users/${any(users)}/orders?limit=20`;
-      const cursor = any(cursors);
-      return `/users/${cursor.user}/orders?limit=20&before=${cursor.order}`;
-    }],
+    [
+      'GET /users/:userId/orders',
+      () => {
+        flip = !flip;
+        if (flip || cursors.length === 0) return `/users/${any(users)}/orders?limit=20`;
+        const cursor = any(cursors);
+        return `/users/${cursor.user}/orders?limit=20&before=${cursor.order}`;
+      },
+    ],
     ['GET /users/:userId/counters', () => `/users/${any(users)}/counters`],
     ['GET /products/:productId/also-ordered', () => `/products/${any(products)}/also-ordered?limit=10`],
   ];
@@ -176,9 +179,12 @@ async function main(): Promise<void> {
     loading: { orders_per_s: options.loadRate, pushed: paced.sent, late_ticks: paced.lateTicks, routes: loading },
   };
   const cell = (value: unknown) => String(value ?? '').padStart(7);
-  const row = (f: RouteFigures) => `${f.route.padEnd(38)} ${[f.serial?.mean_ms, f.requests_per_s, f.p50_ms, f.p99_ms, f.max_ms, f.non_2xx + f.errors].map(cell).join(' ')}`;
+  const row = (f: RouteFigures) =>
+    `${f.route.padEnd(38)} ${[f.serial?.mean_ms, f.requests_per_s, f.p50_ms, f.p99_ms, f.max_ms, f.non_2xx + f.errors].map(cell).join(' ')}`;
   const header = `${'route'.padEnd(38)} ${['serial', 'req/s', 'p50', 'p99', 'max', 'failed'].map(cell).join(' ')}`;
-  console.log(`${orders} orders, ${users.length} users, ${products.length} products; ${options.rate} requests/s per route for ${options.seconds} s; latencies in ms`);
+  console.log(
+    `${orders} orders, ${users.length} users, ${products.length} products; ${options.rate} requests/s per route for ${options.seconds} s; latencies in ms`,
+  );
   console.log(`pipeline idle\n${header}\n${idle.map(row).join('\n')}`);
   console.log(`pipeline loading ${options.loadRate} orders/s (${paced.sent} pushed)\n${header}\n${loading.map(row).join('\n')}`);
   console.log(JSON.stringify(result));

@@ -173,7 +173,9 @@ async function main(): Promise<number> {
   // (other work uses the same server), every Postgres process, Redis.
   const trackers = {
     ownBackends: new CpuTracker(async () =>
-      (await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [databaseName])).rows.map((r) => r.pid),
+      (await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [databaseName])).rows.map(
+        (r) => r.pid,
+      ),
     ),
     postgres: new CpuTracker(() => pidsByCommand(['postgres'])),
     redis: new CpuTracker(() => pidsByCommand(['redis-server'])),
@@ -308,11 +310,16 @@ async function main(): Promise<number> {
     if (activity2) pgActivity2 = await activity2.stop();
     const ours = cpuNow();
     const backendCpu2 = (await trackerTotals()).ownBackends - phase2Cpu.tracked.ownBackends;
-    const coresByProcess: Record<string, number> = Object.fromEntries([...ours].map(([name, cpu]) => [name, (cpu - phase2Cpu.ours.get(name)!) / phase2Seconds]));
+    const coresByProcess: Record<string, number> = Object.fromEntries(
+      [...ours].map(([name, cpu]) => [name, (cpu - phase2Cpu.ours.get(name)!) / phase2Seconds]),
+    );
     coresByProcess['postgres (this database)'] = backendCpu2 / phase2Seconds;
     const ownCpu = Object.values(coresByProcess).reduce((sum, cores) => sum + cores, 0) * phase2Seconds;
     const machineNow = readMachineCpu();
-    const machineCores = phase2Cpu.machine && machineNow ? ((machineNow.busy - phase2Cpu.machine.busy) / (machineNow.total - phase2Cpu.machine.total)) * os.cpus().length : Number.NaN;
+    const machineCores =
+      phase2Cpu.machine && machineNow
+        ? ((machineNow.busy - phase2Cpu.machine.busy) / (machineNow.total - phase2Cpu.machine.total)) * os.cpus().length
+        : Number.NaN;
     batchesPhase2 = batchFigures(await stageMetrics(), metricsAfterPhase1);
     const latencies = await freshnessMs(db, afterId);
     freshnessFigures = percentiles(latencies.map((l) => l.total));
@@ -353,7 +360,12 @@ async function main(): Promise<number> {
     processFigures[`${name} (all, machine-wide)`] = { rss_mb: Number.NaN, rss_series_mb: [], cpu_s: cpu, cores: cpu / seconds };
   }
   const benchCpuSeconds = (benchCpu.user + benchCpu.system) / 1e6;
-  processFigures['bench (this process)'] = { rss_mb: process.resourceUsage().maxRSS / 1024, rss_series_mb: [], cpu_s: benchCpuSeconds, cores: benchCpuSeconds / seconds };
+  processFigures['bench (this process)'] = {
+    rss_mb: process.resourceUsage().maxRSS / 1024,
+    rss_series_mb: [],
+    cpu_s: benchCpuSeconds,
+    cores: benchCpuSeconds / seconds,
+  };
   if (machineCpuBefore && machineCpuAfter) {
     const busy = (machineCpuAfter.busy - machineCpuBefore.busy) / (machineCpuAfter.total - machineCpuBefore.total);
     const machineCpu = busy * os.cpus().length * seconds;

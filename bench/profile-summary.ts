@@ -12,7 +12,10 @@ if (positionals.length === 0) {
 for (const file of positionals) {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   console.log(`\n${file}: ${((profile.endTime - profile.startTime) / 1e6).toFixed(1)} s profiled`);
-  for (const [title, key] of [['by package / file', byOwner], ['by function', byFunction]] as const) {
+  for (const [title, key] of [
+    ['by package / file', byOwner],
+    ['by function', byFunction],
+  ] as const) {
     console.log(`\n  self time ${title}:`);
     for (const row of summarise(profile, key, Number(values.top))) {
       console.log(`  ${(row.share * 100).toFixed(1).padStart(5)} %  ${row.ms.toFixed(0).padStart(7)} ms  ${row.name}`);

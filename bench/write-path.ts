@@ -35,7 +35,11 @@ const pool = new pg.Pool({ connectionString: url, max: 2 });
 
 try {
   const reference = generateReferenceData({ users: 100, restaurants: 10, seed: 42 });
-  const generate = createOrderGenerator({ random: seededRandom(7), reference: { userIds: reference.users.map((u) => u.id), restaurants: reference.restaurants }, cancelShare: 0.1 });
+  const generate = createOrderGenerator({
+    random: seededRandom(7),
+    reference: { userIds: reference.users.map((u) => u.id), restaurants: reference.restaurants },
+    cancelShare: 0.1,
+  });
   const users = new Map(reference.users.map((u) => [u.id, u]));
   const restaurants = new Map<string, ReferenceRestaurant>(reference.restaurants.map((r) => [r.id, r]));
   const events: OrderEvent[] = Array.from({ length: orders }, (_, i) => generate(i + 1));
@@ -74,7 +78,11 @@ try {
 
   await timed('stg', events, (db, part) => upsertOrderEvents(db, part, loadDt));
   const closed = (await timed('dds', enriched, (db, part) => ddsStage.write(db, part, collectingContext(loadDt)))) as Array<{ value: ClosedOrder }>;
-  await timed('cdm', closed.map((m) => m.value), (db, part) => cdmStage.write(db, part, collectingContext(loadDt)));
+  await timed(
+    'cdm',
+    closed.map((m) => m.value),
+    (db, part) => cdmStage.write(db, part, collectingContext(loadDt)),
+  );
 } finally {
   await pool.end();
   await dropDatabase(name);

@@ -5,14 +5,17 @@ export function up(pgm: MigrationBuilder): void {
   pgm.createSequence({ schema: 'stg', name: 'order_id_seq' }, { type: 'bigint', start: 1 });
 
   // One row per order; a later event (by update_ts) replaces the payload.
-  pgm.createTable({ schema: 'stg', name: 'order_events' }, {
-    object_id: { type: 'bigint', primaryKey: true },
-    object_type: { type: 'text', notNull: true },
-    sent_dttm: { type: 'timestamptz', notNull: true },
-    update_ts: { type: 'timestamptz', notNull: true, comment: "the event's payload.update_ts" },
-    payload: { type: 'jsonb', notNull: true },
-    load_dt: { type: 'timestamptz', notNull: true },
-  });
+  pgm.createTable(
+    { schema: 'stg', name: 'order_events' },
+    {
+      object_id: { type: 'bigint', primaryKey: true },
+      object_type: { type: 'text', notNull: true },
+      sent_dttm: { type: 'timestamptz', notNull: true },
+      update_ts: { type: 'timestamptz', notNull: true, comment: "the event's payload.update_ts" },
+      payload: { type: 'jsonb', notNull: true },
+      load_dt: { type: 'timestamptz', notNull: true },
+    },
+  );
 }
 
 export function down(pgm: MigrationBuilder): void {

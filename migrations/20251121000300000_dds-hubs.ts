@@ -12,15 +12,16 @@ const hubs: Array<{ name: string; businessKey: Record<string, string> }> = [
 
 export function up(pgm: MigrationBuilder): void {
   for (const hub of hubs) {
-    const businessKey = Object.fromEntries(
-      Object.entries(hub.businessKey).map(([column, type]) => [column, { type, notNull: true }]),
+    const businessKey = Object.fromEntries(Object.entries(hub.businessKey).map(([column, type]) => [column, { type, notNull: true }]));
+    pgm.createTable(
+      { schema: 'dds', name: `h_${hub.name}` },
+      {
+        [`h_${hub.name}_pk`]: { type: 'uuid', primaryKey: true },
+        ...businessKey,
+        load_dt: { type: 'timestamptz', notNull: true },
+        load_src: { type: 'text', notNull: true },
+      },
     );
-    pgm.createTable({ schema: 'dds', name: `h_${hub.name}` }, {
-      [`h_${hub.name}_pk`]: { type: 'uuid', primaryKey: true },
-      ...businessKey,
-      load_dt: { type: 'timestamptz', notNull: true },
-      load_src: { type: 'text', notNull: true },
-    });
   }
 }
 

@@ -11,13 +11,16 @@ const links: Array<[string, string]> = [
 
 export function up(pgm: MigrationBuilder): void {
   for (const [a, b] of links) {
-    pgm.createTable({ schema: 'dds', name: `l_${a}_${b}` }, {
-      [`hk_${a}_${b}_pk`]: { type: 'uuid', primaryKey: true },
-      [`h_${a}_pk`]: { type: 'uuid', notNull: true },
-      [`h_${b}_pk`]: { type: 'uuid', notNull: true },
-      load_dt: { type: 'timestamptz', notNull: true },
-      load_src: { type: 'text', notNull: true },
-    });
+    pgm.createTable(
+      { schema: 'dds', name: `l_${a}_${b}` },
+      {
+        [`hk_${a}_${b}_pk`]: { type: 'uuid', primaryKey: true },
+        [`h_${a}_pk`]: { type: 'uuid', notNull: true },
+        [`h_${b}_pk`]: { type: 'uuid', notNull: true },
+        load_dt: { type: 'timestamptz', notNull: true },
+        load_src: { type: 'text', notNull: true },
+      },
+    );
   }
 }
 

@@ -13,9 +13,7 @@ const satellites: Array<{ name: string; hub: string; columns: Record<string, str
 export function up(pgm: MigrationBuilder): void {
   for (const sat of satellites) {
     const parentKey = `h_${sat.hub}_pk`;
-    const columns = Object.fromEntries(
-      Object.entries(sat.columns).map(([column, type]) => [column, { type, notNull: true }]),
-    );
+    const columns = Object.fromEntries(Object.entries(sat.columns).map(([column, type]) => [column, { type, notNull: true }]));
     pgm.createTable(
       { schema: 'dds', name: `s_${sat.name}` },
       {

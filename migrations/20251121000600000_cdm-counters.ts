@@ -23,10 +23,13 @@ export function up(pgm: MigrationBuilder): void {
     { constraints: { primaryKey: ['user_id', 'category_id'] } },
   );
   // Orders already added to the counters: makes counting idempotent under redelivery.
-  pgm.createTable({ schema: 'cdm', name: 'counted_orders' }, {
-    order_id: { type: 'uuid', primaryKey: true },
-    counted_at: { type: 'timestamptz', notNull: true },
-  });
+  pgm.createTable(
+    { schema: 'cdm', name: 'counted_orders' },
+    {
+      order_id: { type: 'uuid', primaryKey: true },
+      counted_at: { type: 'timestamptz', notNull: true },
+    },
+  );
 }
 
 export function down(pgm: MigrationBuilder): void {

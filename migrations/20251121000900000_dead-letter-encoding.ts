@@ -4,9 +4,12 @@ import type { MigrationBuilder } from 'node-pg-migrate';
 // UTF-8. Such a message is stored base64-encoded (key and raw_value both) and says so here, so that
 // recording it can never fail and a re-drive sends back the exact bytes.
 export function up(pgm: MigrationBuilder): void {
-  pgm.addColumn({ schema: 'public', name: 'dead_letters' }, {
-    encoding: { type: 'text', notNull: true, default: 'utf8', check: "encoding IN ('utf8', 'base64')" },
-  });
+  pgm.addColumn(
+    { schema: 'public', name: 'dead_letters' },
+    {
+      encoding: { type: 'text', notNull: true, default: 'utf8', check: "encoding IN ('utf8', 'base64')" },
+    },
+  );
 }
 
 export function down(pgm: MigrationBuilder): void {

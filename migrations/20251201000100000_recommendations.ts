@@ -17,13 +17,16 @@ const INDEXES: Array<[table: string, columns: string[], name: string]> = [
 ];
 
 export function up(pgm: MigrationBuilder): void {
-  pgm.createTable({ schema: 'dds', name: 'l_order_restaurant' }, {
-    hk_order_restaurant_pk: { type: 'uuid', primaryKey: true },
-    h_order_pk: { type: 'uuid', notNull: true },
-    h_restaurant_pk: { type: 'uuid', notNull: true },
-    load_dt: { type: 'timestamptz', notNull: true },
-    load_src: { type: 'text', notNull: true },
-  });
+  pgm.createTable(
+    { schema: 'dds', name: 'l_order_restaurant' },
+    {
+      hk_order_restaurant_pk: { type: 'uuid', primaryKey: true },
+      h_order_pk: { type: 'uuid', notNull: true },
+      h_restaurant_pk: { type: 'uuid', notNull: true },
+      load_dt: { type: 'timestamptz', notNull: true },
+      load_src: { type: 'text', notNull: true },
+    },
+  );
   pgm.sql(`
     ALTER TABLE dds.l_order_user ADD COLUMN order_dt timestamptz;
     UPDATE dds.l_order_user l SET order_dt = o.order_dt FROM dds.h_order o WHERE o.h_order_pk = l.h_order_pk;

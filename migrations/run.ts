@@ -22,11 +22,14 @@ function ensureTypeScriptLoader(): void {
   tsLoaderRegistered = true;
 }
 
-const isLockBusy = (error: unknown) =>
-  error instanceof Error && error.message.includes('Another migration is already running');
+const isLockBusy = (error: unknown) => error instanceof Error && error.message.includes('Another migration is already running');
 
 /** Applies every pending migration to the database at databaseUrl (or, for tests, `count` of them in `direction`). */
-export async function runMigrations(databaseUrl: string, log: MigrationLog = () => {}, options: { direction?: 'up' | 'down'; count?: number } = {}): Promise<string[]> {
+export async function runMigrations(
+  databaseUrl: string,
+  log: MigrationLog = () => {},
+  options: { direction?: 'up' | 'down'; count?: number } = {},
+): Promise<string[]> {
   ensureTypeScriptLoader();
   const startedAt = Date.now();
   for (;;) {

@@ -21,13 +21,28 @@ export function localKafkaKind(argv: string[], env: NodeJS.ProcessEnv): LocalKaf
   return value;
 }
 
-export async function startLocalKafka(kind: LocalKafkaKind, root: string, env: NodeJS.ProcessEnv, options: { onUnexpectedExit: (reason: string) => void; log: (line: string) => void }): Promise<LocalKafka> {
+export async function startLocalKafka(
+  kind: LocalKafkaKind,
+  root: string,
+  env: NodeJS.ProcessEnv,
+  options: { onUnexpectedExit: (reason: string) => void; log: (line: string) => void },
+): Promise<LocalKafka> {
   const port = Number(env.DEV_BROKER_PORT || 9092);
   const partitions = Number(env.TOPIC_PARTITIONS || 6);
   if (kind === 'apache') {
     const dataDir = path.resolve(root, env.APACHE_KAFKA_DATA_DIR || path.join('.data', 'kafka'));
-    const node = await startApacheKafka({ dataDir, port, defaultPartitions: partitions, distribution: ensureKafkaDistribution({ env, log: options.log }), onUnexpectedExit: options.onUnexpectedExit });
-    return { address: node.address, description: `Apache Kafka ${node.version} listening on ${node.address}, data in ${dataDir}, log in ${node.logFile}`, close: () => node.stop() };
+    const node = await startApacheKafka({
+      dataDir,
+      port,
+      defaultPartitions: partitions,
+      distribution: ensureKafkaDistribution({ env, log: options.log }),
+      onUnexpectedExit: options.onUnexpectedExit,
+    });
+    return {
+      address: node.address,
+      description: `Apache Kafka ${node.version} listening on ${node.address}, data in ${dataDir}, log in ${node.logFile}`,
+      close: () => node.stop(),
+    };
   }
   const dataDir = path.resolve(root, env.DEV_BROKER_DATA_DIR || path.join('.data', 'broker'));
   const broker = await startBroker({ host: '127.0.0.1', port, dataDir, defaultPartitions: partitions });

@@ -30,10 +30,13 @@ async function main(): Promise<number> {
     const summary = await redriveDeadLetters(pool, producer, { service: args.service, ids: args.ids }, { dryRun: args.dryRun });
     for (const l of summary.sent) {
       const key = l.key === null ? '-' : l.encoding === 'base64' ? `base64:${l.key}` : l.key;
-      process.stdout.write(`${args.dryRun ? 'would re-drive' : 're-driven'} #${l.id} ${l.service} ${l.topic}[${l.partition}]@${l.offset} key=${key}: ${l.reason}\n`);
+      process.stdout.write(
+        `${args.dryRun ? 'would re-drive' : 're-driven'} #${l.id} ${l.service} ${l.topic}[${l.partition}]@${l.offset} key=${key}: ${l.reason}\n`,
+      );
     }
     process.stdout.write(`${summaryLine(summary, args)}\n`);
-    if (summary.error) process.stderr.write(`redrive: sending failed, ${summary.failed} dead letter${plural(summary.failed)} left pending: ${summary.error.message}\n`);
+    if (summary.error)
+      process.stderr.write(`redrive: sending failed, ${summary.failed} dead letter${plural(summary.failed)} left pending: ${summary.error.message}\n`);
     return summary.failed > 0 ? 1 : 0;
   } finally {
     await producer?.disconnect();

@@ -96,7 +96,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop(0));
 
   if (await allHealthy(config.ports, () => stopping)) {
-    say(`ready: open the dashboard at http://localhost:${config.ports.source}/ (or POST /push to it); read API on http://localhost:${config.ports.cdm}/openapi.json`);
+    say(
+      `ready: open the dashboard at http://localhost:${config.ports.source}/ (or POST /push to it); read API on http://localhost:${config.ports.cdm}/openapi.json`,
+    );
   }
 }
 
@@ -107,7 +109,12 @@ async function allHealthy(ports: Record<string, number>, stopping: () => boolean
   let waiting = Object.entries(ports);
   while (!stopping()) {
     const answers = await Promise.all(
-      waiting.map(([, port]) => fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false)),
+      waiting.map(([, port]) =>
+        fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) }).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      ),
     );
     waiting = waiting.filter((_, i) => !answers[i]);
     if (waiting.length === 0) return true;

@@ -16,7 +16,14 @@ export interface RouteFigures {
 }
 
 /** Offers `rate` requests/s for `seconds` to paths drawn by `nextPath`, over `connections` connections. */
-export async function loadRoute(baseUrl: string, route: string, nextPath: () => string, rate: number, seconds: number, connections = 10): Promise<RouteFigures> {
+export async function loadRoute(
+  baseUrl: string,
+  route: string,
+  nextPath: () => string,
+  rate: number,
+  seconds: number,
+  connections = 10,
+): Promise<RouteFigures> {
   const result = await autocannon({
     url: baseUrl,
     connections,

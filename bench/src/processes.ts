@@ -90,7 +90,13 @@ export interface BrokerProcess extends NodeProcess {
 
 /** The development broker as a child process (`npm run broker`), so its memory and CPU are its own. */
 export async function startBrokerProcess(dataDir: string, partitions: number, cpuProfDir: string | null): Promise<BrokerProcess> {
-  const proc = spawnNode('broker', path.join(root, 'broker', 'src', 'cli.ts'), ['--port', '0', '--data-dir', dataDir, '--partitions', String(partitions)], process.env as Record<string, string>, cpuProfDir);
+  const proc = spawnNode(
+    'broker',
+    path.join(root, 'broker', 'src', 'cli.ts'),
+    ['--port', '0', '--data-dir', dataDir, '--partitions', String(partitions)],
+    process.env as Record<string, string>,
+    cpuProfDir,
+  );
   const address = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`broker did not start:\n${proc.output.join('')}`)), 30_000);
     const onData = (chunk: Buffer) => {

@@ -99,7 +99,11 @@ export function formatReport(r: BenchResult): string {
   const out: string[] = [];
   const m = r.machine;
   out.push(`machine: ${m.cores} cores (${m.cpu}), ${m.memory_gb} GB, ${m.os}; Node ${m.node}, PostgreSQL ${m.postgres}`);
-  out.push(`run: ${r.kafka}, ${r.instances} instance(s) of each consumer, ${r.partitions} partitions; ${Object.entries(r.settings).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  out.push(
+    `run: ${r.kafka}, ${r.instances} instance(s) of each consumer, ${r.partitions} partitions; ${Object.entries(r.settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
   out.push('');
   out.push(
     `phase 1 — ${fmt(r.orders)} orders end to end: ${fmt(r.seconds)} s, ${fmt(r.orders_per_s)} orders/s (push done after ${fmt(r.push_seconds)} s); ` +
@@ -116,8 +120,15 @@ export function formatReport(r: BenchResult): string {
   );
   out.push('');
   if (r.copy_seconds !== null) {
-    out.push(`limit — COPY of the ${fmt(r.copy_rows ?? 0)} rows phase 1 wrote, into empty tables with the same indexes: ${fmt(r.copy_seconds)} s; pipeline / COPY = ${fmt(r.copy_ratio ?? Number.NaN)}`);
-    out.push(table(['table', 'rows', 'COPY ms'], r.copy_tables.map((t) => [t.table, t.rows, t.ms])));
+    out.push(
+      `limit — COPY of the ${fmt(r.copy_rows ?? 0)} rows phase 1 wrote, into empty tables with the same indexes: ${fmt(r.copy_seconds)} s; pipeline / COPY = ${fmt(r.copy_ratio ?? Number.NaN)}`,
+    );
+    out.push(
+      table(
+        ['table', 'rows', 'COPY ms'],
+        r.copy_tables.map((t) => [t.table, t.rows, t.ms]),
+      ),
+    );
     out.push('');
   }
   if (r.freshness && r.freshness_ms) {
@@ -132,10 +143,17 @@ export function formatReport(r: BenchResult): string {
       ? [row('  source → stg batch', parts.to_stg), row('  stg batch → dds batch', parts.to_dds), row('  dds batch → cdm commit', parts.to_cdm)]
       : [];
     out.push(table(['ms', 'p50', 'p95', 'p99', 'max'], [row('freshness', r.freshness_ms), ...partRows]));
-    out.push(`cores used in phase 2: ${Object.entries(f.cores_by_process).map(([name, cores]) => `${name} ${fmt(cores)}`).join(', ')}`);
+    out.push(
+      `cores used in phase 2: ${Object.entries(f.cores_by_process)
+        .map(([name, cores]) => `${name} ${fmt(cores)}`)
+        .join(', ')}`,
+    );
     out.push('');
   }
-  for (const [title, batches] of [['phase 1', r.batches], ['phase 2', r.batches_phase2]] as const) {
+  for (const [title, batches] of [
+    ['phase 1', r.batches],
+    ['phase 2', r.batches_phase2],
+  ] as const) {
     if (!batches) continue;
     out.push(`batches in ${title}, from each service's /metrics (per batch: messages, ms from fetch to offset commit, ms in the database transaction):`);
     out.push(
@@ -161,11 +179,19 @@ export function formatReport(r: BenchResult): string {
       Object.entries(r.processes).map(([name, p]) => [name, p.rss_mb, p.rss_series_mb.map((v) => v.toFixed(0)).join(' / '), p.cpu_s, p.cores]),
     ),
   );
-  for (const [phase, activity] of [['phase 1', r.pg_activity], ['phase 2', r.pg_activity_phase2]] as const) {
+  for (const [phase, activity] of [
+    ['phase 1', r.pg_activity],
+    ['phase 2', r.pg_activity_phase2],
+  ] as const) {
     if (!activity || activity.length === 0) continue;
     out.push('');
     out.push(`busy Postgres backends of the run, sampled during ${phase} (share of samples):`);
-    out.push(table(['state / wait event', 'share'], activity.map((a) => [a.wait, `${(a.share * 100).toFixed(1)} %`])));
+    out.push(
+      table(
+        ['state / wait event', 'share'],
+        activity.map((a) => [a.wait, `${(a.share * 100).toFixed(1)} %`]),
+      ),
+    );
   }
   out.push('');
   if (r.dashboards) {
@@ -182,6 +208,10 @@ export function formatReport(r: BenchResult): string {
       );
     }
   }
-  out.push(r.counters_exact ? 'counters: exact (equal to the SQL ground truth; every order once in stg and dds; no dead letters)' : `counters: NOT EXACT — ${r.problems.join('; ')}`);
+  out.push(
+    r.counters_exact
+      ? 'counters: exact (equal to the SQL ground truth; every order once in stg and dds; no dead letters)'
+      : `counters: NOT EXACT — ${r.problems.join('; ')}`,
+  );
   return out.join('\n');
 }

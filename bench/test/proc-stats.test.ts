@@ -22,7 +22,15 @@ describe('/proc parsing', () => {
   });
 
   it('counts processes born between snapshots from zero', () => {
-    expect(cpuBetween(new Map([[1, 2]]), new Map([[1, 3], [2, 1.5]]))).toBe(2.5);
+    expect(
+      cpuBetween(
+        new Map([[1, 2]]),
+        new Map([
+          [1, 3],
+          [2, 1.5],
+        ]),
+      ),
+    ).toBe(2.5);
   });
 
   it('reads the machine busy share from /proc/stat', () => {
@@ -38,8 +46,16 @@ describe('psql timings and pg activity', () => {
   it('names backend states and sums shares to 1', () => {
     expect(describeBackend('active', null, null)).toBe('active, on CPU');
     expect(describeBackend('active', 'IO', 'WALSync')).toBe('active, waiting IO:WALSync');
-    const shares = activityShares(new Map([['a', 1], ['b', 3]]));
-    expect(shares).toEqual([{ wait: 'b', share: 0.75 }, { wait: 'a', share: 0.25 }]);
+    const shares = activityShares(
+      new Map([
+        ['a', 1],
+        ['b', 3],
+      ]),
+    );
+    expect(shares).toEqual([
+      { wait: 'b', share: 0.75 },
+      { wait: 'a', share: 0.25 },
+    ]);
   });
 });
 

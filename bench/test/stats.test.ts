@@ -43,7 +43,15 @@ describe('stageRate', () => {
   });
 
   it('is null when the stage never got there', () => {
-    expect(stageRate([{ t: 0, committed: 0 }, { t: 100, committed: 10 }], 20)).toBeNull();
+    expect(
+      stageRate(
+        [
+          { t: 0, committed: 0 },
+          { t: 100, committed: 10 },
+        ],
+        20,
+      ),
+    ).toBeNull();
     expect(stageRate([], 20)).toBeNull();
   });
 });

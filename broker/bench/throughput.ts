@@ -81,7 +81,19 @@ const WORKER_BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve('tsx/esm/a
   .then(({ register }) => { register(); return import(${JSON.stringify(new URL('./producer-worker.ts', import.meta.url).href)}); })`;
 
 async function produceAll(): Promise<number> {
-  const load = (share: number): ProducerLoad => ({ address: broker.address, topic, totalMessages, size, partitions, batchSize, concurrency, acks, keys: args.keys, share, shares: producers });
+  const load = (share: number): ProducerLoad => ({
+    address: broker.address,
+    topic,
+    totalMessages,
+    size,
+    partitions,
+    batchSize,
+    concurrency,
+    acks,
+    keys: args.keys,
+    share,
+    shares: producers,
+  });
   if (producers === 1) return produceShare(load(0));
   const counts = await Promise.all(
     Array.from({ length: producers }, (_, share) => {
@@ -135,8 +147,21 @@ try {
     rows.push(figuresOf(await measure('raw produce', await prepareRawProduce(load))));
     rows.push(figuresOf(await measure('raw fetch', () => rawFetch(load))));
   }
-  const settings = { messages: totalMessages, size, partitions, batch: batchSize, concurrency, producers, acks, keys: args.keys, cpus: os.cpus().length, node: process.version };
-  console.log(`broker throughput: ${totalMessages} messages of ${size} bytes, ${partitions} partitions, batches of ${batchSize}, ${producers} producer(s) with ${concurrency} sends in flight each, acks=${acks}${args.keys ? ', keyed' : ''}`);
+  const settings = {
+    messages: totalMessages,
+    size,
+    partitions,
+    batch: batchSize,
+    concurrency,
+    producers,
+    acks,
+    keys: args.keys,
+    cpus: os.cpus().length,
+    node: process.version,
+  };
+  console.log(
+    `broker throughput: ${totalMessages} messages of ${size} bytes, ${partitions} partitions, batches of ${batchSize}, ${producers} producer(s) with ${concurrency} sends in flight each, acks=${acks}${args.keys ? ', keyed' : ''}`,
+  );
   console.log(formatTable(rows));
   if (consumed.messages !== totalMessages) console.log(`note: consumed ${consumed.messages} messages for ${totalMessages} produced`);
   console.log(JSON.stringify({ settings, results: rows }));

@@ -3,7 +3,8 @@
 import { parseArgs } from 'node:util';
 import { startBroker } from './broker.ts';
 
-const USAGE = 'usage: npm run broker -- --port <port> --data-dir <dir> [--host 127.0.0.1] [--partitions <n>] [--retention-bytes <n>] [--fsync] [--initial-rebalance-delay-ms <n>]';
+const USAGE =
+  'usage: npm run broker -- --port <port> --data-dir <dir> [--host 127.0.0.1] [--partitions <n>] [--retention-bytes <n>] [--fsync] [--initial-rebalance-delay-ms <n>]';
 
 function toInt(name: string, value: string | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;

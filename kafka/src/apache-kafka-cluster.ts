@@ -106,7 +106,8 @@ export async function startApacheKafkaCluster(options: ApacheKafkaClusterOptions
     const exited = new Promise<never>((_, reject) => {
       timer = setInterval(() => {
         const dead = nodes.filter((node) => !node.running());
-        if (dead.length > 0) reject(new Error(`Apache Kafka node ${dead.map((n) => n.nodeId).join(', ')} exited while the cluster started; see ${dead[0]!.logFile}`));
+        if (dead.length > 0)
+          reject(new Error(`Apache Kafka node ${dead.map((n) => n.nodeId).join(', ')} exited while the cluster started; see ${dead[0]!.logFile}`));
       }, 250);
     });
     try {

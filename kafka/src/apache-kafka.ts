@@ -99,14 +99,34 @@ export async function createApacheKafkaNode(options: ApacheKafkaOptions): Promis
   mkdirSync(path.dirname(logFile), { recursive: true });
   writeFileSync(
     propertiesFile,
-    serverProperties({ nodeId, host, advertisedHost: options.advertisedHost, port, controllerPort, logDir, voters, defaultPartitions: options.defaultPartitions, overrides: options.overrides }),
+    serverProperties({
+      nodeId,
+      host,
+      advertisedHost: options.advertisedHost,
+      port,
+      controllerPort,
+      logDir,
+      voters,
+      defaultPartitions: options.defaultPartitions,
+      overrides: options.overrides,
+    }),
   );
   writeFileSync(log4jFile, log4jProperties(logFile));
 
   if (!existsSync(path.join(logDir, 'meta.properties'))) {
     const format = spawnSync(
       distribution.java,
-      ['-cp', distribution.classPath, `-Dlog4j.configuration=file:${log4jFile}`, 'kafka.tools.StorageTool', 'format', `--cluster-id=${options.clusterId ?? newClusterId()}`, '-c', propertiesFile, '--ignore-formatted'],
+      [
+        '-cp',
+        distribution.classPath,
+        `-Dlog4j.configuration=file:${log4jFile}`,
+        'kafka.tools.StorageTool',
+        'format',
+        `--cluster-id=${options.clusterId ?? newClusterId()}`,
+        '-c',
+        propertiesFile,
+        '--ignore-formatted',
+      ],
       { encoding: 'utf8' },
     );
     if (format.status !== 0) throw new Error(`kafka-storage format failed for ${logDir}:\n${format.stdout}${format.stderr}`);

@@ -55,8 +55,7 @@ export function hasMaven(): boolean {
   return !result.error && result.status === 0;
 }
 
-const NEED_JAVA =
-  'Apache Kafka needs Java 17 or newer: install a JDK (for example `apt-get install openjdk-17-jdk-headless`) or point JAVA_HOME at one.';
+const NEED_JAVA = 'Apache Kafka needs Java 17 or newer: install a JDK (for example `apt-get install openjdk-17-jdk-headless`) or point JAVA_HOME at one.';
 const NEED_MAVEN =
   'The first run fetches Apache Kafka from Maven Central with `mvn`: install Apache Maven (for example `apt-get install maven`), then run this again.';
 
@@ -89,11 +88,10 @@ export function ensureKafkaDistribution(options: { env?: NodeJS.ProcessEnv; log?
     mkdirSync(home, { recursive: true });
     const staging = path.join(home, `lib.${process.pid}.tmp`);
     rmSync(staging, { recursive: true, force: true });
-    const mvn = spawnSync(
-      'mvn',
-      ['-B', '-q', '-f', POM_PATH, 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`, '-DincludeScope=runtime'],
-      { encoding: 'utf8', env },
-    );
+    const mvn = spawnSync('mvn', ['-B', '-q', '-f', POM_PATH, 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`, '-DincludeScope=runtime'], {
+      encoding: 'utf8',
+      env,
+    });
     if (mvn.error || mvn.status !== 0 || !existsSync(staging)) {
       rmSync(staging, { recursive: true, force: true });
       const detail = (mvn.stdout + mvn.stderr).trim().split('\n').slice(-5).join('\n');

@@ -4,7 +4,14 @@ import { Kafka, logLevel } from 'kafkajs';
 
 export async function waitForBrokers(bootstrap: string[], brokers: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const kafka = new Kafka({ clientId: 'kafka-readiness', brokers: bootstrap, logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000, requestTimeout: 5000 });
+  const kafka = new Kafka({
+    clientId: 'kafka-readiness',
+    brokers: bootstrap,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+    connectionTimeout: 1000,
+    requestTimeout: 5000,
+  });
   let lastError: unknown = null;
   while (Date.now() < deadline) {
     const admin = kafka.admin();

@@ -38,9 +38,26 @@ describe('npm run kafka', () => {
       expect(create.stdout).toContain('Created topic cli_check');
       const describeTopic = run(['tool', 'kafka-topics', '--bootstrap-server', bootstrap, '--describe', '--topic', 'cli_check']);
       expect(describeTopic.stdout).toMatch(/Topic: cli_check\s+TopicId: \S+\s+PartitionCount: 2/);
-      const produce = spawnSync(process.execPath, [...cli, 'tool', 'kafka-console-producer', '--bootstrap-server', bootstrap, '--topic', 'cli_check'], { cwd: root, input: 'one\ntwo\n', encoding: 'utf8', timeout: 60_000 });
+      const produce = spawnSync(process.execPath, [...cli, 'tool', 'kafka-console-producer', '--bootstrap-server', bootstrap, '--topic', 'cli_check'], {
+        cwd: root,
+        input: 'one\ntwo\n',
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect(produce.status, produce.stderr).toBe(0);
-      const consume = run(['tool', 'kafka-console-consumer', '--bootstrap-server', bootstrap, '--topic', 'cli_check', '--from-beginning', '--max-messages', '2', '--timeout-ms', '20000']);
+      const consume = run([
+        'tool',
+        'kafka-console-consumer',
+        '--bootstrap-server',
+        bootstrap,
+        '--topic',
+        'cli_check',
+        '--from-beginning',
+        '--max-messages',
+        '2',
+        '--timeout-ms',
+        '20000',
+      ]);
       expect(consume.stdout.trim().split('\n').sort()).toEqual(['one', 'two']);
     } finally {
       child.kill('SIGTERM');
@@ -59,9 +76,15 @@ describe('npm run kafka', () => {
   });
 
   it('without Java says what to install, in one sentence, not a stack trace', () => {
-    const result = run(['--data-dir', path.join(scratch, 'nojava')], { PATH: path.join(scratch, 'no-bin'), JAVA_HOME: path.join(scratch, 'no-such-jdk'), HOME: scratch });
+    const result = run(['--data-dir', path.join(scratch, 'nojava')], {
+      PATH: path.join(scratch, 'no-bin'),
+      JAVA_HOME: path.join(scratch, 'no-such-jdk'),
+      HOME: scratch,
+    });
     expect(result.status).toBe(1);
-    expect(result.stderr.trim()).toBe('Apache Kafka needs Java 17 or newer: install a JDK (for example `apt-get install openjdk-17-jdk-headless`) or point JAVA_HOME at one.');
+    expect(result.stderr.trim()).toBe(
+      'Apache Kafka needs Java 17 or newer: install a JDK (for example `apt-get install openjdk-17-jdk-headless`) or point JAVA_HOME at one.',
+    );
   });
 
   it('without Maven and nothing cached says what to install', () => {
@@ -72,6 +95,8 @@ describe('npm run kafka', () => {
     const env = { PATH: bin, HOME: scratch, KAFKA_CACHE_DIR: path.join(scratch, 'empty-cache') };
     const result = run(['tool', 'kafka-topics', '--version'], env);
     expect(result.status).toBe(1);
-    expect(result.stderr.trim()).toBe('The first run fetches Apache Kafka from Maven Central with `mvn`: install Apache Maven (for example `apt-get install maven`), then run this again.');
+    expect(result.stderr.trim()).toBe(
+      'The first run fetches Apache Kafka from Maven Central with `mvn`: install Apache Maven (for example `apt-get install maven`), then run this again.',
+    );
   });
 });

@@ -153,7 +153,12 @@ describe.each(BROKERS)('kafka-clients 3.9.1 and the Kafka tools against $name', 
     expect(described[GROUP]!.topicId !== 'AAAAAAAAAAAAAAAAAAAAAA').toBe(specifics.topicIds);
 
     const sameOnBoth = (value: string) => ({ value, source: 'DEFAULT_CONFIG', default: true, readOnly: specifics.configsReadOnly });
-    const specific = ({ value, source }: { value: string; source: string }) => ({ value, source, default: source === 'DEFAULT_CONFIG', readOnly: specifics.configsReadOnly });
+    const specific = ({ value, source }: { value: string; source: string }) => ({
+      value,
+      source,
+      default: source === 'DEFAULT_CONFIG',
+      readOnly: specifics.configsReadOnly,
+    });
     expect(run.facts('describe-configs-topic').count).toBe(specifics.configCounts.topic);
     expect(run.facts('describe-configs-broker').count).toBe(specifics.configCounts.broker);
     expect(run.facts('describe-configs-topic').entries).toEqual({
@@ -202,8 +207,21 @@ describe.each(BROKERS)('kafka-clients 3.9.1 and the Kafka tools against $name', 
       runKafkaTool('kafka-topics', [...bootstrap, '--describe', '--topic', `${PREFIX}-.*`], distribution),
       // Its admin calls get 5 s by default, too little on a loaded two-core machine.
       runKafkaTool('kafka-consumer-groups', [...bootstrap, '--describe', '--all-groups', '--timeout', '30000'], distribution),
-      runKafkaTool('kafka-console-consumer', [...bootstrap, '--topic', `${PREFIX}-zstd`, '--from-beginning', '--max-messages', '300', '--timeout-ms', '30000',
-        ...['print.partition', 'print.offset', 'print.headers', 'print.key'].flatMap((p) => ['--property', `${p}=true`])], distribution),
+      runKafkaTool(
+        'kafka-console-consumer',
+        [
+          ...bootstrap,
+          '--topic',
+          `${PREFIX}-zstd`,
+          '--from-beginning',
+          '--max-messages',
+          '300',
+          '--timeout-ms',
+          '30000',
+          ...['print.partition', 'print.offset', 'print.headers', 'print.key'].flatMap((p) => ['--property', `${p}=true`]),
+        ],
+        distribution,
+      ),
     ]);
     for (const tool of [topicsTool, groupsTool, consoleConsumer]) expect(tool.code, `${tool.command}\n${tool.stderr}`).toBe(0);
 
@@ -216,7 +234,9 @@ describe.each(BROKERS)('kafka-clients 3.9.1 and the Kafka tools against $name', 
       expect(topic.partitionCount, name).toBe(topic.partitions.length);
       expect(topic.topicId !== null, name).toBe(specifics.topicIds);
       expect(topic.configs, name).toBe(specifics.topicsToolConfigs);
-      expect(topic.partitions, name).toEqual(topic.partitions.map((_, partition) => ({ partition, leader: nodeId, replicas: String(nodeId), isr: String(nodeId) })));
+      expect(topic.partitions, name).toEqual(
+        topic.partitions.map((_, partition) => ({ partition, leader: nodeId, replicas: String(nodeId), isr: String(nodeId) })),
+      );
     }
 
     expect(groupsTool.stderr).toContain(`Consumer group '${GROUP}' has no active members.`);
@@ -228,7 +248,10 @@ describe.each(BROKERS)('kafka-clients 3.9.1 and the Kafka tools against $name', 
     ]);
 
     expect(consoleConsumer.stderr).toContain('Processed a total of 300 messages');
-    const messages = consoleConsumer.stdout.split('\n').filter((line) => line !== '').map(parseConsoleLine);
+    const messages = consoleConsumer.stdout
+      .split('\n')
+      .filter((line) => line !== '')
+      .map(parseConsoleLine);
     expect(messages).toHaveLength(300);
     expect(new Set(messages.map((m) => m.seq)).size).toBe(300);
     for (const m of messages) {
@@ -257,7 +280,10 @@ function parseTopicsTool(stdout: string): Map<string, ToolTopic> {
     const topic = /^Topic: (\S+)\t(?:TopicId: (\S+)\t)?PartitionCount: (\d+)\tReplicationFactor: \d+\tConfigs: ?(.*)$/.exec(line);
     if (topic) topics.set(topic[1]!, { topicId: topic[2] ?? null, partitionCount: Number(topic[3]), configs: topic[4]!.trim(), partitions: [] });
     const partition = /^\tTopic: (\S+)\tPartition: (\d+)\tLeader: (-?\d+)\tReplicas: (\S*)\tIsr: (\S*)/.exec(line);
-    if (partition) topics.get(partition[1]!)?.partitions.push({ partition: Number(partition[2]), leader: Number(partition[3]), replicas: partition[4]!, isr: partition[5]! });
+    if (partition)
+      topics
+        .get(partition[1]!)
+        ?.partitions.push({ partition: Number(partition[2]), leader: Number(partition[3]), replicas: partition[4]!, isr: partition[5]! });
   }
   return topics;
 }

@@ -20,7 +20,7 @@ describe('kafkaVersion', () => {
 describe('toolCommand', () => {
   const distribution = { version: '3.9.1', libDir: '/k/lib', classPath: '/k/lib/*', java: '/j/bin/java' };
 
-  it('runs each tool\'s main class from the distribution, with the arguments given', () => {
+  it("runs each tool's main class from the distribution, with the arguments given", () => {
     const { command, args } = toolCommand('kafka-topics', ['--bootstrap-server', 'h:1', '--list'], distribution);
     expect(command).toBe('/j/bin/java');
     expect(args.slice(-4)).toEqual([KAFKA_TOOLS['kafka-topics'], '--bootstrap-server', 'h:1', '--list']);
@@ -29,6 +29,8 @@ describe('toolCommand', () => {
   });
 
   it('refuses an unknown tool, naming the known ones', () => {
-    expect(() => toolCommand('kafka-mirror-maker', [], distribution)).toThrow(/unknown Kafka tool "kafka-mirror-maker": one of kafka-topics\|kafka-consumer-groups/);
+    expect(() => toolCommand('kafka-mirror-maker', [], distribution)).toThrow(
+      /unknown Kafka tool "kafka-mirror-maker": one of kafka-topics\|kafka-consumer-groups/,
+    );
   });
 });

@@ -135,7 +135,9 @@ describe('a three-broker Apache Kafka cluster under the pipeline', () => {
       onUnexpectedExit: (nodeId, reason) => unexpectedExits.push(`node ${nodeId}: ${reason}`),
     });
     clusterStartMs = elapsed();
-    note(`cluster of ${BROKERS} (Apache Kafka ${cluster.version}) started: ${cluster.nodes.map((n) => `node ${n.nodeId} ${n.address} pid ${n.pid()}`).join(', ')}`);
+    note(
+      `cluster of ${BROKERS} (Apache Kafka ${cluster.version}) started: ${cluster.nodes.map((n) => `node ${n.nodeId} ${n.address} pid ${n.pid()}`).join(', ')}`,
+    );
 
     kafka = new Kafka({
       clientId: 'three-brokers-test',
@@ -206,7 +208,9 @@ describe('a three-broker Apache Kafka cluster under the pipeline', () => {
       rejoinMs: null,
     };
     await node.kill();
-    note(`SIGKILL node ${node.nodeId} (pid ${pid}), leader of ${kill.leaderships} of ${PARTITIONS} stg_service partitions (leaders by node ${JSON.stringify(kill.leadersByNode)})`);
+    note(
+      `SIGKILL node ${node.nodeId} (pid ${pid}), leader of ${kill.leaderships} of ${PARTITIONS} stg_service partitions (leaders by node ${JSON.stringify(kill.leadersByNode)})`,
+    );
     const killedAt = Date.now();
     await until(`the partitions node ${node.nodeId} led have other leaders`, 120_000, async () => {
       const partitions = await partitionsOf(admin!, PIPELINE_TOPICS);
@@ -222,7 +226,11 @@ describe('a three-broker Apache Kafka cluster under the pipeline', () => {
     const restartedAt = Date.now();
     await node.start();
     note(`node ${node.nodeId} restarted on its data (pid ${node.pid()})`);
-    await waitForBrokers(cluster!.nodes.map((n) => n.address), BROKERS, 180_000);
+    await waitForBrokers(
+      cluster!.nodes.map((n) => n.address),
+      BROKERS,
+      180_000,
+    );
     await until(`node ${node.nodeId} back in every ISR`, 180_000, async () => {
       const partitions = await partitionsOf(admin!, await admin!.listTopics());
       return partitions.length > 0 && partitions.every((p) => p.isr.includes(node.nodeId));
@@ -259,7 +267,13 @@ describe('a three-broker Apache Kafka cluster under the pipeline', () => {
         const stalled = Date.now() - movedAt > STALL_MS;
         if (stalled || Date.now() > deadline) {
           const health = await Promise.all(
-            SERVICE_NAMES.map(async (name) => `${name}: ${await fetch(fleet!.url(name, '/health')).then((r) => r.text(), (e: Error) => e.message)}`),
+            SERVICE_NAMES.map(
+              async (name) =>
+                `${name}: ${await fetch(fleet!.url(name, '/health')).then(
+                  (r) => r.text(),
+                  (e: Error) => e.message,
+                )}`,
+            ),
           );
           throw new Error(
             `${stalled ? `the pipeline stopped draining: the lag stood at ${lastLag} for ${seconds(STALL_MS)}` : `not drained within ${seconds(DRAIN_TIMEOUT_MS)}`} (${(error as Error).message})\n` +
@@ -323,9 +337,17 @@ describe('a three-broker Apache Kafka cluster under the pipeline', () => {
               body: JSON.stringify({ N: ORDERS_PER_PUSH }),
             });
             const body = (await response.json()) as { messages_pushed?: number; message?: string };
-            const result: PushResult = { index, status: response.status, acknowledged: body.messages_pushed ?? 0, error: response.ok ? null : (body.message ?? JSON.stringify(body)), ms: Date.now() - begun };
+            const result: PushResult = {
+              index,
+              status: response.status,
+              acknowledged: body.messages_pushed ?? 0,
+              error: response.ok ? null : (body.message ?? JSON.stringify(body)),
+              ms: Date.now() - begun,
+            };
             pushes.push(result);
-            note(`push ${index}: ${result.status}, ${result.acknowledged} of ${ORDERS_PER_PUSH} acknowledged in ${seconds(result.ms)}${result.error ? ` (${result.error})` : ''}`);
+            note(
+              `push ${index}: ${result.status}, ${result.acknowledged} of ${ORDERS_PER_PUSH} acknowledged in ${seconds(result.ms)}${result.error ? ` (${result.error})` : ''}`,
+            );
           } catch (error) {
             pushes.push({ index, status: 0, acknowledged: 0, error: (error as Error).message, ms: Date.now() - begun });
             note(`push ${index}: no answer (${(error as Error).message})`);
@@ -373,7 +395,10 @@ describe('a three-broker Apache Kafka cluster under the pipeline', () => {
     const dead = lastDead as ApacheKafkaNode | null;
     if (!dead) throw new Error('the second kill did not happen');
     const onTwo = await partitionsOf(admin!, PIPELINE_TOPICS);
-    expect(onTwo.every((p) => p.isr.length === BROKERS - 1 && !p.isr.includes(dead.nodeId)), JSON.stringify(onTwo)).toBe(true);
+    expect(
+      onTwo.every((p) => p.isr.length === BROKERS - 1 && !p.isr.includes(dead.nodeId)),
+      JSON.stringify(onTwo),
+    ).toBe(true);
 
     const events = (await readTopic(kafka, 'stg_service', 120_000)).map((m) => JSON.parse(m.value!) as OrderEvent);
     const expected = expectedWarehouse(events);
@@ -431,7 +456,12 @@ describe('a three-broker Apache Kafka cluster under the pipeline', () => {
     console.info(
       `three brokers (Apache Kafka ${cluster!.version}): ${expected.orders.size} orders on stg_service, ${expected.closedOrders} closed ` +
         `(${acknowledged} of ${ORDERS} acknowledged in ${PUSHES} pushes, ${failed.length} failed); ` +
-        kills.map((k, i) => `kill ${i + 1}: node ${k.nodeId} leading ${k.leaderships}/${PARTITIONS} stg_service partitions at ${seconds(k.at)}, leaders elsewhere ${seconds(k.failoverMs)} later, back in every ISR ${seconds(k.rejoinMs)} after its restart`).join('; ') +
+        kills
+          .map(
+            (k, i) =>
+              `kill ${i + 1}: node ${k.nodeId} leading ${k.leaderships}/${PARTITIONS} stg_service partitions at ${seconds(k.at)}, leaders elsewhere ${seconds(k.failoverMs)} later, back in every ISR ${seconds(k.rejoinMs)} after its restart`,
+          )
+          .join('; ') +
         `; cluster start ${seconds(clusterStartMs)}, services ${seconds(fleetStartMs)}, pushing ${seconds(pushingMs)}, drain ${seconds(drainMs)}, ` +
         `committed offsets moved back ${regressions.length} times, total ${seconds(elapsed())}\n${log}`,
     );

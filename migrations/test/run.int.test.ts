@@ -54,12 +54,31 @@ describe('runMigrations (TypeScript migration files loaded from inside vitest)',
        WHERE table_schema IN ('stg', 'dds', 'cdm', 'public') ORDER BY 1`,
     );
     expect(tables.map((t) => t.name)).toEqual([
-      'cdm.counted_orders', 'cdm.product_counters', 'cdm.product_pair_counters', 'cdm.user_category_counters', 'cdm.user_product_counters',
-      'dds.h_category', 'dds.h_order', 'dds.h_product', 'dds.h_restaurant', 'dds.h_user',
-      'dds.l_order_product', 'dds.l_order_restaurant', 'dds.l_order_user', 'dds.l_product_category', 'dds.l_product_restaurant',
-      'dds.s_order_cost', 'dds.s_order_product_lines', 'dds.s_order_status', 'dds.s_product_names', 'dds.s_product_prices',
-      'dds.s_restaurant_names', 'dds.s_user_names',
-      'public.dead_letters', 'public.pgmigrations', 'stg.order_events',
+      'cdm.counted_orders',
+      'cdm.product_counters',
+      'cdm.product_pair_counters',
+      'cdm.user_category_counters',
+      'cdm.user_product_counters',
+      'dds.h_category',
+      'dds.h_order',
+      'dds.h_product',
+      'dds.h_restaurant',
+      'dds.h_user',
+      'dds.l_order_product',
+      'dds.l_order_restaurant',
+      'dds.l_order_user',
+      'dds.l_product_category',
+      'dds.l_product_restaurant',
+      'dds.s_order_cost',
+      'dds.s_order_product_lines',
+      'dds.s_order_status',
+      'dds.s_product_names',
+      'dds.s_product_prices',
+      'dds.s_restaurant_names',
+      'dds.s_user_names',
+      'public.dead_letters',
+      'public.pgmigrations',
+      'stg.order_events',
     ]);
     const [{ id }] = await query<{ id: string }>(name, "SELECT nextval('stg.order_id_seq') AS id");
     expect(id).toBe('1');
@@ -83,14 +102,25 @@ describe('the satellite-changes-only migration', () => {
     expect(await runMigrations(`${server}/${name}`, () => {}, { direction: 'down', count: since.length })).toEqual(since);
     // Two users: a (A, A, B, B, A) and b (C, C); three orders' status histories with repeats.
     const nameRows = [
-      ['a', '01', 'A'], ['a', '02', 'A'], ['a', '03', 'B'], ['a', '04', 'B'], ['a', '05', 'A'],
-      ['b', '01', 'C'], ['b', '02', 'C'],
+      ['a', '01', 'A'],
+      ['a', '02', 'A'],
+      ['a', '03', 'B'],
+      ['a', '04', 'B'],
+      ['a', '05', 'A'],
+      ['b', '01', 'C'],
+      ['b', '02', 'C'],
     ];
-    await query(name, `INSERT INTO dds.s_user_names (h_user_pk, username, userlogin, hk_user_names_hashdiff, load_dt, load_src)
-      VALUES ${nameRows.map(([u, at, v]) => `(md5('${u}')::uuid, '${v}', 'l', md5('${v}')::uuid, '2025-01-01 00:${at}:00+00', 't')`).join(', ')}`);
-    await query(name, `INSERT INTO dds.s_order_status (h_order_pk, status, hk_order_status_hashdiff, load_dt, load_src)
+    await query(
+      name,
+      `INSERT INTO dds.s_user_names (h_user_pk, username, userlogin, hk_user_names_hashdiff, load_dt, load_src)
+      VALUES ${nameRows.map(([u, at, v]) => `(md5('${u}')::uuid, '${v}', 'l', md5('${v}')::uuid, '2025-01-01 00:${at}:00+00', 't')`).join(', ')}`,
+    );
+    await query(
+      name,
+      `INSERT INTO dds.s_order_status (h_order_pk, status, hk_order_status_hashdiff, load_dt, load_src)
       SELECT md5(o::text)::uuid, s, md5(s)::uuid, '2025-01-01'::timestamptz + (o * 10 + n) * interval '1 minute', 't'
-        FROM generate_series(1, 3) o, unnest(ARRAY['OPEN', 'OPEN', 'CLOSED', 'CLOSED', 'CLOSED']) WITH ORDINALITY AS t(s, n)`);
+        FROM generate_series(1, 3) o, unnest(ARRAY['OPEN', 'OPEN', 'CLOSED', 'CLOSED', 'CLOSED']) WITH ORDINALITY AS t(s, n)`,
+    );
 
     expect(await runMigrations(`${server}/${name}`)).toEqual([...since].reverse());
     const users = await query<{ u: string; at: string; v: string }>(
@@ -98,7 +128,12 @@ describe('the satellite-changes-only migration', () => {
       `SELECT CASE h_user_pk WHEN md5('a')::uuid THEN 'a' ELSE 'b' END AS u, to_char(load_dt AT TIME ZONE 'UTC', 'MI') AS at, username AS v
          FROM dds.s_user_names ORDER BY 1, 2`,
     );
-    expect(users.map(({ u, at, v }) => [u, at, v])).toEqual([['a', '01', 'A'], ['a', '03', 'B'], ['a', '05', 'A'], ['b', '01', 'C']]);
+    expect(users.map(({ u, at, v }) => [u, at, v])).toEqual([
+      ['a', '01', 'A'],
+      ['a', '03', 'B'],
+      ['a', '05', 'A'],
+      ['b', '01', 'C'],
+    ]);
     const statuses = await query<{ n: number; first: string }>(
       name,
       `SELECT count(*)::int AS n, string_agg(status, ',' ORDER BY load_dt) AS first FROM dds.s_order_status GROUP BY h_order_pk`,

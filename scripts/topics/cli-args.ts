@@ -17,7 +17,10 @@ export class UsageError extends Error {
 }
 
 export function parseTopicsArgs(argv: string[], env: Record<string, string | undefined>): TopicsCommand {
-  let brokers = (env.KAFKA_BROKERS?.trim() || '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
+  let brokers = (env.KAFKA_BROKERS?.trim() || '127.0.0.1:9092')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   let tail: string | null = null;
   let last = 10;
   let json = false;
@@ -31,7 +34,11 @@ export function parseTopicsArgs(argv: string[], env: Record<string, string | und
     if (arg === '--help' || arg === '-h') return { kind: 'help' };
     else if (arg === '--json') json = true;
     else if (arg === '--tail') tail = value();
-    else if (arg === '--brokers') brokers = value().split(',').map((b) => b.trim()).filter(Boolean);
+    else if (arg === '--brokers')
+      brokers = value()
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean);
     else if (arg === '--last') {
       const raw = value();
       last = Number(raw);

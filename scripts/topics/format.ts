@@ -25,7 +25,10 @@ export function formatOverview(overview: KafkaOverview, brokers: string[]): stri
       lines.push(`  ${group.groupId} (${group.state}, ${members}) on ${topic}: lag ${sum(partitions.map((p) => p.lag))}`);
       lines.push(
         ...table(
-          [['partition', 'committed', 'end', 'lag'], ...partitions.map((p) => [String(p.partition), p.committed === null ? '-' : String(p.committed), String(p.end), String(p.lag)])],
+          [
+            ['partition', 'committed', 'end', 'lag'],
+            ...partitions.map((p) => [String(p.partition), p.committed === null ? '-' : String(p.committed), String(p.end), String(p.lag)]),
+          ],
           '    ',
         ),
       );
@@ -47,6 +50,9 @@ export function prettyValue(value: string | null): string {
 export function formatMessages(topic: string, messages: TailedMessage[]): string {
   if (messages.length === 0) return `${topic}: no messages`;
   return messages
-    .map((m) => `--- ${topic} partition ${m.partition} offset ${m.offset}  key ${m.key ?? '(null)'}  ${new Date(m.timestamp).toISOString()}\n${prettyValue(m.value)}`)
+    .map(
+      (m) =>
+        `--- ${topic} partition ${m.partition} offset ${m.offset}  key ${m.key ?? '(null)'}  ${new Date(m.timestamp).toISOString()}\n${prettyValue(m.value)}`,
+    )
     .join('\n');
 }

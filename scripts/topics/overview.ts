@@ -47,14 +47,15 @@ export async function fetchOverview(admin: Admin): Promise<KafkaOverview> {
     const offsets = await admin.fetchTopicOffsets(name);
     topics.push({
       name,
-      partitions: offsets
-        .map((o) => ({ partition: o.partition, start: Number(o.low), end: Number(o.high) }))
-        .sort((a, b) => a.partition - b.partition),
+      partitions: offsets.map((o) => ({ partition: o.partition, start: Number(o.low), end: Number(o.high) })).sort((a, b) => a.partition - b.partition),
     });
   }
 
   const { groups: listed } = await admin.listGroups();
-  const groupIds = listed.map((g) => g.groupId).filter((id) => !id.startsWith(TAIL_GROUP_PREFIX)).sort();
+  const groupIds = listed
+    .map((g) => g.groupId)
+    .filter((id) => !id.startsWith(TAIL_GROUP_PREFIX))
+    .sort();
   const described = groupIds.length > 0 ? (await admin.describeGroups(groupIds)).groups : [];
   const groups: GroupOverview[] = [];
   for (const groupId of groupIds) {

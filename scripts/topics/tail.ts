@@ -56,7 +56,13 @@ export async function tailTopic(kafka: Kafka, topic: string, last: number, timeo
             const offset = Number(message.offset);
             const end = ends.get(partition) ?? 0;
             if (offset < (starts.get(partition) ?? end) || offset >= end) return;
-            messages.push({ partition, offset, timestamp: Number(message.timestamp), key: message.key?.toString('utf8') ?? null, value: message.value?.toString('utf8') ?? null });
+            messages.push({
+              partition,
+              offset,
+              timestamp: Number(message.timestamp),
+              key: message.key?.toString('utf8') ?? null,
+              value: message.value?.toString('utf8') ?? null,
+            });
             if (offset + 1 >= end) pending.delete(partition);
             if (pending.size === 0) {
               clearTimeout(timer);

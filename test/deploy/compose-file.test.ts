@@ -67,7 +67,16 @@ function schemaValidator() {
   addFormats.default(ajv);
   // The formats the Compose schema names; the checks below look at ports more closely.
   ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/);
-  ajv.addFormat('ports', { validate: (value: string | number) => { try { parsePort(value); return true; } catch { return false; } } });
+  ajv.addFormat('ports', {
+    validate: (value: string | number) => {
+      try {
+        parsePort(value);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  });
   ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp))?$/);
   return ajv.compile(forAjv(schema) as object);
 }
@@ -159,7 +168,10 @@ describe('docker-compose.yml: the pipeline', () => {
     expect(published('postgres')).toEqual([{ hostIp: '127.0.0.1', hostPort: '6432', containerPort: 5432, protocol: 'tcp' }]);
     expect(published('kafka')).toEqual([{ hostIp: '127.0.0.1', hostPort: '9094', containerPort: 9094, protocol: 'tcp' }]);
     for (const name of SCALABLE) {
-      expect(published(name).map((p) => p.containerPort), name).toEqual([Number(env(name)[`${name.toUpperCase()}_PORT`])]);
+      expect(
+        published(name).map((p) => p.containerPort),
+        name,
+      ).toEqual([Number(env(name)[`${name.toUpperCase()}_PORT`])]);
     }
   });
 
@@ -212,7 +224,10 @@ describe('docker-compose.yml: the pipeline', () => {
     expect(undocumented).toEqual([]);
     const allowed = new Set([...template.documented, 'NODE_ENV', 'HOST', 'REDIS_URL', 'KAFKA_BROKERS', 'DATABASE_URL']);
     for (const name of PIPELINE) {
-      expect(Object.keys(env(name)).filter((key) => !allowed.has(key)), name).toEqual([]);
+      expect(
+        Object.keys(env(name)).filter((key) => !allowed.has(key)),
+        name,
+      ).toEqual([]);
     }
   });
 

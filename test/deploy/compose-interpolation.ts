@@ -16,18 +16,21 @@ export function variablesIn(text: string): string[] {
 }
 
 export function interpolateString(text: string, env: Env): string {
-  return text.replace(PATTERN, (_match, dollar: string | undefined, braced: string | undefined, op: string | undefined, arg: string | undefined, bare: string | undefined) => {
-    if (dollar) return '$';
-    const name = (braced ?? bare)!;
-    const value = env[name];
-    const missing = op?.startsWith(':') ? value === undefined || value === '' : value === undefined;
-    if (op?.endsWith('-')) return missing ? interpolateString(arg ?? '', env) : value!;
-    if (op?.endsWith('?')) {
-      if (missing) throw new InterpolationError(`required variable ${name} is missing a value: ${arg ?? ''}`);
-      return value!;
-    }
-    return value ?? '';
-  });
+  return text.replace(
+    PATTERN,
+    (_match, dollar: string | undefined, braced: string | undefined, op: string | undefined, arg: string | undefined, bare: string | undefined) => {
+      if (dollar) return '$';
+      const name = (braced ?? bare)!;
+      const value = env[name];
+      const missing = op?.startsWith(':') ? value === undefined || value === '' : value === undefined;
+      if (op?.endsWith('-')) return missing ? interpolateString(arg ?? '', env) : value!;
+      if (op?.endsWith('?')) {
+        if (missing) throw new InterpolationError(`required variable ${name} is missing a value: ${arg ?? ''}`);
+        return value!;
+      }
+      return value ?? '';
+    },
+  );
 }
 
 /** Interpolates every string in a parsed YAML document (values only: keys stay as written). */

@@ -104,7 +104,9 @@ describe('docker build, dry run', () => {
       'migrations/cli.ts',
       'migrations/set-role-passwords.ts',
       'scripts/topics.ts',
-      ...readdirSync(path.join(runtime, 'migrations')).filter((f) => /^\d{13,17}_[\w-]+\.ts$/.test(f)).map((f) => `migrations/${f}`),
+      ...readdirSync(path.join(runtime, 'migrations'))
+        .filter((f) => /^\d{13,17}_[\w-]+\.ts$/.test(f))
+        .map((f) => `migrations/${f}`),
     ];
     for (const entry of entries) expect(existsSync(path.join(runtime, entry)), entry).toBe(true);
     const rootConfig = JSON.parse(readFileSync(path.join(root, 'tsconfig.json'), 'utf8')) as { compilerOptions: object };
@@ -116,9 +118,15 @@ describe('docker build, dry run', () => {
   }, 150_000);
 
   it('the runtime code imports production dependencies only', () => {
-    const pkg = JSON.parse(readFileSync(path.join(runtime, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(path.join(runtime, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     const imported = new Set<string>();
-    for (const file of filesUnder(path.join(runtime, 'services')).concat(filesUnder(path.join(runtime, 'migrations')), filesUnder(path.join(runtime, 'scripts')))) {
+    for (const file of filesUnder(path.join(runtime, 'services')).concat(
+      filesUnder(path.join(runtime, 'migrations')),
+      filesUnder(path.join(runtime, 'scripts')),
+    )) {
       for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'([^'.][^']*)'|import\('([^'.][^']*)'\)/gm)) {
         if (!specifier || specifier.startsWith('node:')) continue;
         const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;

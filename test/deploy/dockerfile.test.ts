@@ -18,7 +18,9 @@ describe('Dockerfile', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     expect(build.name).toBe('build');
     expect(runtime.base).toMatch(/^node:20(\.\d+)*-/);
-    const fromBuild = all(runtime, 'COPY').map((c) => copyArgs(c.args)).filter((c) => c.from === 'build');
+    const fromBuild = all(runtime, 'COPY')
+      .map((c) => copyArgs(c.args))
+      .filter((c) => c.from === 'build');
     expect(fromBuild.length).toBeGreaterThan(0);
   });
 
@@ -54,7 +56,9 @@ describe('Dockerfile', () => {
   });
 
   it('listens on every interface inside the container and runs in production mode', () => {
-    const env = all(runtime, 'ENV').map((e) => e.args).join(' ');
+    const env = all(runtime, 'ENV')
+      .map((e) => e.args)
+      .join(' ');
     expect(env).toMatch(/\bHOST=0\.0\.0\.0\b/);
     expect(env).toMatch(/\bNODE_ENV=production\b/);
     expect(env).not.toMatch(/PASSWORD|SECRET|API_KEY|DATABASE_URL/);
@@ -88,7 +92,16 @@ describe('.dockerignore', () => {
     for (const file of ['services/dds/test/hash-keys.test.ts', 'broker/test/x.test.ts', 'test/e2e/pipeline.int.test.ts', 'broker/bench/throughput.ts']) {
       expect(ignored(file), file).toBe(true);
     }
-    for (const file of ['package.json', 'package-lock.json', 'tsconfig.json', 'services/dds/src/main.ts', 'migrations/cli.ts', 'scripts/topics.ts', 'broker/src/index.ts', '.env_template']) {
+    for (const file of [
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'services/dds/src/main.ts',
+      'migrations/cli.ts',
+      'scripts/topics.ts',
+      'broker/src/index.ts',
+      '.env_template',
+    ]) {
       expect(ignored(file), file).toBe(false);
     }
   });

@@ -12,7 +12,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const k8s = path.join(root, 'deploy', 'k8s');
 
 // biome-ignore lint/suspicious/noExplicitAny: each kind's spec is read by path, as parsed YAML
-type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; spec?: any; data?: Record<string, string>; stringData?: Record<string, string> };
+type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string> };
+  spec?: any;
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+};
 
 function readManifests(file: string): Manifest[] {
   const documents = parseAllDocuments(readFileSync(path.join(k8s, file), 'utf8'));
@@ -27,7 +34,12 @@ const byKind = (kind: string) => manifests.filter((m) => m.kind === kind);
 const named = (kind: string, name: string) => manifests.find((m) => m.kind === kind && m.metadata.name === name);
 const configMap = named('ConfigMap', 'dwh-pipeline-config')!;
 
-const SERVICES = { source: { port: 5011, input: null }, stg: { port: 5012, input: 'TOPIC_STG' }, dds: { port: 5013, input: 'TOPIC_DDS' }, cdm: { port: 5014, input: 'TOPIC_CDM' } } as const;
+const SERVICES = {
+  source: { port: 5011, input: null },
+  stg: { port: 5012, input: 'TOPIC_STG' },
+  dds: { port: 5013, input: 'TOPIC_DDS' },
+  cdm: { port: 5014, input: 'TOPIC_CDM' },
+} as const;
 const CONSUMERS = ['stg', 'dds', 'cdm'] as const;
 
 /** The environment a container of this Deployment sees (Secret values from the example). */
@@ -51,7 +63,10 @@ describe('deploy/k8s', () => {
   });
 
   it('has a Deployment and a Service per service, a ConfigMap, a migration Job and a ScaledObject per consumer', () => {
-    const names = (kind: string) => byKind(kind).map((m) => m.metadata.name).sort();
+    const names = (kind: string) =>
+      byKind(kind)
+        .map((m) => m.metadata.name)
+        .sort();
     expect(names('Deployment')).toEqual(['dwh-cdm', 'dwh-dds', 'dwh-source', 'dwh-stg']);
     expect(names('Service')).toEqual(['dwh-cdm', 'dwh-dds', 'dwh-source', 'dwh-stg']);
     expect(names('ScaledObject')).toEqual(['dwh-cdm', 'dwh-dds', 'dwh-stg']);

@@ -74,7 +74,10 @@ describe('services under their own roles, observed through /metrics', () => {
   it('start healthy and expose process metrics and zero counters', async () => {
     for (const name of SERVICE_NAMES) {
       const samples = await metricsOf(name);
-      expect(samples.every((s) => s.labels.service === name), name).toBe(true);
+      expect(
+        samples.every((s) => s.labels.service === name),
+        name,
+      ).toBe(true);
       expect(sampleValue(samples, 'process_resident_memory_bytes'), name).toBeGreaterThan(0);
       expect(sampleValue(samples, 'dwh_messages_consumed_total'), name).toBe(0);
     }
@@ -111,7 +114,11 @@ describe('services under their own roles, observed through /metrics', () => {
     expect(await high('dds_service')).toBe(count(stg!, 'dwh_messages_produced_total', 'dds_service'));
     expect(await high('cdm_service')).toBe(count(dds!, 'dwh_messages_produced_total', 'cdm_service'));
 
-    for (const [samples, topic] of [[stg!, 'stg_service'], [dds!, 'dds_service'], [cdm!, 'cdm_service']] as const) {
+    for (const [samples, topic] of [
+      [stg!, 'stg_service'],
+      [dds!, 'dds_service'],
+      [cdm!, 'cdm_service'],
+    ] as const) {
       expect(count(samples, 'dwh_batch_size_sum', topic)).toBe(count(samples, 'dwh_messages_consumed_total', topic));
       expect(count(samples, 'dwh_batch_size_count', topic)).toBeGreaterThanOrEqual(Math.ceil(count(samples, 'dwh_messages_consumed_total', topic) / 50));
       expect(count(samples, 'dwh_batch_duration_seconds_count', topic)).toBe(count(samples, 'dwh_batch_size_count', topic));
@@ -119,7 +126,10 @@ describe('services under their own roles, observed through /metrics', () => {
       expect(count(samples, 'dwh_db_write_duration_seconds_sum', topic)).toBeGreaterThan(0);
       const lags = samples.filter((s) => s.name === 'dwh_consumer_lag');
       expect(lags.length, topic).toBeGreaterThan(0);
-      expect(lags.every((s) => s.labels.topic === topic && s.value === 0), topic).toBe(true);
+      expect(
+        lags.every((s) => s.labels.topic === topic && s.value === 0),
+        topic,
+      ).toBe(true);
       expect(sampleValue(samples, 'dwh_messages_failed_total')).toBe(0);
     }
   });

@@ -81,7 +81,13 @@ describe('service roles', () => {
     const closed = enrichedOrder({ id: ids[0]!, status: 'CLOSED', products: [menu.soup!, menu.tea!] });
     const forwarded = await inTransaction(pools.dds, (client) => ddsStage.write(client, [closed], collectingContext(loadDt)));
     expect(forwarded).toHaveLength(1);
-    await inTransaction(pools.cdm, (client) => cdmStage.write(client, forwarded.map((m) => m.value as ClosedOrder), collectingContext(loadDt)));
+    await inTransaction(pools.cdm, (client) =>
+      cdmStage.write(
+        client,
+        forwarded.map((m) => m.value as ClosedOrder),
+        collectingContext(loadDt),
+      ),
+    );
     for (const service of ['stg', 'dds', 'cdm'] as const) {
       await inTransaction(pools[service], (client) => insertDeadLetters(client, [deadLetter(service, '1')]));
     }
@@ -131,7 +137,9 @@ describe('service roles', () => {
       expect(await attempt(service, 'CREATE TABLE public.sneaky (x int)'), service).toBe(INSUFFICIENT_PRIVILEGE);
       expect(await attempt(service, 'DROP TABLE cdm.counted_orders'), service).toBe(INSUFFICIENT_PRIVILEGE);
     }
-    expect(await attempt('source', `INSERT INTO public.dead_letters (service, topic, partition, "offset", reason) VALUES ('x', 't', 0, 0, 'r')`)).toBe(INSUFFICIENT_PRIVILEGE);
+    expect(await attempt('source', `INSERT INTO public.dead_letters (service, topic, partition, "offset", reason) VALUES ('x', 't', 0, 0, 'r')`)).toBe(
+      INSUFFICIENT_PRIVILEGE,
+    );
   });
 
   it("the source's dashboard reads the top products and the dead letters and re-drives them, nothing more", async () => {

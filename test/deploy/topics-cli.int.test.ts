@@ -36,7 +36,12 @@ beforeAll(async () => {
   kafka = new Kafka({ brokers: [broker.address], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 2 }, { topic: 'empty', numPartitions: 1 }] });
+  await admin.createTopics({
+    topics: [
+      { topic: 'orders', numPartitions: 2 },
+      { topic: 'empty', numPartitions: 1 },
+    ],
+  });
   await admin.disconnect();
   producer = kafka.producer();
   await producer.connect();
@@ -74,14 +79,28 @@ describe('npm run topics', () => {
     const overview = JSON.parse(await topics('--json')) as KafkaOverview;
     expect(overview.topics).toEqual([
       { name: 'empty', partitions: [{ partition: 0, start: 0, end: 0 }] },
-      { name: 'orders', partitions: [{ partition: 0, start: 0, end: 6 }, { partition: 1, start: 0, end: 4 }] },
+      {
+        name: 'orders',
+        partitions: [
+          { partition: 0, start: 0, end: 6 },
+          { partition: 1, start: 0, end: 4 },
+        ],
+      },
     ]);
     expect(overview.groups).toEqual([
       {
         groupId: 'orders-reader',
         state: 'Empty',
         members: 0,
-        topics: [{ topic: 'orders', partitions: [{ partition: 0, committed: 5, end: 6, lag: 1 }, { partition: 1, committed: null, end: 4, lag: 4 }] }],
+        topics: [
+          {
+            topic: 'orders',
+            partitions: [
+              { partition: 0, committed: 5, end: 6, lag: 1 },
+              { partition: 1, committed: null, end: 4, lag: 4 },
+            ],
+          },
+        ],
       },
     ]);
   }, 60_000);

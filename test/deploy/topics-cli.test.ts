@@ -67,13 +67,29 @@ describe('topics: output', () => {
   it('prints topics with their offsets, and groups with committed offsets and lag', () => {
     const text = formatOverview(
       {
-        topics: [{ name: 'dds_service', partitions: [{ partition: 0, start: 0, end: 12 }, { partition: 1, start: 0, end: 8 }] }],
+        topics: [
+          {
+            name: 'dds_service',
+            partitions: [
+              { partition: 0, start: 0, end: 12 },
+              { partition: 1, start: 0, end: 8 },
+            ],
+          },
+        ],
         groups: [
           {
             groupId: 'dds-service',
             state: 'Stable',
             members: 2,
-            topics: [{ topic: 'dds_service', partitions: [{ partition: 0, committed: 10, end: 12, lag: 2 }, { partition: 1, committed: null, end: 8, lag: 8 }] }],
+            topics: [
+              {
+                topic: 'dds_service',
+                partitions: [
+                  { partition: 0, committed: 10, end: 12, lag: 2 },
+                  { partition: 1, committed: null, end: 8, lag: 8 },
+                ],
+              },
+            ],
           },
         ],
       },

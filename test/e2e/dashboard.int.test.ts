@@ -74,7 +74,11 @@ describe.runIf(chromiumFound)('dashboard in a browser', () => {
   });
 
   it('refuses N above the maximum with the message POST /push gives', async () => {
-    const direct = await fetch(fleet.url('source', '/push'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ N: MAX_N + 1 }) });
+    const direct = await fetch(fleet.url('source', '/push'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ N: MAX_N + 1 }),
+    });
     const { message } = (await direct.json()) as { message: string };
     expect(direct.status).toBe(400);
     await page.fill('#push-n', String(MAX_N + 1));
@@ -100,7 +104,7 @@ describe.runIf(chromiumFound)('dashboard in a browser', () => {
     expect(await text('#dead-latest li')).toMatch(/^stg: /);
   });
 
-  it("looks a user up and shows the orders and recommendations the read API gives", async () => {
+  it('looks a user up and shows the orders and recommendations the read API gives', async () => {
     const { rows } = await db.pool.query<{ user_id: string }>(
       `SELECT payload->'user'->>'id' AS user_id FROM stg.order_events GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
     );

@@ -65,7 +65,11 @@ describe('npm start', () => {
       ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
     });
     const args = engine === 'apache' ? ['--kafka', 'apache'] : [];
-    launcher = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'start.ts'), ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    launcher = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'start.ts'), ...args], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     launcher.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     launcher.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     for (const name of ['SOURCE_PORT', 'STG_PORT', 'DDS_PORT', 'CDM_PORT']) {
@@ -111,7 +115,10 @@ describe('npm start', () => {
   it('prints prefixed, readable log lines', () => {
     const lines = output.join('').split('\n');
     for (const service of ['source', 'stg', 'dds', 'cdm']) {
-      expect(lines.some((line) => line.startsWith(service) && /\d\d:\d\d:\d\d\.\d{3} (INFO|WARN)/.test(line)), service).toBe(true);
+      expect(
+        lines.some((line) => line.startsWith(service) && /\d\d:\d\d:\d\d\.\d{3} (INFO|WARN)/.test(line)),
+        service,
+      ).toBe(true);
     }
     const listening = engine === 'apache' ? /Apache Kafka \d+\.\d+\.\d+ listening/ : /development broker listening/;
     expect(lines.some((line) => line.startsWith('start') && listening.test(line))).toBe(true);

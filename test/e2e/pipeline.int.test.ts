@@ -25,8 +25,11 @@ describe('pipeline end to end', () => {
   /** An npm script of the project (scripts/<name>.ts) run as a user runs it, against this test's database. */
   function npmScript(name: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      execFile(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', `${name}.ts`), ...args], { cwd: root, env: { ...process.env, DATABASE_URL: db.url } }, (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', path.join(root, 'scripts', `${name}.ts`), ...args],
+        { cwd: root, env: { ...process.env, DATABASE_URL: db.url } },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       );
     });
   }
@@ -112,7 +115,8 @@ describe('pipeline end to end', () => {
       `SELECT e.object_id::text AS order_id, i->>'id' AS product_id, i->>'quantity' AS quantity, i->>'price' AS price
        FROM stg.order_events e, jsonb_array_elements(e.payload->'order_items') i`,
     );
-    const byLine = (rows: Array<{ order_id: string; product_id: string; quantity: string; price: string }>) => rows.map((r) => `${r.order_id} ${r.product_id} ${r.quantity}@${r.price}`).sort();
+    const byLine = (rows: Array<{ order_id: string; product_id: string; quantity: string; price: string }>) =>
+      rows.map((r) => `${r.order_id} ${r.product_id} ${r.quantity}@${r.price}`).sort();
     expect(lines.rows.length).toBeGreaterThan(ORDERS);
     expect(byLine(lines.rows)).toEqual(byLine(items.rows));
     expect(
@@ -133,7 +137,13 @@ describe('pipeline end to end', () => {
     for (const order of stgOrders) byUser.set(order.user, [...(byUser.get(order.user) ?? []), order]);
     const [user, orders] = [...byUser].sort((a, b) => b[1].length - a[1].length)[0]!;
 
-    const seen: Array<{ order_id: number; date: string; restaurant: { restaurant_id: string }; status: string; items: Array<{ product_id: string; quantity: number; price: number }> }> = [];
+    const seen: Array<{
+      order_id: number;
+      date: string;
+      restaurant: { restaurant_id: string };
+      status: string;
+      items: Array<{ product_id: string; quantity: number; price: number }>;
+    }> = [];
     let url = `/users/${user}/orders?limit=7`;
     for (;;) {
       const page = await fetch(fleet.url('cdm', url));
@@ -144,22 +154,36 @@ describe('pipeline end to end', () => {
       url = `/users/${user}/orders?limit=7&before=${body.next_before}`;
     }
     const summary = (id: string, date: string, restaurant: string, status: string, items: Array<{ id: string; quantity: number; price: number }>) =>
-      `${id} ${new Date(date).toISOString()} ${restaurant} ${status} ${items.map((i) => `${i.id}x${i.quantity}@${i.price}`).sort().join(',')}`;
-    expect(seen.map((o) => summary(String(o.order_id), o.date, o.restaurant.restaurant_id, o.status, o.items.map((i) => ({ id: i.product_id, quantity: i.quantity, price: i.price })))).sort()).toEqual(
-      orders.map((o) => summary(o.id, o.date, o.restaurant, o.status, o.items)).sort(),
-    );
+      `${id} ${new Date(date).toISOString()} ${restaurant} ${status} ${items
+        .map((i) => `${i.id}x${i.quantity}@${i.price}`)
+        .sort()
+        .join(',')}`;
+    expect(
+      seen
+        .map((o) =>
+          summary(
+            String(o.order_id),
+            o.date,
+            o.restaurant.restaurant_id,
+            o.status,
+            o.items.map((i) => ({ id: i.product_id, quantity: i.quantity, price: i.price })),
+          ),
+        )
+        .sort(),
+    ).toEqual(orders.map((o) => summary(o.id, o.date, o.restaurant, o.status, o.items)).sort());
     const dates = seen.map((o) => o.date);
     expect(dates).toEqual([...dates].sort().reverse());
 
     // Companions of the most ordered product, counted here from stg's CLOSED orders.
     const together = new Map<string, Map<string, Set<string>>>();
     for (const order of stgOrders.filter((o) => o.status === 'CLOSED')) {
-      for (const a of order.items) for (const b of order.items) {
-        if (a.id === b.id) continue;
-        const partners = together.get(a.id) ?? new Map<string, Set<string>>();
-        partners.set(b.id, (partners.get(b.id) ?? new Set()).add(order.id));
-        together.set(a.id, partners);
-      }
+      for (const a of order.items)
+        for (const b of order.items) {
+          if (a.id === b.id) continue;
+          const partners = together.get(a.id) ?? new Map<string, Set<string>>();
+          partners.set(b.id, (partners.get(b.id) ?? new Set()).add(order.id));
+          together.set(a.id, partners);
+        }
     }
     const [product, partners] = [...together].sort((a, b) => b[1].size - a[1].size)[0]!;
     const also = await fetch(fleet.url('cdm', `/products/${product}/also-ordered?limit=50`));
@@ -187,8 +211,12 @@ describe('pipeline end to end', () => {
     expect(differ.code).toBe(1);
     expect(differ.stdout).toContain('differing from SQL over dds: 2');
     const [changed, deleted] = [rows[0]!, pairs[0]!];
-    expect(differ.stdout).toContain(`user_product_counters user_id=${changed.user_id} product_id=${changed.product_id}: dds says ${changed.order_cnt - 1}, counter ${changed.order_cnt}`);
-    expect(differ.stdout).toContain(`product_pair_counters product_id=${deleted.product_id} other_product_id=${deleted.other_product_id}: dds says ${deleted.order_cnt}, counter 0`);
+    expect(differ.stdout).toContain(
+      `user_product_counters user_id=${changed.user_id} product_id=${changed.product_id}: dds says ${changed.order_cnt - 1}, counter ${changed.order_cnt}`,
+    );
+    expect(differ.stdout).toContain(
+      `product_pair_counters product_id=${deleted.product_id} other_product_id=${deleted.other_product_id}: dds says ${deleted.order_cnt}, counter 0`,
+    );
     expect(differ.stdout).toContain('result: 2 differences');
   });
 

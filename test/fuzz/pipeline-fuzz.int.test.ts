@@ -42,8 +42,10 @@ let pushedBySource = 0;
 async function writeReference(reference: FuzzReference): Promise<void> {
   const { redis, prefix } = infra.redis;
   const multi = redis.multi();
-  for (const u of [...reference.users, ...reference.malformedUsers]) multi.set(referenceKeys.user(prefix, u.id), JSON.stringify({ ...u, update_ts: '2025-01-01T00:00:00.000Z' }));
-  for (const r of [...reference.restaurants, ...reference.malformedRestaurants]) multi.set(referenceKeys.restaurant(prefix, r.id), JSON.stringify({ ...r, update_ts: '2025-01-01T00:00:00.000Z' }));
+  for (const u of [...reference.users, ...reference.malformedUsers])
+    multi.set(referenceKeys.user(prefix, u.id), JSON.stringify({ ...u, update_ts: '2025-01-01T00:00:00.000Z' }));
+  for (const r of [...reference.restaurants, ...reference.malformedRestaurants])
+    multi.set(referenceKeys.restaurant(prefix, r.id), JSON.stringify({ ...r, update_ts: '2025-01-01T00:00:00.000Z' }));
   // Only the usable records are listed, so that source makes its orders from them alone.
   multi.sadd(referenceKeys.userIds(prefix), ...reference.users.map((u) => u.id));
   multi.sadd(referenceKeys.restaurantIds(prefix), ...reference.restaurants.map((r) => r.id));
@@ -60,7 +62,15 @@ beforeAll(async () => {
   const log = createLogger('source', config.logLevel);
   sourceClients = await openServiceClients(config, 'source', log, { redis: true });
   await ensureTopics(sourceClients.kafka, [config.topics.stg], config.topicPartitions);
-  source = buildApp({ config, redis: sourceClients.redis!, db: sourceClients.pool, producer: createKafkaOrderSink(sourceClients.producer, config.topics.stg), log: log as FastifyBaseLogger, cancelShare: 0.3, orderEvents: 'lifecycle' });
+  source = buildApp({
+    config,
+    redis: sourceClients.redis!,
+    db: sourceClients.pool,
+    producer: createKafkaOrderSink(sourceClients.producer, config.topics.stg),
+    log: log as FastifyBaseLogger,
+    cancelShare: 0.3,
+    orderEvents: 'lifecycle',
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -78,7 +88,8 @@ const stageGroups = () => [
 ];
 
 /** Raw bytes of a dead letter as consumed, whatever its stored encoding. */
-const rawBytes = (row: { raw_value: string | null; encoding: string }) => Buffer.from(row.raw_value ?? '', row.encoding === 'base64' ? 'base64' : 'utf8').toString('base64');
+const rawBytes = (row: { raw_value: string | null; encoding: string }) =>
+  Buffer.from(row.raw_value ?? '', row.encoding === 'base64' ? 'base64' : 'utf8').toString('base64');
 
 async function checkRun(cases: FuzzCase[]): Promise<void> {
   const keys = new Set(cases.map((c) => String(c.orderId)));
@@ -90,15 +101,27 @@ async function checkRun(cases: FuzzCase[]): Promise<void> {
     .map((l) => ({ ...l, key: l.key !== null && l.encoding === 'base64' ? Buffer.from(l.key, 'base64').toString() : l.key }))
     .filter((l) => l.key !== null && keys.has(l.key));
   // Every broken message is one stg dead letter with a reason, and nothing valid is one.
-  const expectedLetters = cases.flatMap((c) => c.messages.filter((m) => !m.valid).map((m) => ({ key: m.key, bytes: m.value.toString('base64'), label: m.label })));
+  const expectedLetters = cases.flatMap((c) =>
+    c.messages.filter((m) => !m.valid).map((m) => ({ key: m.key, bytes: m.value.toString('base64'), label: m.label })),
+  );
   const actual = letters.map((l) => ({ service: l.service, key: l.key, bytes: rawBytes(l), reason: l.reason }));
   const sortKey = (x: { key: string | null; bytes: string }) => `${x.key} ${x.bytes}`;
   const missing = expectedLetters.filter((e) => !actual.some((a) => a.key === e.key && a.bytes === e.bytes));
-  expect(missing.map((m) => `order ${m.key}: ${m.label}`), 'broken messages that were not dead-lettered').toEqual([]);
+  expect(
+    missing.map((m) => `order ${m.key}: ${m.label}`),
+    'broken messages that were not dead-lettered',
+  ).toEqual([]);
   const unexpected = actual.filter((a) => !expectedLetters.some((e) => e.key === a.key && e.bytes === a.bytes));
-  const labelOf = (a: { key: string | null; bytes: string }) => cases.flatMap((c) => c.messages).find((m) => m.key === a.key && m.value.toString('base64') === a.bytes)?.label;
-  expect(unexpected.map((a) => `${a.service} order ${a.key}: ${labelOf(a)}: ${a.reason}`), 'valid messages that were dead-lettered').toEqual([]);
-  expect(actual.map((a) => a.service).filter((s) => s !== 'stg'), 'dead letters after stg').toEqual([]);
+  const labelOf = (a: { key: string | null; bytes: string }) =>
+    cases.flatMap((c) => c.messages).find((m) => m.key === a.key && m.value.toString('base64') === a.bytes)?.label;
+  expect(
+    unexpected.map((a) => `${a.service} order ${a.key}: ${labelOf(a)}: ${a.reason}`),
+    'valid messages that were dead-lettered',
+  ).toEqual([]);
+  expect(
+    actual.map((a) => a.service).filter((s) => s !== 'stg'),
+    'dead letters after stg',
+  ).toEqual([]);
   // Duplicated broken messages are separate Kafka records: one letter each.
   expect(actual.map(sortKey).sort()).toEqual(expectedLetters.map(sortKey).sort());
   for (const letter of letters) expect(letter.reason.length).toBeGreaterThan(0);
@@ -133,13 +156,20 @@ describe('pipeline fuzz', () => {
       { seed: SEED, numRuns: RUNS, endOnFailure: process.env.FUZZ_SHRINK !== '1' },
     );
     // The counterexample is hundreds of cases: report the seed and the error, which names the messages.
-    if (outcome.failed) throw new Error(`pipeline fuzz failed (FUZZ_SEED=${SEED}, run ${outcome.numRuns}, path ${outcome.counterexamplePath}): ${String(outcome.errorInstance)}`, { cause: outcome.errorInstance });
+    if (outcome.failed)
+      throw new Error(
+        `pipeline fuzz failed (FUZZ_SEED=${SEED}, run ${outcome.numRuns}, path ${outcome.counterexamplePath}): ${String(outcome.errorInstance)}`,
+        { cause: outcome.errorInstance },
+      );
     process.stdout.write(`pipeline fuzz: ${events} adversarial events and ${pushedBySource} source orders in ${RUNS} runs\n`);
     expect(events).toBeGreaterThanOrEqual(RUNS * CASES);
   });
 
   it("leaves no dead letter for source's own orders and no lag on any partition", async () => {
-    const { rows } = await infra.db.pool.query<{ key: string; reason: string }>(`SELECT key, reason FROM public.dead_letters WHERE CASE WHEN key ~ '^[0-9]+$' THEN key::bigint END < $1`, [FUZZ_ID_BASE]);
+    const { rows } = await infra.db.pool.query<{ key: string; reason: string }>(
+      `SELECT key, reason FROM public.dead_letters WHERE CASE WHEN key ~ '^[0-9]+$' THEN key::bigint END < $1`,
+      [FUZZ_ID_BASE],
+    );
     expect(rows).toEqual([]);
     const { rows: orders } = await infra.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM stg.order_events WHERE object_id < $1', [FUZZ_ID_BASE]);
     expect(orders[0]!.n).toBe(pushedBySource);

@@ -21,7 +21,10 @@ const foreignAssigner: PartitionAssigner = () => ({
   name: 'ForeignAssigner',
   version: 0,
   async assign({ members }) {
-    return members.map(({ memberId }) => ({ memberId, memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: {}, userData: Buffer.alloc(0) }) }));
+    return members.map(({ memberId }) => ({
+      memberId,
+      memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: {}, userData: Buffer.alloc(0) }),
+    }));
   },
   protocol({ topics }) {
     return { name: 'ForeignAssigner', metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }) };

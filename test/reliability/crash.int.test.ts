@@ -89,7 +89,11 @@ describe('crashes while orders flow', () => {
           // Deliver some events again, late: after later events of the same orders.
           const events = await pipeline.orderEvents();
           const again = Array.from({ length: DUPLICATES }, () => pick(events));
-          await pipeline.producer.send({ topic: 'stg_service', acks: -1, messages: again.map((e) => ({ key: String(e.object_id), value: JSON.stringify(e) })) });
+          await pipeline.producer.send({
+            topic: 'stg_service',
+            acks: -1,
+            messages: again.map((e) => ({ key: String(e.object_id), value: JSON.stringify(e) })),
+          });
         }
         await sleep(between(300, 900));
       }
@@ -118,10 +122,16 @@ describe('crashes while orders flow', () => {
     const story = [`CRASH_SEED=${SEED}`, ...supervisor.events.map((e) => `${(e.at / 1000).toFixed(1)}s ${e.service} ${e.what}`)].join('\n');
     expect(supervisor.unexpected, story).toEqual([]);
     expect(supervisor.events.filter((e) => e.what === 'SIGKILL by the test')).toHaveLength(KILLS);
-    expect(supervisor.events.filter((e) => e.service === 'kafka').map((e) => e.what), story).toEqual([`killed (${pipeline.broker.description})`, 'restarted on the same data']);
+    expect(
+      supervisor.events.filter((e) => e.service === 'kafka').map((e) => e.what),
+      story,
+    ).toEqual([`killed (${pipeline.broker.description})`, 'restarted on the same data']);
     // Each consumer died once at each point: armed in turn at every (re)start, taken at the first batch.
     for (const name of CONSUMERS) {
-      expect(supervisor.crashLog.filter((c) => c.service === name).map((c) => c.point), `${name}\n${story}`).toEqual(ARMED_POINTS);
+      expect(
+        supervisor.crashLog.filter((c) => c.service === name).map((c) => c.point),
+        `${name}\n${story}`,
+      ).toEqual(ARMED_POINTS);
     }
 
     const expected = expectedWarehouse(await pipeline.orderEvents());

@@ -30,7 +30,10 @@ const cancelled = lifecycle(14, ['OPEN', 'COOKING', 'CANCELLED'], { user: users.
 const cancelledFirst = lifecycle(15, ['OPEN', 'CANCELLED'], { user: users.alan, itemIndexes: [3] });
 // COOKING sent again ten minutes later, with its new time.
 const cooking = lifecycle(16, ['OPEN', 'COOKING', 'COOKING', 'DELIVERING', 'CLOSED'], { user: users.alan, itemIndexes: [2] });
-const cookingAgain = cooking.map((e) => ({ ...e, payload: { ...e.payload, statuses: e.payload.statuses.filter((s, i) => !(i === 2 && s.status === 'COOKING')) } }));
+const cookingAgain = cooking.map((e) => ({
+  ...e,
+  payload: { ...e.payload, statuses: e.payload.statuses.filter((s, i) => !(i === 2 && s.status === 'COOKING')) },
+}));
 
 async function statusHistory(): Promise<Record<string, string>> {
   const { rows } = await infra.db.pool.query<{ id: string; history: string[] }>(
@@ -40,7 +43,9 @@ async function statusHistory(): Promise<Record<string, string>> {
 }
 
 async function latestInStg(): Promise<Record<string, string>> {
-  const { rows } = await infra.db.pool.query<{ id: string; status: string; update_ts: Date }>(`SELECT object_id::text AS id, payload->>'final_status' AS status, update_ts FROM stg.order_events`);
+  const { rows } = await infra.db.pool.query<{ id: string; status: string; update_ts: Date }>(
+    `SELECT object_id::text AS id, payload->>'final_status' AS status, update_ts FROM stg.order_events`,
+  );
   return Object.fromEntries(rows.map((r) => [r.id, `${r.status} ${r.update_ts.toISOString()}`]));
 }
 

@@ -83,7 +83,9 @@ describe('dependency outages while orders flow', () => {
     // messages past these offsets. A broker that forgot the offsets would hand it everything again.
     const consumers = ['stg', 'dds', 'cdm'] as const;
     // Offsets first: a batch counted in between is past them, so it is on both sides of the bound.
-    const committedBefore = await Promise.all(STAGES.map(async (g) => [...(await committedOffsets(pipeline.admin, g.groupId, g.topic)).values()].reduce((sum, o) => sum + Math.max(0, o), 0)));
+    const committedBefore = await Promise.all(
+      STAGES.map(async (g) => [...(await committedOffsets(pipeline.admin, g.groupId, g.topic)).values()].reduce((sum, o) => sum + Math.max(0, o), 0)),
+    );
     const consumedBefore = await Promise.all(consumers.map((name) => checks.consumed(name)));
     await pipeline.stopBroker();
     const reports = await waitUntilReported(['stg', 'dds', 'cdm'], 'kafka');

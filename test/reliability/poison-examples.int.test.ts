@@ -34,7 +34,11 @@ beforeAll(async () => {
   await infra.redis.redis.set(referenceKeys.restaurant(infra.redis.prefix, restaurant.id), JSON.stringify(restaurant));
   for (const main of [stgMain, ddsMain, cdmMain]) stages.push(await startStage(main as never, config));
   // One partition: the poisons sit between good orders of the same partition.
-  await produce(infra.producer, config.topics.stg, stream.map((event) => ({ key: String(event.object_id), value: JSON.stringify(event), partition: 0 })));
+  await produce(
+    infra.producer,
+    config.topics.stg,
+    stream.map((event) => ({ key: String(event.object_id), value: JSON.stringify(event), partition: 0 })),
+  );
   await waitForDrain(
     infra.admin,
     [

@@ -20,8 +20,11 @@ const stages: RunningStage[] = [];
 
 function redrive(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/redrive.ts', ...args], { cwd: root, env: { ...process.env, ...infra.env() } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/redrive.ts', ...args],
+      { cwd: root, env: { ...process.env, ...infra.env() } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -89,7 +92,9 @@ describe('dead letters and re-drive', () => {
     const before = await topicSize(infra.admin, 'stg_service');
     const { code, stdout } = await redrive('--service', 'stg', '--dry-run');
     expect(code).toBe(0);
-    expect(stdout).toContain('would re-drive 4 dead letters (service stg), 0 failed to send, 4 still pending (0 of them failed again after an earlier re-drive)\n');
+    expect(stdout).toContain(
+      'would re-drive 4 dead letters (service stg), 0 failed to send, 4 still pending (0 of them failed again after an earlier re-drive)\n',
+    );
     expect(stdout).toContain(`unknown user ${users.grace.id}`);
     expect((await letters()).every((l) => !l.redriven)).toBe(true);
     expect(await topicSize(infra.admin, 'stg_service')).toBe(before);
@@ -106,7 +111,9 @@ describe('dead letters and re-drive', () => {
     const before = await topicSize(infra.admin, 'stg_service');
     const first = await redrive('--service', 'stg');
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('re-drove 4 dead letters (service stg), 0 failed to send, 0 still pending (0 of them failed again after an earlier re-drive)\n');
+    expect(first.stdout).toContain(
+      're-drove 4 dead letters (service stg), 0 failed to send, 0 still pending (0 of them failed again after an earlier re-drive)\n',
+    );
     await drain();
     expect(await topicSize(infra.admin, 'stg_service')).toBe(before + 4);
     expect((await letters()).map((l) => l.redriven)).toEqual([true, true, true, true]);
@@ -114,8 +121,12 @@ describe('dead letters and re-drive', () => {
     expect(await one(`SELECT count(*) FROM stg.order_events WHERE object_id = 2 AND payload->>'final_status' = 'CLOSED'`)).toBe(1);
     expect(await one('SELECT count(*) FROM cdm.counted_orders')).toBe(2);
     // Grace's one order adds 1 to each of its three products and its two categories.
-    expect(await one(`SELECT sum(order_cnt) FROM cdm.user_product_counters c JOIN dds.h_user u ON u.h_user_pk = c.user_id WHERE u.user_id = $1`, [users.grace.id])).toBe(3);
-    expect(await one(`SELECT sum(order_cnt) FROM cdm.user_category_counters c JOIN dds.h_user u ON u.h_user_pk = c.user_id WHERE u.user_id = $1`, [users.grace.id])).toBe(2);
+    expect(
+      await one(`SELECT sum(order_cnt) FROM cdm.user_product_counters c JOIN dds.h_user u ON u.h_user_pk = c.user_id WHERE u.user_id = $1`, [users.grace.id]),
+    ).toBe(3);
+    expect(
+      await one(`SELECT sum(order_cnt) FROM cdm.user_category_counters c JOIN dds.h_user u ON u.h_user_pk = c.user_id WHERE u.user_id = $1`, [users.grace.id]),
+    ).toBe(2);
     expect(await compareWithGroundTruth(infra.db.pool)).toEqual([]);
 
     const second = await redrive('--service', 'stg');
@@ -147,7 +158,9 @@ describe('dead letters and re-drive', () => {
 
     const { code, stdout } = await redrive('--id', String(junk[0]!.id));
     expect(code).toBe(0);
-    expect(stdout).toContain(`re-drove 1 dead letter (ids ${junk[0]!.id}), 0 failed to send, 0 still pending (0 of them failed again after an earlier re-drive)\n`);
+    expect(stdout).toContain(
+      `re-drove 1 dead letter (ids ${junk[0]!.id}), 0 failed to send, 0 still pending (0 of them failed again after an earlier re-drive)\n`,
+    );
     await drain();
     const after = (await letters()).filter((l) => l.key === 'junk');
     expect(after).toHaveLength(2);

@@ -77,7 +77,10 @@ describe('two instances of every consuming service, under crashes', () => {
 
     const story = [
       `SCALE_SEED=${SEED}`,
-      ...supervisors.flatMap((s, i) => s.events.map((e) => ({ ...e, fleet: i }))).sort((a, b) => a.at - b.at).map((e) => `${(e.at / 1000).toFixed(1)}s ${e.service}#${e.fleet} ${e.what}`),
+      ...supervisors
+        .flatMap((s, i) => s.events.map((e) => ({ ...e, fleet: i })))
+        .sort((a, b) => a.at - b.at)
+        .map((e) => `${(e.at / 1000).toFixed(1)}s ${e.service}#${e.fleet} ${e.what}`),
     ].join('\n');
     for (const supervisor of supervisors) expect(supervisor.unexpected, story).toEqual([]);
     const expected = expectedWarehouse(await pipeline.orderEvents());

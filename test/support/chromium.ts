@@ -6,7 +6,8 @@ import { chromium, type Browser } from 'playwright-core';
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const chromiumFound = existsSync(CHROMIUM_PATH);
 export const chromiumRequired = Boolean(process.env.CI);
-if (!chromiumFound) console.warn(`${CHROMIUM_PATH} not found: ${chromiumRequired ? 'failing' : 'skipping'} the browser tests (.ci/run installs chromium with apt-get)`);
+if (!chromiumFound)
+  console.warn(`${CHROMIUM_PATH} not found: ${chromiumRequired ? 'failing' : 'skipping'} the browser tests (.ci/run installs chromium with apt-get)`);
 
 export function launchChromium(): Promise<Browser> {
   // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.

@@ -74,7 +74,12 @@ async function useApacheKafka(options: KafkaUnderTestOptions): Promise<KafkaUnde
   if (shared && !(await emptied(shared.node))) await stopSharedApacheKafka();
   if (!shared) {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'test-apache-kafka-'));
-    const node = await createApacheKafkaNode({ dataDir, defaultPartitions: options.partitions ?? 1, distribution: ensureKafkaDistribution(), heapOptions: '-Xms128m -Xmx768m' });
+    const node = await createApacheKafkaNode({
+      dataDir,
+      defaultPartitions: options.partitions ?? 1,
+      distribution: ensureKafkaDistribution(),
+      heapOptions: '-Xms128m -Xmx768m',
+    });
     shared = { node, dataDir };
     await node.start();
   }

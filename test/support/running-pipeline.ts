@@ -18,7 +18,13 @@ export async function startRunningPipeline(partitions: number, env: Record<strin
   const broker = await startKafkaUnderTest({ partitions });
   const db = await createTestDatabase();
   const redis = createTestRedis();
-  const fleet = await createServiceFleet({ DATABASE_URL: db.url, REDIS_KEY_PREFIX: redis.prefix, KAFKA_BROKERS: broker.address, TOPIC_PARTITIONS: String(partitions), ...env });
+  const fleet = await createServiceFleet({
+    DATABASE_URL: db.url,
+    REDIS_KEY_PREFIX: redis.prefix,
+    KAFKA_BROKERS: broker.address,
+    TOPIC_PARTITIONS: String(partitions),
+    ...env,
+  });
   for (const name of SERVICE_NAMES) await fleet.start(name);
   return {
     broker,

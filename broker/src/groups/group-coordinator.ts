@@ -21,12 +21,7 @@ import { GroupMember, type MemberSettings } from './group-member.ts';
 import { describeGroup, listGroups } from './group-summaries.ts';
 import { GroupTimers } from './group-timers.ts';
 import { Group } from './group.ts';
-import {
-  fetchCommittedOffsets,
-  rejectCommit,
-  storeCommittedOffsets,
-  type PartitionExists,
-} from './offset-requests.ts';
+import { fetchCommittedOffsets, rejectCommit, storeCommittedOffsets, type PartitionExists } from './offset-requests.ts';
 import type { OffsetStorePort } from './offset-store-port.ts';
 import { joinError, syncError } from './responses.ts';
 
@@ -119,12 +114,7 @@ export class GroupCoordinator {
     return response;
   }
 
-  private joinUnknownMember(
-    version: number,
-    group: Group,
-    groupInstanceId: string | null,
-    settings: MemberSettings,
-  ): Promise<JoinGroupResponse> {
+  private joinUnknownMember(version: number, group: Group, groupInstanceId: string | null, settings: MemberSettings): Promise<JoinGroupResponse> {
     const memberId = `${settings.clientId}-${randomUUID()}`;
     if (groupInstanceId !== null) {
       // Static member restarting: its previous incarnation is fenced and replaced. Unlike
@@ -141,12 +131,7 @@ export class GroupCoordinator {
     return this.addMemberAndRebalance(group, memberId, null, settings);
   }
 
-  private joinKnownMember(
-    group: Group,
-    memberId: string,
-    groupInstanceId: string | null,
-    settings: MemberSettings,
-  ): Promise<JoinGroupResponse> {
+  private joinKnownMember(group: Group, memberId: string, groupInstanceId: string | null, settings: MemberSettings): Promise<JoinGroupResponse> {
     if (group.pendingMemberIds.has(memberId)) {
       this.timers.cancel(GroupTimers.pendingMemberKey(group.groupId, memberId));
       return this.addMemberAndRebalance(group, memberId, null, settings);
@@ -178,12 +163,7 @@ export class GroupCoordinator {
     }
   }
 
-  private addMemberAndRebalance(
-    group: Group,
-    memberId: string,
-    groupInstanceId: string | null,
-    settings: MemberSettings,
-  ): Promise<JoinGroupResponse> {
+  private addMemberAndRebalance(group: Group, memberId: string, groupInstanceId: string | null, settings: MemberSettings): Promise<JoinGroupResponse> {
     const member = new GroupMember(memberId, groupInstanceId, settings);
     const pending = this.pendingRebalances.get(group.groupId);
     if (group.state === 'PreparingRebalance' && pending?.initialDelayActive) pending.newMemberAdded = true;
@@ -194,11 +174,7 @@ export class GroupCoordinator {
     return response;
   }
 
-  private updateMemberAndRebalance(
-    group: Group,
-    member: GroupMember,
-    settings: MemberSettings,
-  ): Promise<JoinGroupResponse> {
+  private updateMemberAndRebalance(group: Group, member: GroupMember, settings: MemberSettings): Promise<JoinGroupResponse> {
     member.update(settings);
     const response = member.awaitJoin();
     this.maybePrepareRebalance(group);
@@ -278,9 +254,7 @@ export class GroupCoordinator {
   // ---- Sessions --------------------------------------------------------------------------
 
   private scheduleSession(group: Group, member: GroupMember): void {
-    this.timers.schedule(GroupTimers.sessionKey(group.groupId, member.memberId), member.sessionTimeoutMs, () =>
-      this.onSessionExpired(group, member),
-    );
+    this.timers.schedule(GroupTimers.sessionKey(group.groupId, member.memberId), member.sessionTimeoutMs, () => this.onSessionExpired(group, member));
   }
 
   private refreshSessions(group: Group, members: Iterable<GroupMember>): void {
@@ -380,8 +354,7 @@ export class GroupCoordinator {
   }
 
   leaveGroup(version: number, req: LeaveGroupRequest): LeaveGroupResponse {
-    const leaving: MemberIdentity[] =
-      version >= 3 ? (req.members ?? []) : [{ memberId: req.memberId ?? '', groupInstanceId: null }];
+    const leaving: MemberIdentity[] = version >= 3 ? (req.members ?? []) : [{ memberId: req.memberId ?? '', groupInstanceId: null }];
     const group = this.groups.get(req.groupId);
     const results = leaving.map((identity) => ({
       ...identity,
@@ -398,8 +371,7 @@ export class GroupCoordinator {
       this.tryCompleteJoin(group);
       return ErrorCode.NONE;
     }
-    const member =
-      (groupInstanceId !== null ? group.memberWithInstanceId(groupInstanceId) : undefined) ?? group.get(memberId);
+    const member = (groupInstanceId !== null ? group.memberWithInstanceId(groupInstanceId) : undefined) ?? group.get(memberId);
     if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
     this.removeMemberAndUpdateGroup(group, member, ErrorCode.UNKNOWN_MEMBER_ID);
     return ErrorCode.NONE;

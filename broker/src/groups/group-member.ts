@@ -109,4 +109,3 @@ export class GroupMember {
     return true;
   }
 }
-

@@ -22,10 +22,13 @@ export class GroupTimers {
   schedule(key: string, delayMs: number, onExpire: () => void): void {
     this.cancel(key);
     if (this.closed) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(key);
-      onExpire();
-    }, Math.max(0, delayMs));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(key);
+        onExpire();
+      },
+      Math.max(0, delayMs),
+    );
     timer.unref();
     this.timers.set(key, timer);
   }

@@ -1,11 +1,5 @@
 import { ErrorCode } from '../protocol/error-codes.ts';
-import type {
-  OffsetCommitRequest,
-  OffsetCommitResponse,
-  OffsetFetchPartition,
-  OffsetFetchRequest,
-  OffsetFetchResponse,
-} from './group-api-types.ts';
+import type { OffsetCommitRequest, OffsetCommitResponse, OffsetFetchPartition, OffsetFetchRequest, OffsetFetchResponse } from './group-api-types.ts';
 import type { OffsetStorePort, TopicPartitionOffset } from './offset-store-port.ts';
 
 /** Kafka's offset.metadata.max.bytes default. */
@@ -27,11 +21,7 @@ export function rejectCommit(req: OffsetCommitRequest, errorCode: number): Offse
  * Validates each partition, persists the valid ones in one call and answers per partition.
  * Offsets are stored as sent, so -1/-2 from kafkajs's resetOffsets stay -1/-2.
  */
-export function storeCommittedOffsets(
-  offsets: OffsetStorePort,
-  req: OffsetCommitRequest,
-  partitionExists: PartitionExists | undefined,
-): OffsetCommitResponse {
+export function storeCommittedOffsets(offsets: OffsetStorePort, req: OffsetCommitRequest, partitionExists: PartitionExists | undefined): OffsetCommitResponse {
   const entries: TopicPartitionOffset[] = [];
   const topics = req.topics.map((t) => ({
     name: t.name,
@@ -57,11 +47,7 @@ export function storeCommittedOffsets(
 }
 
 /** Committed offsets regardless of the group's state, as Kafka answers them. */
-export function fetchCommittedOffsets(
-  offsets: OffsetStorePort,
-  version: number,
-  req: OffsetFetchRequest,
-): OffsetFetchResponse {
+export function fetchCommittedOffsets(offsets: OffsetStorePort, version: number, req: OffsetFetchRequest): OffsetFetchResponse {
   if (req.topics === null) {
     // A null list means "all" only from v2 on; older versions cannot send it.
     return { errorCode: ErrorCode.NONE, topics: version >= 2 ? allCommittedOffsets(offsets, req.groupId) : [] };
@@ -85,9 +71,7 @@ export function fetchCommittedOffsets(
 
 function allCommittedOffsets(offsets: OffsetStorePort, groupId: string): OffsetFetchResponse['topics'] {
   const byTopic = new Map<string, OffsetFetchPartition[]>();
-  const sorted = [...offsets.listForGroup(groupId)].sort(
-    (a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition),
-  );
+  const sorted = [...offsets.listForGroup(groupId)].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
   for (const entry of sorted) {
     let partitions = byTopic.get(entry.topic);
     if (!partitions) {

@@ -90,9 +90,7 @@ export function isFlexibleVersion(apiKey: number, apiVersion: number): boolean {
   return isKnownApiKey(apiKey) && apiVersion >= FIRST_FLEXIBLE_VERSION[apiKey];
 }
 
-const NAMES_BY_KEY = new Map<number, ApiName>(
-  (Object.entries(ApiKey) as [ApiName, ApiKey][]).map(([name, key]) => [key, name]),
-);
+const NAMES_BY_KEY = new Map<number, ApiName>((Object.entries(ApiKey) as [ApiName, ApiKey][]).map(([name, key]) => [key, name]));
 
 export function isKnownApiKey(apiKey: number): apiKey is ApiKey {
   return NAMES_BY_KEY.has(apiKey);

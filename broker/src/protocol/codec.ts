@@ -38,9 +38,7 @@ export class Reader {
 
   private need(bytes: number, what: string): void {
     if (this.end - this.offset < bytes) {
-      throw new ProtocolDecodeError(
-        `cannot read ${what}: need ${bytes} byte(s) at offset ${this.offset}, only ${this.end - this.offset} left`,
-      );
+      throw new ProtocolDecodeError(`cannot read ${what}: need ${bytes} byte(s) at offset ${this.offset}, only ${this.end - this.offset} left`);
     }
   }
 

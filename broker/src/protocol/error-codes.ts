@@ -85,9 +85,7 @@ const RETRIABLE: ReadonlySet<number> = new Set<number>([
   ErrorCode.OFFSET_NOT_AVAILABLE,
 ]);
 
-const NAMES_BY_CODE = new Map<number, ErrorCodeName>(
-  (Object.entries(ErrorCode) as [ErrorCodeName, ErrorCode][]).map(([name, code]) => [code, name]),
-);
+const NAMES_BY_CODE = new Map<number, ErrorCodeName>((Object.entries(ErrorCode) as [ErrorCodeName, ErrorCode][]).map(([name, code]) => [code, name]));
 
 export function isRetriable(code: number): boolean {
   return RETRIABLE.has(code);

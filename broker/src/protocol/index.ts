@@ -10,33 +10,17 @@ import { createTopicsErrorResponse, decodeCreateTopicsRequest, encodeCreateTopic
 import { decodeDeleteTopicsRequest, deleteTopicsErrorResponse, encodeDeleteTopicsResponse } from './apis/delete-topics.ts';
 import { decodeDescribeClusterRequest, describeClusterErrorResponse, encodeDescribeClusterResponse } from './apis/describe-cluster.ts';
 import { decodeDescribeConfigsRequest, describeConfigsErrorResponse, encodeDescribeConfigsResponse } from './apis/describe-configs.ts';
-import {
-  decodeDescribeGroupsRequest,
-  describeGroupsErrorResponse,
-  encodeDescribeGroupsResponse,
-} from './apis/describe-groups.ts';
+import { decodeDescribeGroupsRequest, describeGroupsErrorResponse, encodeDescribeGroupsResponse } from './apis/describe-groups.ts';
 import { decodeFetchRequest, encodeFetchResponse, fetchErrorResponse } from './apis/fetch.ts';
-import {
-  decodeFindCoordinatorRequest,
-  encodeFindCoordinatorResponse,
-  findCoordinatorErrorResponse,
-} from './apis/find-coordinator.ts';
+import { decodeFindCoordinatorRequest, encodeFindCoordinatorResponse, findCoordinatorErrorResponse } from './apis/find-coordinator.ts';
 import { decodeHeartbeatRequest, encodeHeartbeatResponse, heartbeatErrorResponse } from './apis/heartbeat.ts';
-import {
-  decodeInitProducerIdRequest,
-  encodeInitProducerIdResponse,
-  initProducerIdErrorResponse,
-} from './apis/init-producer-id.ts';
+import { decodeInitProducerIdRequest, encodeInitProducerIdResponse, initProducerIdErrorResponse } from './apis/init-producer-id.ts';
 import { decodeJoinGroupRequest, encodeJoinGroupResponse, joinGroupErrorResponse } from './apis/join-group.ts';
 import { decodeLeaveGroupRequest, encodeLeaveGroupResponse, leaveGroupErrorResponse } from './apis/leave-group.ts';
 import { decodeListGroupsRequest, encodeListGroupsResponse, listGroupsErrorResponse } from './apis/list-groups.ts';
 import { decodeListOffsetsRequest, encodeListOffsetsResponse, listOffsetsErrorResponse } from './apis/list-offsets.ts';
 import { decodeMetadataRequest, encodeMetadataResponse, metadataErrorResponse } from './apis/metadata.ts';
-import {
-  decodeOffsetCommitRequest,
-  encodeOffsetCommitResponse,
-  offsetCommitErrorResponse,
-} from './apis/offset-commit.ts';
+import { decodeOffsetCommitRequest, encodeOffsetCommitResponse, offsetCommitErrorResponse } from './apis/offset-commit.ts';
 import { decodeOffsetFetchRequest, encodeOffsetFetchResponse, offsetFetchErrorResponse } from './apis/offset-fetch.ts';
 import { decodeProduceRequest, encodeProduceResponse, produceErrorResponse } from './apis/produce.ts';
 import { decodeSyncGroupRequest, encodeSyncGroupResponse, syncGroupErrorResponse } from './apis/sync-group.ts';
@@ -55,88 +39,23 @@ function defineApi<Req, Res>(
 export const API_CODECS = {
   [ApiKey.Produce]: defineApi(ApiKey.Produce, decodeProduceRequest, encodeProduceResponse, produceErrorResponse),
   [ApiKey.Fetch]: defineApi(ApiKey.Fetch, decodeFetchRequest, encodeFetchResponse, fetchErrorResponse),
-  [ApiKey.ListOffsets]: defineApi(
-    ApiKey.ListOffsets,
-    decodeListOffsetsRequest,
-    encodeListOffsetsResponse,
-    listOffsetsErrorResponse,
-  ),
+  [ApiKey.ListOffsets]: defineApi(ApiKey.ListOffsets, decodeListOffsetsRequest, encodeListOffsetsResponse, listOffsetsErrorResponse),
   [ApiKey.Metadata]: defineApi(ApiKey.Metadata, decodeMetadataRequest, encodeMetadataResponse, metadataErrorResponse),
-  [ApiKey.OffsetCommit]: defineApi(
-    ApiKey.OffsetCommit,
-    decodeOffsetCommitRequest,
-    encodeOffsetCommitResponse,
-    offsetCommitErrorResponse,
-  ),
-  [ApiKey.OffsetFetch]: defineApi(
-    ApiKey.OffsetFetch,
-    decodeOffsetFetchRequest,
-    encodeOffsetFetchResponse,
-    offsetFetchErrorResponse,
-  ),
-  [ApiKey.FindCoordinator]: defineApi(
-    ApiKey.FindCoordinator,
-    decodeFindCoordinatorRequest,
-    encodeFindCoordinatorResponse,
-    findCoordinatorErrorResponse,
-  ),
+  [ApiKey.OffsetCommit]: defineApi(ApiKey.OffsetCommit, decodeOffsetCommitRequest, encodeOffsetCommitResponse, offsetCommitErrorResponse),
+  [ApiKey.OffsetFetch]: defineApi(ApiKey.OffsetFetch, decodeOffsetFetchRequest, encodeOffsetFetchResponse, offsetFetchErrorResponse),
+  [ApiKey.FindCoordinator]: defineApi(ApiKey.FindCoordinator, decodeFindCoordinatorRequest, encodeFindCoordinatorResponse, findCoordinatorErrorResponse),
   [ApiKey.JoinGroup]: defineApi(ApiKey.JoinGroup, decodeJoinGroupRequest, encodeJoinGroupResponse, joinGroupErrorResponse),
   [ApiKey.Heartbeat]: defineApi(ApiKey.Heartbeat, decodeHeartbeatRequest, encodeHeartbeatResponse, heartbeatErrorResponse),
-  [ApiKey.LeaveGroup]: defineApi(
-    ApiKey.LeaveGroup,
-    decodeLeaveGroupRequest,
-    encodeLeaveGroupResponse,
-    leaveGroupErrorResponse,
-  ),
+  [ApiKey.LeaveGroup]: defineApi(ApiKey.LeaveGroup, decodeLeaveGroupRequest, encodeLeaveGroupResponse, leaveGroupErrorResponse),
   [ApiKey.SyncGroup]: defineApi(ApiKey.SyncGroup, decodeSyncGroupRequest, encodeSyncGroupResponse, syncGroupErrorResponse),
-  [ApiKey.DescribeGroups]: defineApi(
-    ApiKey.DescribeGroups,
-    decodeDescribeGroupsRequest,
-    encodeDescribeGroupsResponse,
-    describeGroupsErrorResponse,
-  ),
-  [ApiKey.ListGroups]: defineApi(
-    ApiKey.ListGroups,
-    decodeListGroupsRequest,
-    encodeListGroupsResponse,
-    listGroupsErrorResponse,
-  ),
-  [ApiKey.ApiVersions]: defineApi(
-    ApiKey.ApiVersions,
-    decodeApiVersionsRequest,
-    encodeApiVersionsResponse,
-    apiVersionsErrorResponse,
-  ),
-  [ApiKey.CreateTopics]: defineApi(
-    ApiKey.CreateTopics,
-    decodeCreateTopicsRequest,
-    encodeCreateTopicsResponse,
-    createTopicsErrorResponse,
-  ),
-  [ApiKey.DeleteTopics]: defineApi(
-    ApiKey.DeleteTopics,
-    decodeDeleteTopicsRequest,
-    encodeDeleteTopicsResponse,
-    deleteTopicsErrorResponse,
-  ),
-  [ApiKey.InitProducerId]: defineApi(
-    ApiKey.InitProducerId,
-    decodeInitProducerIdRequest,
-    encodeInitProducerIdResponse,
-    initProducerIdErrorResponse,
-  ),
-  [ApiKey.DescribeConfigs]: defineApi(
-    ApiKey.DescribeConfigs,
-    decodeDescribeConfigsRequest,
-    encodeDescribeConfigsResponse,
-    describeConfigsErrorResponse,
-  ),
-  [ApiKey.DescribeCluster]: defineApi(
-    ApiKey.DescribeCluster,
-    decodeDescribeClusterRequest,
-    encodeDescribeClusterResponse,
-    describeClusterErrorResponse,
-  ),
+  [ApiKey.DescribeGroups]: defineApi(ApiKey.DescribeGroups, decodeDescribeGroupsRequest, encodeDescribeGroupsResponse, describeGroupsErrorResponse),
+  [ApiKey.ListGroups]: defineApi(ApiKey.ListGroups, decodeListGroupsRequest, encodeListGroupsResponse, listGroupsErrorResponse),
+  [ApiKey.ApiVersions]: defineApi(ApiKey.ApiVersions, decodeApiVersionsRequest, encodeApiVersionsResponse, apiVersionsErrorResponse),
+  [ApiKey.CreateTopics]: defineApi(ApiKey.CreateTopics, decodeCreateTopicsRequest, encodeCreateTopicsResponse, createTopicsErrorResponse),
+  [ApiKey.DeleteTopics]: defineApi(ApiKey.DeleteTopics, decodeDeleteTopicsRequest, encodeDeleteTopicsResponse, deleteTopicsErrorResponse),
+  [ApiKey.InitProducerId]: defineApi(ApiKey.InitProducerId, decodeInitProducerIdRequest, encodeInitProducerIdResponse, initProducerIdErrorResponse),
+  [ApiKey.DescribeConfigs]: defineApi(ApiKey.DescribeConfigs, decodeDescribeConfigsRequest, encodeDescribeConfigsResponse, describeConfigsErrorResponse),
+  [ApiKey.DescribeCluster]: defineApi(ApiKey.DescribeCluster, decodeDescribeClusterRequest, encodeDescribeClusterResponse, describeClusterErrorResponse),
 } as const satisfies Record<ApiKey, ApiCodec<unknown, unknown>>;
 
 export type AnyApiCodec = ApiCodec<unknown, unknown>;

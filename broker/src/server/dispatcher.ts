@@ -23,7 +23,12 @@ import { createTopics, deleteTopics } from './handlers/topic-handlers.ts';
 type Codecs = typeof API_CODECS;
 type RequestOf<K extends ApiKey> = ReturnType<Codecs[K]['decodeRequest']>;
 type ResponseOf<K extends ApiKey> = ReturnType<Codecs[K]['errorResponse']>;
-type Handler<K extends ApiKey> = (ctx: BrokerContext, version: number, req: RequestOf<K>, client: RequestClient) => ResponseOf<K> | null | Promise<ResponseOf<K> | null>;
+type Handler<K extends ApiKey> = (
+  ctx: BrokerContext,
+  version: number,
+  req: RequestOf<K>,
+  client: RequestClient,
+) => ResponseOf<K> | null | Promise<ResponseOf<K> | null>;
 
 /** Which function serves each API. A null answer means "send nothing" (Produce with acks=0). */
 const HANDLERS: { [K in ApiKey]: Handler<K> } = {

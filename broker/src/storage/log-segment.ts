@@ -7,13 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readFully } from './file-io.ts';
-import {
-  BATCH_HEADER_SIZE,
-  LOG_OVERHEAD,
-  checkBatchFraming,
-  parseBatchHeader,
-  type BatchHeader,
-} from './record-batch.ts';
+import { BATCH_HEADER_SIZE, LOG_OVERHEAD, checkBatchFraming, parseBatchHeader, type BatchHeader } from './record-batch.ts';
 
 const SEGMENT_SUFFIX = '.log';
 const INITIAL_INDEX_CAPACITY = 256;
@@ -58,11 +52,7 @@ export class LogSegment {
    * offset continuity. The file is truncated at the first batch that fails (a torn or corrupt
    * tail). onBatch sees every valid batch in order.
    */
-  static recover(
-    file: string,
-    baseOffset: number,
-    onBatch: (header: BatchHeader) => void,
-  ): { segment: LogSegment; truncated: boolean } {
+  static recover(file: string, baseOffset: number, onBatch: (header: BatchHeader) => void): { segment: LogSegment; truncated: boolean } {
     const segment = new LogSegment(file, baseOffset, fs.openSync(file, 'r+'));
     const fileSize = fs.fstatSync(segment.fd).size;
     let buf = Buffer.allocUnsafe(Math.min(RECOVERY_CHUNK_BYTES, Math.max(fileSize, BATCH_HEADER_SIZE)));

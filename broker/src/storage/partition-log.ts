@@ -6,29 +6,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  NONE,
-  OFFSET_OUT_OF_RANGE,
-  UNKNOWN_TOPIC_OR_PARTITION,
-} from './errors.ts';
+import { NONE, OFFSET_OUT_OF_RANGE, UNKNOWN_TOPIC_OR_PARTITION } from './errors.ts';
 import { searchBatchForTimestamp, type TimestampAndOffset } from './batch-timestamps.ts';
 import { fsyncDir, writeFully } from './file-io.ts';
 import { LogSegment, parseSegmentFileName, segmentFileName } from './log-segment.ts';
-import {
-  checkSequence,
-  incrementSequence,
-  withBatch,
-  type ProducerBatch,
-  type ProducerEntry,
-} from './producer-state.ts';
-import {
-  DEFAULT_MAX_BATCH_BYTES,
-  batchSize,
-  validateRecordSet,
-  writeBaseOffset,
-  writePartitionLeaderEpoch,
-  type BatchHeader,
-} from './record-batch.ts';
+import { checkSequence, incrementSequence, withBatch, type ProducerBatch, type ProducerEntry } from './producer-state.ts';
+import { DEFAULT_MAX_BATCH_BYTES, batchSize, validateRecordSet, writeBaseOffset, writePartitionLeaderEpoch, type BatchHeader } from './record-batch.ts';
 
 /** This single-node broker is the leader of every partition, forever, in epoch 0. */
 export const PARTITION_LEADER_EPOCH = 0;
@@ -106,10 +89,8 @@ export class PartitionLog {
         corruptFrom = i;
         break;
       }
-      const { segment, truncated } = LogSegment.recover(
-        path.join(this.dir, segmentFileName(base)),
-        base,
-        (header) => this.rememberProducerBatch(header, Number(header.baseOffset)),
+      const { segment, truncated } = LogSegment.recover(path.join(this.dir, segmentFileName(base)), base, (header) =>
+        this.rememberProducerBatch(header, Number(header.baseOffset)),
       );
       this.segments.push(segment);
       this.totalBytes += segment.size;
@@ -211,13 +192,7 @@ export class PartitionLog {
 
     let offset = firstOffset;
     for (const header of batches) {
-      segment.indexBatch(
-        offset,
-        writePosition + header.position,
-        Number(header.maxTimestamp),
-        header.lastOffsetDelta + 1,
-        batchSize(header),
-      );
+      segment.indexBatch(offset, writePosition + header.position, Number(header.maxTimestamp), header.lastOffsetDelta + 1, batchSize(header));
       offset += header.lastOffsetDelta + 1;
     }
     this.totalBytes += recordSet.length;

@@ -39,12 +39,7 @@ const OK: SequenceCheck = { errorCode: NONE, duplicateOf: null };
  * Decides what to do with a batch from an idempotent producer given what is known of it
  * (undefined: an unknown producer, e.g. its state was lost to retention; any sequence goes).
  */
-export function checkSequence(
-  entry: ProducerEntry | undefined,
-  epoch: number,
-  firstSequence: number,
-  lastSequence: number,
-): SequenceCheck {
+export function checkSequence(entry: ProducerEntry | undefined, epoch: number, firstSequence: number, lastSequence: number): SequenceCheck {
   if (entry === undefined) return OK;
   if (epoch < entry.epoch) return { errorCode: INVALID_PRODUCER_EPOCH, duplicateOf: null };
   if (epoch > entry.epoch) {
@@ -61,11 +56,7 @@ export function checkSequence(
 }
 
 /** The entry after appending a batch (a new object; the old one is left untouched). */
-export function withBatch(
-  entry: ProducerEntry | undefined,
-  epoch: number,
-  batch: ProducerBatch,
-): ProducerEntry {
+export function withBatch(entry: ProducerEntry | undefined, epoch: number, batch: ProducerBatch): ProducerEntry {
   const kept = entry === undefined || entry.epoch !== epoch ? [] : entry.batches;
   const batches = kept.length >= MAX_TRACKED_BATCHES ? kept.slice(kept.length - MAX_TRACKED_BATCHES + 1) : kept.slice();
   batches.push(batch);

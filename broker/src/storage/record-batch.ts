@@ -12,13 +12,7 @@
  *  23  lastOffsetDelta int32     |
  */
 import { crc32c } from './crc32c.ts';
-import {
-  CORRUPT_MESSAGE,
-  INVALID_TXN_STATE,
-  MESSAGE_TOO_LARGE,
-  NONE,
-  UNSUPPORTED_FOR_MESSAGE_FORMAT,
-} from './errors.ts';
+import { CORRUPT_MESSAGE, INVALID_TXN_STATE, MESSAGE_TOO_LARGE, NONE, UNSUPPORTED_FOR_MESSAGE_FORMAT } from './errors.ts';
 
 /** baseOffset + batchLength: the bytes not counted in batchLength. */
 export const LOG_OVERHEAD = 12;
@@ -112,10 +106,7 @@ function invalid(errorCode: number): RecordSetValidation {
  * does for a client: whole batches only, magic 2, CRC, a consistent record count, no control
  * batches, no transactions. Work is per batch; records are never looked at.
  */
-export function validateRecordSet(
-  buf: Buffer,
-  maxBatchBytes = DEFAULT_MAX_BATCH_BYTES,
-): RecordSetValidation {
+export function validateRecordSet(buf: Buffer, maxBatchBytes = DEFAULT_MAX_BATCH_BYTES): RecordSetValidation {
   if (buf.length === 0) return invalid(CORRUPT_MESSAGE);
   const batches: BatchHeader[] = [];
   let pos = 0;

@@ -10,13 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  INVALID_PARTITIONS,
-  INVALID_TOPIC_EXCEPTION,
-  NONE,
-  TOPIC_ALREADY_EXISTS,
-  UNKNOWN_TOPIC_OR_PARTITION,
-} from './errors.ts';
+import { INVALID_PARTITIONS, INVALID_TOPIC_EXCEPTION, NONE, TOPIC_ALREADY_EXISTS, UNKNOWN_TOPIC_OR_PARTITION } from './errors.ts';
 import { fsyncDir, writeFileAtomic } from './file-io.ts';
 import { PartitionLog, type PartitionLogOptions } from './partition-log.ts';
 import { isValidTopicName } from './topic-name.ts';

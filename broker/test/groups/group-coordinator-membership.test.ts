@@ -2,15 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode } from '../../src/protocol/error-codes.ts';
 import { GroupCoordinator } from '../../src/groups/group-coordinator.ts';
 import { InMemoryOffsetStore } from './in-memory-offset-store.ts';
-import {
-  flush,
-  formStableGroup,
-  JOIN_VERSION,
-  joinAsNewMember,
-  joinRequest,
-  protocols,
-  track,
-} from './group-test-helpers.ts';
+import { flush, formStableGroup, JOIN_VERSION, joinAsNewMember, joinRequest, protocols, track } from './group-test-helpers.ts';
 
 const SESSION_MS = 300;
 const REBALANCE_MS = 1_000;
@@ -54,9 +46,7 @@ describe('a single member', () => {
       leader: first.memberId,
       memberId: first.memberId,
     });
-    expect(joined.members).toEqual([
-      { memberId: first.memberId, groupInstanceId: null, metadata: Buffer.from('alpha:RoundRobinAssigner') },
-    ]);
+    expect(joined.members).toEqual([{ memberId: first.memberId, groupInstanceId: null, metadata: Buffer.from('alpha:RoundRobinAssigner') }]);
     expect(state().groupState).toBe('CompletingRebalance');
 
     const synced = await sync(first.memberId, 1, [{ memberId: first.memberId, assignment: Buffer.from('p0,p1') }]);
@@ -104,13 +94,9 @@ describe('a single member', () => {
   });
 
   it('answers an unknown non-empty member id with UNKNOWN_MEMBER_ID', async () => {
-    expect((await coordinator.joinGroup(JOIN_VERSION, joinRequest({ memberId: 'ghost' }))).errorCode).toBe(
-      ErrorCode.UNKNOWN_MEMBER_ID,
-    );
+    expect((await coordinator.joinGroup(JOIN_VERSION, joinRequest({ memberId: 'ghost' }))).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     await formStableGroup(coordinator, ['a']);
-    expect((await coordinator.joinGroup(JOIN_VERSION, joinRequest({ memberId: 'ghost' }))).errorCode).toBe(
-      ErrorCode.UNKNOWN_MEMBER_ID,
-    );
+    expect((await coordinator.joinGroup(JOIN_VERSION, joinRequest({ memberId: 'ghost' }))).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
   });
 });
 
@@ -296,7 +282,13 @@ describe('members leaving and dying', () => {
     expect(aJoin.generationId).toBe(generationId + 1);
     expect(aJoin.members.map((m) => m.memberId)).toEqual([a]);
 
-    const left = coordinator.leaveGroup(3, { groupId: 'g1', members: [{ memberId: a, groupInstanceId: null }, { memberId: 'ghost', groupInstanceId: null }] });
+    const left = coordinator.leaveGroup(3, {
+      groupId: 'g1',
+      members: [
+        { memberId: a, groupInstanceId: null },
+        { memberId: 'ghost', groupInstanceId: null },
+      ],
+    });
     expect(left).toEqual({
       errorCode: 0,
       members: [

@@ -56,7 +56,13 @@ describe('commit and fetch', () => {
     );
     expect(response).toEqual({
       topics: [
-        { name: 'orders', partitions: [{ partitionIndex: 0, errorCode: 0 }, { partitionIndex: 1, errorCode: 0 }] },
+        {
+          name: 'orders',
+          partitions: [
+            { partitionIndex: 0, errorCode: 0 },
+            { partitionIndex: 1, errorCode: 0 },
+          ],
+        },
         { name: 'customers', partitions: [{ partitionIndex: 2, errorCode: 0 }] },
       ],
     });
@@ -106,12 +112,7 @@ describe('commit and fetch', () => {
         ['orders', 1, 5n, 'x'.repeat(4097)],
       ]),
     );
-    expect(errorCodes(response)).toEqual([
-      0,
-      ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-      ErrorCode.OFFSET_METADATA_TOO_LARGE,
-      ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-    ]);
+    expect(errorCodes(response)).toEqual([0, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.OFFSET_METADATA_TOO_LARGE, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
     expect(store.listForGroup('g1').map((e) => [e.topic, e.partition])).toEqual([['orders', 0]]);
   });
 
@@ -159,7 +160,18 @@ describe('commit checks against the group', () => {
 
 describe('admin commits (generation -1, no member)', () => {
   it('stores -1/-2 literally for an unknown or Empty group', async () => {
-    const unknownGroup = coordinator.commitOffsets(COMMIT_VERSION, commitRequest(-1, '', [['t', 0, -2n], ['t', 1, -1n]], 'admin-only'));
+    const unknownGroup = coordinator.commitOffsets(
+      COMMIT_VERSION,
+      commitRequest(
+        -1,
+        '',
+        [
+          ['t', 0, -2n],
+          ['t', 1, -1n],
+        ],
+        'admin-only',
+      ),
+    );
     expect(errorCodes(unknownGroup)).toEqual([0, 0]);
     expect(coordinator.fetchOffsets(FETCH_VERSION, { groupId: 'admin-only', topics: null }).topics).toEqual([
       {
@@ -184,15 +196,11 @@ describe('admin commits (generation -1, no member)', () => {
 
   it('rejects them while the group has members, in any state', async () => {
     await formStableGroup(coordinator, ['a']);
-    expect(errorCodes(coordinator.commitOffsets(COMMIT_VERSION, commitRequest(-1, '', [['t', 0, 1n]])))).toEqual([
-      ErrorCode.UNKNOWN_MEMBER_ID,
-    ]);
+    expect(errorCodes(coordinator.commitOffsets(COMMIT_VERSION, commitRequest(-1, '', [['t', 0, 1n]])))).toEqual([ErrorCode.UNKNOWN_MEMBER_ID]);
     await joinAsNewMember(coordinator, { clientId: 'b' });
     await flush();
     expect(coordinator.describeGroups(['g1']).groups[0]!.groupState).toBe('PreparingRebalance');
-    expect(errorCodes(coordinator.commitOffsets(COMMIT_VERSION, commitRequest(-1, '', [['t', 0, 1n]])))).toEqual([
-      ErrorCode.UNKNOWN_MEMBER_ID,
-    ]);
+    expect(errorCodes(coordinator.commitOffsets(COMMIT_VERSION, commitRequest(-1, '', [['t', 0, 1n]])))).toEqual([ErrorCode.UNKNOWN_MEMBER_ID]);
     expect(store.commitCalls).toBe(0);
   });
 });

@@ -60,11 +60,7 @@ export interface StableGroup {
  * member's join starts a rebalance, the existing members rejoin, then everyone syncs. Each member
  * is assigned the bytes `assigned:<clientId>`.
  */
-export async function formStableGroup(
-  coordinator: GroupCoordinator,
-  clientIds: string[],
-  overrides: Partial<JoinGroupRequest> = {},
-): Promise<StableGroup> {
+export async function formStableGroup(coordinator: GroupCoordinator, clientIds: string[], overrides: Partial<JoinGroupRequest> = {}): Promise<StableGroup> {
   const memberIds = new Map<string, string>();
   let last: JoinGroupResponse | undefined;
   for (const clientId of clientIds) {

@@ -10,7 +10,7 @@ afterEach(() => {
 });
 
 describe('GroupTimers', () => {
-  it('creates unref\'d timers, replaces a key when rescheduled and schedules nothing after close', () => {
+  it("creates unref'd timers, replaces a key when rescheduled and schedules nothing after close", () => {
     const created: NodeJS.Timeout[] = [];
     const realSetTimeout = globalThis.setTimeout;
     vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
@@ -41,8 +41,7 @@ describe('GroupCoordinator with real timers', () => {
     try {
       const { memberIds, generationId } = await formStableGroup(coordinator, ['a', 'b'], { sessionTimeoutMs: 250 });
       const a = memberIds.get('a')!;
-      const heartbeat = () =>
-        coordinator.heartbeat(3, { groupId: 'g1', generationId, memberId: a, groupInstanceId: null }).errorCode;
+      const heartbeat = () => coordinator.heartbeat(3, { groupId: 'g1', generationId, memberId: a, groupInstanceId: null }).errorCode;
       const startedAt = Date.now();
       let errorCode = heartbeat();
       while (errorCode === 0 && Date.now() - startedAt < 2_000) {

@@ -5,9 +5,7 @@ const member = (...protocolNames: string[]) => ({ protocolNames });
 
 describe('selectProtocol', () => {
   it('picks the protocol most members prefer among those all support', () => {
-    expect(selectProtocol([member('range', 'roundrobin'), member('roundrobin', 'range'), member('roundrobin', 'range')])).toBe(
-      'roundrobin',
-    );
+    expect(selectProtocol([member('range', 'roundrobin'), member('roundrobin', 'range'), member('roundrobin', 'range')])).toBe('roundrobin');
   });
 
   it("breaks ties with the first member's preference", () => {

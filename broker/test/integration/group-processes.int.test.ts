@@ -75,7 +75,13 @@ async function waitForStableMembers(clientIds: string[], timeoutMs: number): Pro
     `group Stable with ${wanted}`,
     async () => {
       const group = await describeGroup();
-      return group.state === 'Stable' && group.members.map((m) => m.clientId).sort().join(',') === wanted;
+      return (
+        group.state === 'Stable' &&
+        group.members
+          .map((m) => m.clientId)
+          .sort()
+          .join(',') === wanted
+      );
     },
     timeoutMs,
     100,
@@ -88,7 +94,11 @@ function latestAssignments(workers: ChildHandle<WorkerLine>[]): Map<string, numb
   for (const w of workers) {
     const joins = w.lines.filter((l): l is Extract<WorkerLine, { event: 'joined' }> => l.event === 'joined');
     const last = joins[joins.length - 1];
-    if (last) result.set(last.member, [...last.assignment].sort((a, b) => a - b));
+    if (last)
+      result.set(
+        last.member,
+        [...last.assignment].sort((a, b) => a - b),
+      );
   }
   return result;
 }
@@ -141,12 +151,7 @@ describe('a consumer group of separate processes', () => {
 
     // Every acknowledged message was consumed by someone, at least once.
     const workers = [a, b, c, d];
-    await waitUntil(
-      `all ${total} messages consumed`,
-      () => new Set(messagesOf(workers).map((m) => m.value)).size >= total,
-      20_000,
-      200,
-    );
+    await waitUntil(`all ${total} messages consumed`, () => new Set(messagesOf(workers).map((m) => m.value)).size >= total, 20_000, 200);
     const consumed = new Set(messagesOf(workers).map((m) => m.value));
     const missing = Array.from({ length: total }, (_, i) => `m${i}`).filter((v) => !consumed.has(v));
     expect(missing).toEqual([]);

@@ -56,7 +56,12 @@ class RawProducer {
   }
 
   /** Produce v7, acks=all, one batch for one partition; returns that partition's answer. */
-  async produce(producer: { producerId: string; producerEpoch: number }, topic: string, firstSequence: number, values: string[]): Promise<{ errorCode: number; baseOffset: string }> {
+  async produce(
+    producer: { producerId: string; producerEpoch: number },
+    topic: string,
+    firstSequence: number,
+    values: string[],
+  ): Promise<{ errorCode: number; baseOffset: string }> {
     const response = await this.roundTrip('produce', 7, {
       acks: -1,
       timeout: 5_000,
@@ -143,7 +148,10 @@ describe('idempotent producer', () => {
   async function produceThroughCuts(topic: string, idempotent: boolean): Promise<{ cuts: number; high: number }> {
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
     const cutting = cuttingSocketFactory(3);
-    const client = kafkaFor(broker.address, `cut-${topic}`, { socketFactory: cutting.factory, retry: { retries: 10, initialRetryTime: 50, maxRetryTime: 500 } });
+    const client = kafkaFor(broker.address, `cut-${topic}`, {
+      socketFactory: cutting.factory,
+      retry: { retries: 10, initialRetryTime: 50, maxRetryTime: 500 },
+    });
     const producer = client.producer({ idempotent, maxInFlightRequests: 1, createPartitioner: defaultPartitioner });
     await producer.connect();
     try {

@@ -35,7 +35,8 @@ function offsetsByPartition(partitions: Array<{ partition: number; offset: strin
 /** Produces `perPartition` messages to every partition of topic (explicit partitions). */
 async function fill(topic: string, partitions: number, perPartition: number, tag: string): Promise<void> {
   const messages = [];
-  for (let p = 0; p < partitions; p++) for (let i = 0; i < perPartition; i++) messages.push({ partition: p, key: `${tag}-${p}-${i}`, value: `${tag} ${p} ${i}` });
+  for (let p = 0; p < partitions; p++)
+    for (let i = 0; i < perPartition; i++) messages.push({ partition: p, key: `${tag}-${p}-${i}`, value: `${tag} ${p} ${i}` });
   await producer.send({ topic, messages });
 }
 
@@ -46,7 +47,12 @@ describe('kafkajs admin', () => {
 
     const { topics } = await admin.fetchTopicMetadata({ topics: ['five', 'defaulted'] });
     const byName = new Map(topics.map((t) => [t.name, t]));
-    expect(byName.get('five')!.partitions.map((p) => p.partitionId).sort()).toEqual([0, 1, 2, 3, 4]);
+    expect(
+      byName
+        .get('five')!
+        .partitions.map((p) => p.partitionId)
+        .sort(),
+    ).toEqual([0, 1, 2, 3, 4]);
     expect(byName.get('defaulted')!.partitions).toHaveLength(DEFAULT_PARTITIONS);
     for (const p of byName.get('five')!.partitions) {
       expect(p.leader).toBe(0);
@@ -62,7 +68,14 @@ describe('kafkajs admin', () => {
 
   it('fetchTopicOffsets reports low and high watermarks per partition', async () => {
     await admin.createTopics({ topics: [{ topic: 'watermarks', numPartitions: 3 }] });
-    await producer.send({ topic: 'watermarks', messages: [{ partition: 0, value: 'a' }, { partition: 0, value: 'b' }, { partition: 2, value: 'c' }] });
+    await producer.send({
+      topic: 'watermarks',
+      messages: [
+        { partition: 0, value: 'a' },
+        { partition: 0, value: 'b' },
+        { partition: 2, value: 'c' },
+      ],
+    });
     const offsets = await admin.fetchTopicOffsets('watermarks');
     const byPartition = new Map(offsets.map((o) => [o.partition, o]));
     expect([0, 1, 2].map((p) => [byPartition.get(p)!.low, byPartition.get(p)!.high])).toEqual([
@@ -91,7 +104,14 @@ describe('kafkajs admin', () => {
       ],
     });
     expect(resources.map((r) => [r.resourceName, r.errorCode, r.configEntries.map((e) => [e.configName, e.configValue, e.readOnly])])).toEqual([
-      ['configured', 0, [['cleanup.policy', 'delete', true], ['retention.ms', '-1', true]]],
+      [
+        'configured',
+        0,
+        [
+          ['cleanup.policy', 'delete', true],
+          ['retention.ms', '-1', true],
+        ],
+      ],
       ['0', 0, [['num.partitions', String(DEFAULT_PARTITIONS), true]]],
     ]);
   });
@@ -124,7 +144,10 @@ describe('kafkajs admin', () => {
     const collector = recordCollector();
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ topic, partition, message }) => collector.push({ topic, partition, offset: message.offset, key: null, value: message.value!.toString() }) });
+    await consumer.run({
+      eachMessage: async ({ topic, partition, message }) =>
+        collector.push({ topic, partition, offset: message.offset, key: null, value: message.value!.toString() }),
+    });
     try {
       await fill(topic, 3, 1, 'd');
       await collector.waitFor(3);
@@ -147,7 +170,13 @@ describe('kafkajs admin', () => {
   });
 
   it('fetchOffsets with and without topics', async () => {
-    await admin.createTopics({ topics: [{ topic: 'fo-a', numPartitions: 2 }, { topic: 'fo-b', numPartitions: 1 }, { topic: 'fo-untouched', numPartitions: 1 }] });
+    await admin.createTopics({
+      topics: [
+        { topic: 'fo-a', numPartitions: 2 },
+        { topic: 'fo-b', numPartitions: 1 },
+        { topic: 'fo-untouched', numPartitions: 1 },
+      ],
+    });
     await fill('fo-a', 2, 3, 'a');
     await fill('fo-b', 1, 4, 'b');
     // One member reads both topics; its commits are what fetchOffsets must return.
@@ -155,7 +184,9 @@ describe('kafkajs admin', () => {
     const collector = recordCollector();
     await consumer.connect();
     await consumer.subscribe({ topics: ['fo-a', 'fo-b'], fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ topic, partition, message }) => collector.push({ topic, partition, offset: message.offset, key: null, value: null }) });
+    await consumer.run({
+      eachMessage: async ({ topic, partition, message }) => collector.push({ topic, partition, offset: message.offset, key: null, value: null }),
+    });
     try {
       await collector.waitFor(10);
     } finally {
@@ -182,11 +213,23 @@ describe('kafkajs admin', () => {
     const topic = 'set-offsets';
     await admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
     await fill(topic, 2, 10, 's');
-    await admin.setOffsets({ groupId: 'g-set', topic, partitions: [{ partition: 0, offset: '7' }, { partition: 1, offset: '4' }] });
+    await admin.setOffsets({
+      groupId: 'g-set',
+      topic,
+      partitions: [
+        { partition: 0, offset: '7' },
+        { partition: 1, offset: '4' },
+      ],
+    });
     const records = await consumeCount(kafka, 'g-set', topic, 3 + 6);
     const firsts = new Map<number, number>();
     for (const r of records) firsts.set(r.partition, Math.min(firsts.get(r.partition) ?? Infinity, Number(r.offset)));
-    expect(firsts).toEqual(new Map([[0, 7], [1, 4]]));
+    expect(firsts).toEqual(
+      new Map([
+        [0, 7],
+        [1, 4],
+      ]),
+    );
     expect(records).toHaveLength(9);
   });
 

@@ -100,7 +100,20 @@ describe.skipIf(!kcatFound)('kcat', () => {
     const group = 'kcat-balanced';
     await admin.createTopics({ topics: [{ topic, numPartitions: 4 }] });
     const member = (name: string) =>
-      spawnChild('kcat', ['-b', broker.address, '-G', group, '-X', `client.id=${name}`, '-X', 'auto.offset.reset=earliest', '-u', '-f', `${name}\t%p\t%o\t%s\n`, topic]);
+      spawnChild('kcat', [
+        '-b',
+        broker.address,
+        '-G',
+        group,
+        '-X',
+        `client.id=${name}`,
+        '-X',
+        'auto.offset.reset=earliest',
+        '-u',
+        '-f',
+        `${name}\t%p\t%o\t%s\n`,
+        topic,
+      ]);
     const one = member('kcat-one');
     const two = member('kcat-two');
     try {

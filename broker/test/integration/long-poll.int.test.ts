@@ -17,7 +17,14 @@ beforeAll(async () => {
   kafka = kafkaFor(broker.address, 'long-poll-it');
   admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: 'idle', numPartitions: 1 }, { topic: 'busy', numPartitions: 1 }, { topic: 'woken', numPartitions: 1 }, { topic: 'baseline', numPartitions: 1 }] });
+  await admin.createTopics({
+    topics: [
+      { topic: 'idle', numPartitions: 1 },
+      { topic: 'busy', numPartitions: 1 },
+      { topic: 'woken', numPartitions: 1 },
+      { topic: 'baseline', numPartitions: 1 },
+    ],
+  });
   producer = kafka.producer({ createPartitioner: defaultPartitioner });
   await producer.connect();
 });
@@ -29,11 +36,25 @@ afterAll(async () => {
 });
 
 /** A raw Fetch v11 for partition 0 of each topic, as kafkajs encodes it; resolves with the answer and how long it took. */
-async function rawFetch(connection: RawConnection, correlationId: number, topics: string[], maxWaitTime: number, minBytes = 1, fetchOffset = '0'): Promise<{ response: Decoded; elapsedMs: number }> {
+async function rawFetch(
+  connection: RawConnection,
+  correlationId: number,
+  topics: string[],
+  maxWaitTime: number,
+  minBytes = 1,
+  fetchOffset = '0',
+): Promise<{ response: Decoded; elapsedMs: number }> {
   const frame = await kafkajsRequestFrame(
     'fetch',
     11,
-    { replicaId: -1, maxWaitTime, minBytes, maxBytes: 1024 * 1024, isolationLevel: 0, topics: topics.map((topic) => ({ topic, partitions: [{ partition: 0, fetchOffset, maxBytes: 1024 * 1024 }] })) },
+    {
+      replicaId: -1,
+      maxWaitTime,
+      minBytes,
+      maxBytes: 1024 * 1024,
+      isolationLevel: 0,
+      topics: topics.map((topic) => ({ topic, partitions: [{ partition: 0, fetchOffset, maxBytes: 1024 * 1024 }] })),
+    },
     correlationId,
     'raw-fetch',
   );
@@ -130,7 +151,10 @@ describe('long-polling fetch', () => {
       other.on(other.events.GROUP_JOIN, () => (joinedAfter = performance.now() - joinStarted));
       await other.connect();
       await other.subscribe({ topic: 'busy', fromBeginning: true });
-      await other.run({ eachMessage: async ({ topic, partition, message }) => collector.push({ topic, partition, offset: message.offset, key: null, value: message.value!.toString() }) });
+      await other.run({
+        eachMessage: async ({ topic, partition, message }) =>
+          collector.push({ topic, partition, offset: message.offset, key: null, value: message.value!.toString() }),
+      });
       await collector.waitFor(2, 3_000);
       expect(joinedAfter).toBeLessThan(1_500);
       expect(performance.now() - joinStarted).toBeLessThan(2_500);

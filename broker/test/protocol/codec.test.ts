@@ -93,8 +93,7 @@ describe('Writer and Reader agree with kafkajs byte for byte', () => {
       .writeUVarInt(3) // compact array of 2 int16s
       .writeInt16(7)
       .writeInt16(8)
-      .writeUVarInt(0) // null compact array
-      .buffer as Buffer;
+      .writeUVarInt(0).buffer as Buffer; // null compact array
     const r = new Reader(theirs);
     expect(r.compactString()).toBe('librdkafka');
     expect(r.compactNullableString()).toBeNull();

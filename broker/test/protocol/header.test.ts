@@ -3,13 +3,7 @@ import { ApiKey } from '../../src/protocol/api-keys.ts';
 import { decodeApiVersionsRequest } from '../../src/protocol/apis/api-versions.ts';
 import { decodeMetadataRequest } from '../../src/protocol/apis/metadata.ts';
 import { ProtocolDecodeError } from '../../src/protocol/codec.ts';
-import {
-  decodeRequestHeader,
-  encodeResponseFrame,
-  peekRequestHeader,
-  requestHeaderVersion,
-  responseHeaderVersion,
-} from '../../src/protocol/header.ts';
+import { decodeRequestHeader, encodeResponseFrame, peekRequestHeader, requestHeaderVersion, responseHeaderVersion } from '../../src/protocol/header.ts';
 import { kafkajsRequestFrame } from './kafkajs-protocol.ts';
 
 /**
@@ -97,7 +91,7 @@ describe('peekRequestHeader', () => {
 });
 
 describe('requestHeaderVersion and responseHeaderVersion', () => {
-  it('request header 2 from each API\'s first flexible version on', () => {
+  it("request header 2 from each API's first flexible version on", () => {
     expect(requestHeaderVersion(ApiKey.ApiVersions, 3)).toBe(2);
     expect(requestHeaderVersion(ApiKey.ApiVersions, 4)).toBe(2);
     expect(requestHeaderVersion(ApiKey.ApiVersions, 2)).toBe(1);

@@ -66,8 +66,14 @@ describe('API table', () => {
   });
 
   it('has one codec per supported API, carrying its key, name and range', () => {
-    expect(Object.keys(API_TABLE).map(Number).sort((a, b) => a - b)).toEqual(
-      Object.keys(EXPECTED_RANGES).map(Number).sort((a, b) => a - b),
+    expect(
+      Object.keys(API_TABLE)
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual(
+      Object.keys(EXPECTED_RANGES)
+        .map(Number)
+        .sort((a, b) => a - b),
     );
     for (const [key, [min, max]] of Object.entries(EXPECTED_RANGES)) {
       const codec = API_TABLE[Number(key)];

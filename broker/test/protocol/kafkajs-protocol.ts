@@ -76,11 +76,7 @@ export interface TestMessage {
 }
 
 /** A record batch (magic 2) encoded by kafkajs, starting at `baseOffset`. */
-export async function kafkajsRecordBatch(
-  messages: TestMessage[],
-  baseOffset: number,
-  compression: number = CompressionTypes.None,
-): Promise<Buffer> {
+export async function kafkajsRecordBatch(messages: TestMessage[], baseOffset: number, compression: number = CompressionTypes.None): Promise<Buffer> {
   const first = messages[0]!.timestamp;
   const records = messages.map((m, i) =>
     KafkajsRecord({ offsetDelta: i, timestampDelta: m.timestamp - first, key: m.key, value: m.value, headers: m.headers ?? {} }),

@@ -13,7 +13,9 @@ async function serve(dispatch: RequestDispatcher, maxFrameBytes = 1024): Promise
   const connections: Connection[] = [];
   const warnings: string[] = [];
   const server = net.createServer((socket) => {
-    connections.push(new Connection(socket, { id: connections.length + 1, remoteAddress: '127.0.0.1' }, dispatch, { warn: (m) => void warnings.push(m) }, maxFrameBytes));
+    connections.push(
+      new Connection(socket, { id: connections.length + 1, remoteAddress: '127.0.0.1' }, dispatch, { warn: (m) => void warnings.push(m) }, maxFrameBytes),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanups.push(async () => {

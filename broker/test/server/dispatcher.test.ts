@@ -62,7 +62,7 @@ describe('dispatcher', () => {
     // DescribeConfigs v4 as kafka-clients 3.9.1 sends it: topic "orders" and broker "0".
     const javaBody = Buffer.from('0302076f7264657273030d726574656e74696f6e2e6d730f636c65616e75702e706f6c696379000402300000010100', 'hex');
     const header = Buffer.from([0x00, 0x20, 0x00, 0x04, 0x00, 0x00, 0x00, 0x07, 0x00, 0x01, 0x6a, 0x00]); // key 32, v4, id 7, client "j", no tags
-    const frame = Buffer.concat(await createDispatcher(test.ctx)(Buffer.concat([header, javaBody]), client) ?? []);
+    const frame = Buffer.concat((await createDispatcher(test.ctx)(Buffer.concat([header, javaBody]), client)) ?? []);
     expect(frame.readInt32BE(0)).toBe(frame.length - 4);
     expect(frame.readInt32BE(4)).toBe(7);
     expect(frame[8]).toBe(0); // the response header's empty tag buffer
@@ -78,7 +78,11 @@ describe('dispatcher', () => {
   it('sends nothing for acks=0', async () => {
     test = makeTestContext();
     test.ctx.topics.create('t', 1);
-    const produce = await request('produce', 7, { acks: 0, timeout: 1000, topicData: [{ topic: 't', partitions: [{ partition: 0, messages: [{ value: 'x' }] }] }] });
+    const produce = await request('produce', 7, {
+      acks: 0,
+      timeout: 1000,
+      topicData: [{ topic: 't', partitions: [{ partition: 0, messages: [{ value: 'x' }] }] }],
+    });
     expect(await createDispatcher(test.ctx)(produce, client)).toBeNull();
     expect(test.ctx.topics.get('t')!.partitions[0]!.highWatermark).toBe(1n);
   });

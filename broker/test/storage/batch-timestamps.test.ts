@@ -6,7 +6,10 @@ import { encodeBatch } from './kafkajs-batches.ts';
 
 /** A batch of records with these timestamps, its base offset set to `baseOffset`. */
 async function batchAt(timestamps: number[], baseOffset: bigint, gzip = false): Promise<Buffer> {
-  const batch = await encodeBatch(timestamps.map((timestamp, i) => ({ key: `k${i}`, value: `v${i}`.repeat(20), timestamp })), { gzip });
+  const batch = await encodeBatch(
+    timestamps.map((timestamp, i) => ({ key: `k${i}`, value: `v${i}`.repeat(20), timestamp })),
+    { gzip },
+  );
   batch.writeBigInt64BE(baseOffset, 0);
   return batch;
 }

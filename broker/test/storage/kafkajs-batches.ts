@@ -27,13 +27,11 @@ interface KafkajsBatch {
 const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as {
   RecordBatch: (args: Record<string, unknown>) => Promise<KafkajsEncoder>;
 };
-const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (
-  args: Record<string, unknown>,
-) => KafkajsEncoder;
-const RecordBatchDecoder = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (
-  decoder: unknown,
-) => Promise<KafkajsBatch>;
-const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buf: Buffer) => {
+const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (args: Record<string, unknown>) => KafkajsEncoder;
+const RecordBatchDecoder = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (decoder: unknown) => Promise<KafkajsBatch>;
+const Decoder = require('kafkajs/src/protocol/decoder.js') as new (
+  buf: Buffer,
+) => {
   canReadBytes(n: number): boolean;
 };
 const Long = require('kafkajs/src/utils/long.js') as { fromValue(v: bigint | number): unknown };

@@ -34,11 +34,7 @@ describe('PartitionLog throughput', () => {
     // A few distinct kafkajs-encoded batches, reused (append only rewrites their baseOffset).
     const batches: Buffer[] = [];
     for (let b = 0; b < 8; b++) {
-      batches.push(
-        await encodeBatch(
-          Array.from({ length: PER_BATCH }, (_, i) => ({ key: `key-${b}-${i}`, value: `v${b}-${i}-`.padEnd(RECORD_BYTES, 'x') })),
-        ),
-      );
+      batches.push(await encodeBatch(Array.from({ length: PER_BATCH }, (_, i) => ({ key: `key-${b}-${i}`, value: `v${b}-${i}-`.padEnd(RECORD_BYTES, 'x') }))));
     }
     const batchCount = RECORDS / PER_BATCH;
     let bytes = 0;

@@ -24,7 +24,10 @@ function open(opts: Parameters<typeof PartitionLog.open>[1] = {}): PartitionLog 
 }
 
 function segmentFiles(): string[] {
-  return fs.readdirSync(logDir).filter((f) => f.endsWith('.log')).sort();
+  return fs
+    .readdirSync(logDir)
+    .filter((f) => f.endsWith('.log'))
+    .sort();
 }
 
 function lastSegmentPath(): string {
@@ -239,9 +242,7 @@ describe('PartitionLog recovery', () => {
     expect(reopened.highWatermark).toBe(3n);
     expect(fs.statSync(lastSegmentPath()).size).toBe(goodSize);
     expect(reopened.append(await encodeBatch(makeMessages(2, 'c'))).baseOffset).toBe(3n);
-    expect((await readAll(reopened, 0n)).map((r) => r.value)).toEqual(
-      [...makeMessages(3, 'a'), ...makeMessages(2, 'c')].map((m) => m.value),
-    );
+    expect((await readAll(reopened, 0n)).map((r) => r.value)).toEqual([...makeMessages(3, 'a'), ...makeMessages(2, 'c')].map((m) => m.value));
   });
 
   it('cuts off garbage after the last batch (including a partial header)', async () => {

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INVALID_PRODUCER_EPOCH, NONE, OUT_OF_ORDER_SEQUENCE_NUMBER } from '../../src/storage/errors.ts';
-import {
-  MAX_TRACKED_BATCHES,
-  checkSequence,
-  incrementSequence,
-  withBatch,
-  type ProducerEntry,
-} from '../../src/storage/producer-state.ts';
+import { MAX_TRACKED_BATCHES, checkSequence, incrementSequence, withBatch, type ProducerEntry } from '../../src/storage/producer-state.ts';
 
 const INT32_MAX = 2 ** 31 - 1;
 

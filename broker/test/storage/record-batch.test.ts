@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crc32c } from '../../src/storage/crc32c.ts';
-import {
-  CORRUPT_MESSAGE,
-  INVALID_TXN_STATE,
-  MESSAGE_TOO_LARGE,
-  NONE,
-  UNSUPPORTED_FOR_MESSAGE_FORMAT,
-} from '../../src/storage/errors.ts';
-import {
-  CONTROL_FLAG,
-  CRC_START,
-  parseBatchHeader,
-  validateRecordSet,
-  writeBaseOffset,
-} from '../../src/storage/record-batch.ts';
+import { CORRUPT_MESSAGE, INVALID_TXN_STATE, MESSAGE_TOO_LARGE, NONE, UNSUPPORTED_FOR_MESSAGE_FORMAT } from '../../src/storage/errors.ts';
+import { CONTROL_FLAG, CRC_START, parseBatchHeader, validateRecordSet, writeBaseOffset } from '../../src/storage/record-batch.ts';
 import { decodeRecordSet, encodeBatch, makeMessages } from './kafkajs-batches.ts';
 
 /** Re-signs a batch after a deliberate edit inside the CRC-covered part. */

@@ -1,13 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  INVALID_PARTITIONS,
-  INVALID_TOPIC_EXCEPTION,
-  NONE,
-  TOPIC_ALREADY_EXISTS,
-  UNKNOWN_TOPIC_OR_PARTITION,
-} from '../../src/storage/errors.ts';
+import { INVALID_PARTITIONS, INVALID_TOPIC_EXCEPTION, NONE, TOPIC_ALREADY_EXISTS, UNKNOWN_TOPIC_OR_PARTITION } from '../../src/storage/errors.ts';
 import { isValidTopicName } from '../../src/storage/topic-name.ts';
 import { TopicStore, type Topic } from '../../src/storage/topic-store.ts';
 import { encodeBatch, makeMessages } from './kafkajs-batches.ts';
@@ -57,7 +51,12 @@ describe('TopicStore', () => {
     expect(store.get('orders')?.partitions).toHaveLength(2);
     expect(store.get('payments')?.partitions).toHaveLength(3);
     expect(store.get('zero')).toBeUndefined();
-    expect(store.list().map((t) => t.name).sort()).toEqual(['orders', 'payments']);
+    expect(
+      store
+        .list()
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(['orders', 'payments']);
     expect(fs.readdirSync(path.join(topicsDir(), 'orders')).sort()).toEqual(['0', '1', 'topic.json']);
   });
 
@@ -120,7 +119,12 @@ describe('TopicStore', () => {
     fs.mkdirSync(path.join(topicsDir(), 'not a topic'));
 
     const reopened = open(2);
-    expect(reopened.list().map((t) => [t.name, t.partitions.length]).sort()).toEqual([
+    expect(
+      reopened
+        .list()
+        .map((t) => [t.name, t.partitions.length])
+        .sort(),
+    ).toEqual([
       ['badmeta', 1],
       ['good', 2],
       ['nometa', 2],

@@ -15,7 +15,10 @@ export const cdmStage: StageDefinition<ClosedOrder> = {
     const refused = await ordersNotInVault(db, orders);
     for (const [order, reason] of refused) reject(order, reason);
     const held = refused.size === 0 ? orders : orders.filter((order) => !refused.has(order));
-    const newlyCounted = await recordCountedOrders(db, held.map((order) => order.order_id));
+    const newlyCounted = await recordCountedOrders(
+      db,
+      held.map((order) => order.order_id),
+    );
     const toCount = held.filter((order) => newlyCounted.has(order.order_id));
     await addCounterDeltas(db, toCounterDeltas(toCount));
     return [];

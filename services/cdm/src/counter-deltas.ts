@@ -85,14 +85,27 @@ export function toCounterDeltas(orders: readonly ClosedOrder[]): CounterDeltas {
     const items = distinctItems(order);
     for (const item of items.products) {
       const { product_id, product_name, category_id, category_name } = item;
-      products.add(`${order.user_id} ${product_id}`, () => ({ user_id: order.user_id, product_id, product_name, order_cnt: 0 }), (d) => (d.product_name = product_name));
-      productTotals.add(product_id, () => ({ product_id, product_name, category_id, category_name, order_cnt: 0 }), (d) => Object.assign(d, { product_name, category_id, category_name }));
+      products.add(
+        `${order.user_id} ${product_id}`,
+        () => ({ user_id: order.user_id, product_id, product_name, order_cnt: 0 }),
+        (d) => (d.product_name = product_name),
+      );
+      productTotals.add(
+        product_id,
+        () => ({ product_id, product_name, category_id, category_name, order_cnt: 0 }),
+        (d) => Object.assign(d, { product_name, category_id, category_name }),
+      );
       for (const other of items.products) {
-        if (other.product_id !== product_id) productPairs.add(`${product_id} ${other.product_id}`, () => ({ product_id, other_product_id: other.product_id, order_cnt: 0 }));
+        if (other.product_id !== product_id)
+          productPairs.add(`${product_id} ${other.product_id}`, () => ({ product_id, other_product_id: other.product_id, order_cnt: 0 }));
       }
     }
     for (const { category_id, category_name } of items.categories) {
-      categories.add(`${order.user_id} ${category_id}`, () => ({ user_id: order.user_id, category_id, category_name, order_cnt: 0 }), (d) => (d.category_name = category_name));
+      categories.add(
+        `${order.user_id} ${category_id}`,
+        () => ({ user_id: order.user_id, category_id, category_name, order_cnt: 0 }),
+        (d) => (d.category_name = category_name),
+      );
     }
   }
   return {

@@ -98,6 +98,8 @@ export async function compareWithGroundTruth(db: Queryable): Promise<CounterMism
 
 /** A mismatch on one line: "user_product_counters user_id=… product_id=…: dds says 2, counter 3". */
 export function formatMismatch(m: CounterMismatch): string {
-  const key = Object.entries(m.key).map(([column, id]) => `${column}=${id}`).join(' ');
+  const key = Object.entries(m.key)
+    .map(([column, id]) => `${column}=${id}`)
+    .join(' ');
   return `${m.counter} ${key}: dds says ${m.expected}, counter ${m.actual}`;
 }

@@ -28,7 +28,9 @@ export interface ReconcileReport {
 const EXAMPLES = 5;
 
 async function idsAndCount(db: pg.ClientBase, sql: string): Promise<{ ids: string[]; total: number }> {
-  const { rows } = await db.query<{ id: string; total: number }>(`SELECT id::text, count(*) OVER ()::int AS total FROM (${sql}) d ORDER BY id LIMIT ${EXAMPLES}`);
+  const { rows } = await db.query<{ id: string; total: number }>(
+    `SELECT id::text, count(*) OVER ()::int AS total FROM (${sql}) d ORDER BY id LIMIT ${EXAMPLES}`,
+  );
   return { ids: rows.map((r) => r.id), total: rows[0]?.total ?? 0 };
 }
 

@@ -14,11 +14,26 @@ describe('CatalogCache', () => {
       100,
       () => now,
     );
-    expect(await cache.get(['a', 'b', 'a', 'ghost'])).toEqual(new Map([['a', 'a@0'], ['b', 'b@0']]));
+    expect(await cache.get(['a', 'b', 'a', 'ghost'])).toEqual(
+      new Map([
+        ['a', 'a@0'],
+        ['b', 'b@0'],
+      ]),
+    );
     now = 999;
-    expect(await cache.get(['b', 'c'])).toEqual(new Map([['b', 'b@0'], ['c', 'c@999']]));
+    expect(await cache.get(['b', 'c'])).toEqual(
+      new Map([
+        ['b', 'b@0'],
+        ['c', 'c@999'],
+      ]),
+    );
     now = 1000;
-    expect(await cache.get(['a', 'c'])).toEqual(new Map([['a', 'a@1000'], ['c', 'c@999']]));
+    expect(await cache.get(['a', 'c'])).toEqual(
+      new Map([
+        ['a', 'a@1000'],
+        ['c', 'c@999'],
+      ]),
+    );
     expect(calls).toEqual([['a', 'b', 'ghost'], ['c'], ['a']]);
   });
 

@@ -3,13 +3,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClosedOrder } from '../../shared/src/contracts/index.ts';
 import type { Config } from '../../shared/src/config.ts';
-import { deadLetterRows, produce, startStage, startTestInfra, waitForStage, type ProducedMessage, type RunningStage, type TestInfra } from '../../shared/test/service-harness.ts';
+import {
+  deadLetterRows,
+  produce,
+  startStage,
+  startTestInfra,
+  waitForStage,
+  type ProducedMessage,
+  type RunningStage,
+  type TestInfra,
+} from '../../shared/test/service-harness.ts';
 import { toClosedOrderMessage } from '../../dds/src/closed-order-message.ts';
 import { enrichedOrder, hexId, menu } from '../../dds/test/enriched-order-fixture.ts';
 import { ddsStage } from '../../dds/src/dds-stage.ts';
 import { runBatch } from '../../../test/support/run-batch.ts';
 import { cdmMain } from '../src/cdm-main.ts';
-
 
 // The orders as dds loads them into the vault; cdm counts only what the vault holds.
 const enriched = [
@@ -99,7 +107,9 @@ describe('cdm service through Kafka', () => {
     await waitForStage(infra, stage);
     expect(await counters()).toEqual(before);
     const letters = await deadLetterRows(infra);
-    expect(letters).toEqual([expect.objectContaining({ service: 'cdm', key: stranger.order_id, reason: `not counted: order ${stranger.order_id} is not CLOSED in the vault` })]);
+    expect(letters).toEqual([
+      expect.objectContaining({ service: 'cdm', key: stranger.order_id, reason: `not counted: order ${stranger.order_id} is not CLOSED in the vault` }),
+    ]);
   });
 
   it('serves the read API beside /health, with its own pool, from what it counted', async () => {
@@ -112,11 +122,27 @@ describe('cdm service through Kafka', () => {
       { category: 'Soups', orders: 2 },
       { category: 'Drinks', orders: 1 },
     ]);
-    expect(counters.json().products.map((p: { name: string; orders: number }) => [p.name, p.orders]).sort()).toEqual([
-      ['Borscht', 1], ['Green tea', 1], ['Steak', 2], ['Tomato soup', 2],
+    expect(
+      counters
+        .json()
+        .products.map((p: { name: string; orders: number }) => [p.name, p.orders])
+        .sort(),
+    ).toEqual([
+      ['Borscht', 1],
+      ['Green tea', 1],
+      ['Steak', 2],
+      ['Tomato soup', 2],
     ]);
     const also = await app.inject({ method: 'GET', url: `/products/${menu.steak!.id}/also-ordered` });
-    expect(also.json().also_ordered.map((p: { name: string; orders_together: number }) => [p.name, p.orders_together]).sort()).toEqual([['Green tea', 1], ['Tomato soup', 1]]);
+    expect(
+      also
+        .json()
+        .also_ordered.map((p: { name: string; orders_together: number }) => [p.name, p.orders_together])
+        .sort(),
+    ).toEqual([
+      ['Green tea', 1],
+      ['Tomato soup', 1],
+    ]);
     expect((await app.inject({ method: 'GET', url: '/openapi.json' })).json().paths).toHaveProperty(['/users/{userId}/recommendations']);
     expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
   });

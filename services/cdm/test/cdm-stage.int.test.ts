@@ -104,10 +104,10 @@ describe('cdm stage', () => {
     const renamed = { ...menu.soup, name: 'Tomato soup (large)' };
     const [message] = await loadDds([enrichedOrder({ id: 90_002, userId: 42, status: 'CLOSED', products: [renamed] })]);
     await runBatch(db.pool, cdmStage, [message]);
-    const { rows } = await db.pool.query(
-      'SELECT product_name, order_cnt FROM cdm.user_product_counters WHERE user_id = $1 AND product_id = $2',
-      [message.user_id, message.products[0].product_id],
-    );
+    const { rows } = await db.pool.query('SELECT product_name, order_cnt FROM cdm.user_product_counters WHERE user_id = $1 AND product_id = $2', [
+      message.user_id,
+      message.products[0].product_id,
+    ]);
     expect(rows).toEqual([{ product_name: 'Tomato soup (large)', order_cnt: 2 }]);
   });
 
@@ -122,8 +122,10 @@ describe('cdm stage', () => {
       const mismatches = await compareWithGroundTruth(client);
       expect(mismatches).toHaveLength(2);
       expect(mismatches[0]).toEqual({
-        counter: 'user_product_counters', key: { user_id: rows[0].user_id, product_id: rows[0].product_id },
-        expected: rows[0].order_cnt - 1, actual: rows[0].order_cnt,
+        counter: 'user_product_counters',
+        key: { user_id: rows[0].user_id, product_id: rows[0].product_id },
+        expected: rows[0].order_cnt - 1,
+        actual: rows[0].order_cnt,
       });
       expect(mismatches[1]).toMatchObject({ counter: 'user_category_counters', actual: 0 });
       expect(mismatches[1].expected).toBeGreaterThan(0);
@@ -144,7 +146,10 @@ describe('cdm stage', () => {
       { ...real, order_id: hubHashKey(90_004) },
       { ...real, user_id: other(2) },
       { ...real, products: [...real.products, { ...real.products[0]!, product_id: other(3) }] },
-      { ...real, products: [{ ...real.products[0]!, category_id: real.products[1]!.category_id, category_name: real.products[1]!.category_name }, real.products[1]!] },
+      {
+        ...real,
+        products: [{ ...real.products[0]!, category_id: real.products[1]!.category_id, category_name: real.products[1]!.category_name }, real.products[1]!],
+      },
       { ...real, products: [real.products[1]!] },
     ];
     const rejected: Array<{ item: ClosedOrder; reason: string }> = [];

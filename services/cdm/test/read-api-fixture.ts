@@ -10,13 +10,16 @@ const CATEGORIES = ['Soups', 'Main courses', 'Drinks'];
 export const restaurants = [1, 2, 3].map((r) => ({
   id: hexId(0xaa0 + r),
   name: `Restaurant ${r}`,
-  menu: Array.from({ length: 6 }, (_, i): EnrichedProduct => ({
-    id: hexId(0xbb00 + r * 16 + i),
-    name: `Dish ${r}.${i}`,
-    price: 100 + 25 * i + r,
-    quantity: 1,
-    category: CATEGORIES[(i + r) % CATEGORIES.length]!,
-  })),
+  menu: Array.from(
+    { length: 6 },
+    (_, i): EnrichedProduct => ({
+      id: hexId(0xbb00 + r * 16 + i),
+      name: `Dish ${r}.${i}`,
+      price: 100 + 25 * i + r,
+      quantity: 1,
+      category: CATEGORIES[(i + r) % CATEGORIES.length]!,
+    }),
+  ),
 }));
 const products = restaurants.flatMap((r) => r.menu.map((p) => ({ ...p, restaurant: r })));
 export const productById = new Map(products.map((p) => [p.id, p]));
@@ -37,7 +40,12 @@ export interface PushedOrder {
   items: Array<{ product_id: string; name: string; quantity: number; price: number }>;
 }
 
-const LIFECYCLES: OrderStatus[][] = [['OPEN', 'COOKING', 'DELIVERING', 'CLOSED'], ['OPEN', 'CLOSED'], ['OPEN', 'CANCELLED'], ['OPEN', 'COOKING']];
+const LIFECYCLES: OrderStatus[][] = [
+  ['OPEN', 'COOKING', 'DELIVERING', 'CLOSED'],
+  ['OPEN', 'CLOSED'],
+  ['OPEN', 'CANCELLED'],
+  ['OPEN', 'COOKING'],
+];
 
 /** The orders and their events (each order's in time order, orders interleaved, a few sent twice). */
 export function readApiWarehouse(seed: number, count: number): { orders: PushedOrder[]; events: EnrichedOrder[] } {
@@ -49,7 +57,10 @@ export function readApiWarehouse(seed: number, count: number): { orders: PushedO
     const id = 5000 + n;
     const user = n % 10 === 9 ? coldUser : pick(userIds.slice(0, 7));
     const restaurant = pick(restaurants);
-    const lines = [...new Set(Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(restaurant.menu)))].map((p) => ({ ...p, quantity: 1 + Math.floor(random() * 3) }));
+    const lines = [...new Set(Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(restaurant.menu)))].map((p) => ({
+      ...p,
+      quantity: 1 + Math.floor(random() * 3),
+    }));
     // Dates on a coarse grid, so that some orders of a user share one: pages must still not skip or repeat.
     const date = new Date(Date.parse('2025-10-01T00:00:00Z') + Math.floor(random() * 40) * 3_600_000).toISOString();
     const lifecycle = user === coldUser ? pick(LIFECYCLES.slice(2)) : pick(LIFECYCLES);
@@ -57,15 +68,28 @@ export function readApiWarehouse(seed: number, count: number): { orders: PushedO
     const cost = lines.reduce((s, p) => s + p.price * p.quantity, 0);
     const payment = cost - (n % 3 === 0 ? 50 : 0);
     orders.push({
-      id, user, restaurant: restaurant.id, date, statuses, cost, payment,
-      items: lines.map((p) => ({ product_id: p.id, name: p.name, quantity: p.quantity, price: p.price })).sort((a, b) => (a.product_id < b.product_id ? -1 : 1)),
+      id,
+      user,
+      restaurant: restaurant.id,
+      date,
+      statuses,
+      cost,
+      payment,
+      items: lines
+        .map((p) => ({ product_id: p.id, name: p.name, quantity: p.quantity, price: p.price }))
+        .sort((a, b) => (a.product_id < b.product_id ? -1 : 1)),
     });
     queues.push(
       statuses.map(({ status, at }) => ({
         object_id: id,
         object_type: 'order',
         payload: {
-          id, date, update_ts: at, cost, payment, status,
+          id,
+          date,
+          update_ts: at,
+          cost,
+          payment,
+          status,
           restaurant: { id: restaurant.id, name: restaurant.name },
           user: { id: user, name: `User ${user.slice(-2)}`, login: `u${user.slice(-2)}` },
           products: lines,
@@ -84,7 +108,10 @@ export function readApiWarehouse(seed: number, count: number): { orders: PushedO
 }
 
 const closed = (orders: readonly PushedOrder[]) => orders.filter((o) => o.statuses.some((s) => s.status === 'CLOSED'));
-const byCountThen = <T>(count: (t: T) => number, tie: (t: T) => string) => (a: T, b: T) => count(b) - count(a) || (tie(a) < tie(b) ? -1 : tie(a) > tie(b) ? 1 : 0);
+const byCountThen =
+  <T>(count: (t: T) => number, tie: (t: T) => string) =>
+  (a: T, b: T) =>
+    count(b) - count(a) || (tie(a) < tie(b) ? -1 : tie(a) > tie(b) ? 1 : 0);
 
 export interface Datamarts {
   userProducts: Map<string, Map<string, number>>;
@@ -119,8 +146,18 @@ export function historyOf(orders: readonly PushedOrder[], user: string): PushedO
 }
 
 export function expectedCounters(marts: Datamarts, user: string, limit: number) {
-  const categories = [...(marts.userCategories.get(user) ?? new Map())].sort(byCountThen(([, n]) => n, ([c]) => c));
-  const userProducts = [...(marts.userProducts.get(user) ?? new Map())].sort(byCountThen(([, n]) => n, ([p]) => hubHashKey(p)));
+  const categories = [...(marts.userCategories.get(user) ?? new Map())].sort(
+    byCountThen(
+      ([, n]) => n,
+      ([c]) => c,
+    ),
+  );
+  const userProducts = [...(marts.userProducts.get(user) ?? new Map())].sort(
+    byCountThen(
+      ([, n]) => n,
+      ([p]) => hubHashKey(p),
+    ),
+  );
   return {
     categories: categories.slice(0, limit).map(([category, orders]) => ({ category, orders })),
     products: userProducts.slice(0, limit).map(([product_id, orders]) => ({ product_id, orders })),
@@ -130,7 +167,12 @@ export function expectedCounters(marts: Datamarts, user: string, limit: number) 
 export function expectedAlsoOrdered(marts: Datamarts, product: string, limit: number) {
   const total = marts.totals.get(product) ?? 0;
   return [...(marts.pairs.get(product) ?? new Map())]
-    .sort(byCountThen(([, n]) => n, ([p]) => hubHashKey(p)))
+    .sort(
+      byCountThen(
+        ([, n]) => n,
+        ([p]) => hubHashKey(p),
+      ),
+    )
     .slice(0, limit)
     .map(([product_id, together]) => ({ product_id, orders_together: together, share: Math.round((together / total) * 10_000) / 10_000 }));
 }
@@ -143,13 +185,29 @@ export function expectedRecommendations(marts: Datamarts, user: string, limit: n
   const mine = marts.userProducts.get(user) ?? new Map<string, number>();
   const myTotal = [...mine.values()].reduce((a, b) => a + b, 0);
   const w = (p: string) => (mine.get(p) ?? 0) / myTotal;
-  const categories = [...(marts.userCategories.get(user) ?? new Map<string, number>())].sort(byCountThen(([, n]) => n, ([c]) => hubHashKey(c)));
+  const categories = [...(marts.userCategories.get(user) ?? new Map<string, number>())].sort(
+    byCountThen(
+      ([, n]) => n,
+      ([c]) => hubHashKey(c),
+    ),
+  );
   const categorySum = categories.reduce((a, [, n]) => a + n, 0);
   const allTotal = [...marts.totals.values()].reduce((a, b) => a + b, 0);
   const terms = new Map<string, Array<{ value: number; reason: string }>>();
   const add = (p: string, value: number, reason: string) => value > 0 && terms.set(p, [...(terms.get(p) ?? []), { value, reason }]);
-  for (const [p, n] of [...mine].sort(byCountThen(([, c]) => c, ([q]) => hubHashKey(q)))) add(p, w(p), `order again: in ${n} of your orders`);
-  for (const [x] of [...mine].sort(byCountThen(([, n]) => n, ([p]) => hubHashKey(p)))) {
+  for (const [p, n] of [...mine].sort(
+    byCountThen(
+      ([, c]) => c,
+      ([q]) => hubHashKey(q),
+    ),
+  ))
+    add(p, w(p), `order again: in ${n} of your orders`);
+  for (const [x] of [...mine].sort(
+    byCountThen(
+      ([, n]) => n,
+      ([p]) => hubHashKey(p),
+    ),
+  )) {
     for (const [y, both] of marts.pairs.get(x) ?? []) add(y, w(x) * (both / marts.totals.get(x)!), `often ordered with ${productById.get(x)!.name}`);
   }
   if (categories.length > 0) {
@@ -167,6 +225,11 @@ export function expectedRecommendations(marts: Datamarts, user: string, limit: n
       reason: list.reduce((best, t) => (t.value > best.value ? t : best)).reason,
       order_again: mine.has(product_id),
     }))
-    .sort(byCountThen((r) => r.score, (r) => hubHashKey(r.product_id)))
+    .sort(
+      byCountThen(
+        (r) => r.score,
+        (r) => hubHashKey(r.product_id),
+      ),
+    )
     .slice(0, limit);
 }

@@ -10,8 +10,18 @@ import { registerReadApi } from '../src/api/read-api.ts';
 import { cdmStage } from '../src/cdm-stage.ts';
 import { inBatches } from './order-stream.ts';
 import {
-  coldUser, datamarts, expectedAlsoOrdered, expectedCounters, expectedRecommendations, historyOf, productById, readApiWarehouse, unknownUser, userIds,
-  type Datamarts, type PushedOrder,
+  coldUser,
+  datamarts,
+  expectedAlsoOrdered,
+  expectedCounters,
+  expectedRecommendations,
+  historyOf,
+  productById,
+  readApiWarehouse,
+  unknownUser,
+  userIds,
+  type Datamarts,
+  type PushedOrder,
 } from './read-api-fixture.ts';
 
 let db: TestDatabase;
@@ -43,7 +53,13 @@ const get = async (url: string) => {
 const activeUsers = userIds.slice(0, 7);
 const detailsOf = (id: string) => {
   const product = productById.get(id)!;
-  return { product_id: id, name: product.name, category: product.category, restaurant: { restaurant_id: product.restaurant.id, name: product.restaurant.name }, price: product.price };
+  return {
+    product_id: id,
+    name: product.name,
+    category: product.category,
+    restaurant: { restaurant_id: product.restaurant.id, name: product.restaurant.name },
+    price: product.price,
+  };
 };
 
 describe('GET /users/:userId/recommendations', () => {
@@ -59,10 +75,15 @@ describe('GET /users/:userId/recommendations', () => {
   it('gives a user with no CLOSED order the most popular products', async () => {
     const { status, body } = await get(`/users/${coldUser}/recommendations`);
     expect(status).toBe(200);
-    const popular = [...marts.totals].sort(([, x], [, y]) => y - x).slice(0, 3).map(([p]) => p);
+    const popular = [...marts.totals]
+      .sort(([, x], [, y]) => y - x)
+      .slice(0, 3)
+      .map(([p]) => p);
     expect(body.recommendations).toHaveLength(10);
     expect(body.recommendations.every((r: { reason: string; order_again: boolean }) => r.reason === 'popular with everyone' && !r.order_again)).toBe(true);
-    expect(body.recommendations.map((r: { product_id: string }) => r.product_id)).toEqual(expectedRecommendations(marts, coldUser, 10).map((r) => r.product_id));
+    expect(body.recommendations.map((r: { product_id: string }) => r.product_id)).toEqual(
+      expectedRecommendations(marts, coldUser, 10).map((r) => r.product_id),
+    );
     expect(popular).toContain(body.recommendations[0].product_id);
   });
 
@@ -129,7 +150,9 @@ describe('GET /products/:productId/also-ordered', () => {
       const { status, body } = await get(`/products/${product}/also-ordered?limit=4`);
       expect(status).toBe(200);
       expect(body.product).toEqual({ ...detailsOf(product), orders: marts.totals.get(product) ?? 0 });
-      expect(body.also_ordered).toEqual(expectedAlsoOrdered(marts, product, 4).map((o) => ({ ...detailsOf(o.product_id), orders_together: o.orders_together, share: o.share })));
+      expect(body.also_ordered).toEqual(
+        expectedAlsoOrdered(marts, product, 4).map((o) => ({ ...detailsOf(o.product_id), orders_together: o.orders_together, share: o.share })),
+      );
     }
   });
 });
@@ -165,7 +188,11 @@ describe('bad input', () => {
 
   it('never answers 500 to any path segment or query value', async () => {
     const segment = fc.oneof(fc.string({ maxLength: 40 }), fc.stringMatching(/^[0-9a-fA-F]{20,28}$/), fc.constantFrom(user, unknownUser, product));
-    const value = fc.oneof(fc.string({ maxLength: 12 }), fc.integer({ min: -5, max: 200 }).map(String), fc.constantFrom('1e3', '0x10', '', ' 5', '9'.repeat(30)));
+    const value = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.integer({ min: -5, max: 200 }).map(String),
+      fc.constantFrom('1e3', '0x10', '', ' 5', '9'.repeat(30)),
+    );
     const route = fc.constantFrom('/users/%/recommendations', '/users/%/orders', '/users/%/counters', '/products/%/also-ordered');
     const name = fc.constantFrom('limit', 'before', 'limit', 'x');
     await fc.assert(
@@ -185,7 +212,12 @@ describe('GET /openapi.json', () => {
     const { status, body } = await get('/openapi.json');
     expect(status).toBe(200);
     expect(body.openapi).toBe('3.1.0');
-    expect(Object.keys(body.paths).sort()).toEqual(['/products/{productId}/also-ordered', '/users/{userId}/counters', '/users/{userId}/orders', '/users/{userId}/recommendations']);
+    expect(Object.keys(body.paths).sort()).toEqual([
+      '/products/{productId}/also-ordered',
+      '/users/{userId}/counters',
+      '/users/{userId}/orders',
+      '/users/{userId}/recommendations',
+    ]);
     const orders = body.paths['/users/{userId}/orders'].get;
     expect(orders.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`).sort()).toEqual(['path:userId', 'query:before', 'query:limit']);
     expect(Object.keys(orders.responses).sort()).toEqual(['200', '400', '404', '503']);
@@ -194,7 +226,10 @@ describe('GET /openapi.json', () => {
 
 describe('query plans', () => {
   /** Every node of an EXPLAIN (FORMAT JSON) plan. */
-  const nodes = (plan: Record<string, unknown>): Array<Record<string, unknown>> => [plan, ...((plan.Plans as Array<Record<string, unknown>> | undefined) ?? []).flatMap(nodes)];
+  const nodes = (plan: Record<string, unknown>): Array<Record<string, unknown>> => [
+    plan,
+    ...((plan.Plans as Array<Record<string, unknown>> | undefined) ?? []).flatMap(nodes),
+  ];
 
   it('every statement of every route reads through indexes: no sequential scan but of the catalog-sized product_counters', async () => {
     // The routes' own statements, recorded as they run, then explained with the planner told to
@@ -213,7 +248,12 @@ describe('query plans', () => {
     await registerReadApi(explained, recording);
     const user = activeUsers[2]!;
     const page = (await explained.inject({ method: 'GET', url: `/users/${user}/orders?limit=3` })).json();
-    for (const url of [`/users/${user}/recommendations`, `/users/${user}/orders?limit=3&before=${page.next_before}`, `/users/${user}/counters`, `/products/${[...productById.keys()][3]}/also-ordered`]) {
+    for (const url of [
+      `/users/${user}/recommendations`,
+      `/users/${user}/orders?limit=3&before=${page.next_before}`,
+      `/users/${user}/counters`,
+      `/products/${[...productById.keys()][3]}/also-ordered`,
+    ]) {
       expect((await explained.inject({ method: 'GET', url })).statusCode).toBe(200);
     }
     await explained.close();
@@ -226,7 +266,10 @@ describe('query plans', () => {
         const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${text}`, values);
         const scans = nodes(rows[0]['QUERY PLAN'][0].Plan).filter((node) => node['Node Type'] === 'Seq Scan');
         // Popularity sums over the catalog (a row per product, not per order): the one full read allowed.
-        expect(scans.map((node) => node['Relation Name']).filter((table) => table !== 'product_counters'), text).toEqual([]);
+        expect(
+          scans.map((node) => node['Relation Name']).filter((table) => table !== 'product_counters'),
+          text,
+        ).toEqual([]);
       }
     } finally {
       await client.query('RESET enable_seqscan');

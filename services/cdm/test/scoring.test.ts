@@ -14,7 +14,17 @@ const empty: ScoringInput = {
 
 describe('scoreRecommendations', () => {
   it('gives a user without history the popular products, 0.1 × their share of all product orders', () => {
-    const scored = scoreRecommendations({ ...empty, popularProducts: new Map([['a', 30], ['b', 10]]), popularTotal: 100 }, 10);
+    const scored = scoreRecommendations(
+      {
+        ...empty,
+        popularProducts: new Map([
+          ['a', 30],
+          ['b', 10],
+        ]),
+        popularTotal: 100,
+      },
+      10,
+    );
     expect(scored).toEqual([
       { product: 'a', score: 0.03, reason: { kind: 'popular' }, orderAgain: false },
       { product: 'b', score: 0.01, reason: { kind: 'popular' }, orderAgain: false },
@@ -26,15 +36,24 @@ describe('scoreRecommendations', () => {
     const scored = scoreRecommendations(
       {
         ...empty,
-        userProducts: new Map([['soup', 3], ['tea', 1]]),
+        userProducts: new Map([
+          ['soup', 3],
+          ['tea', 1],
+        ]),
         topCategory: { id: 'c-soups', name: 'Soups', orders: 3, userCategoryOrders: 4 },
         pairs: [
           { product: 'soup', other: 'bread', orders: 5 },
           { product: 'tea', other: 'bread', orders: 1 },
           { product: 'soup', other: 'tea', orders: 2 },
         ],
-        totals: new Map([['soup', 10], ['tea', 4]]),
-        categoryProducts: new Map([['soup', 10], ['borscht', 10]]),
+        totals: new Map([
+          ['soup', 10],
+          ['tea', 4],
+        ]),
+        categoryProducts: new Map([
+          ['soup', 10],
+          ['borscht', 10],
+        ]),
         categoryTotal: 20,
       },
       10,
@@ -49,11 +68,30 @@ describe('scoreRecommendations', () => {
       // 0.5·0.75·0.5
       { product: 'borscht', score: 0.1875, reason: { kind: 'category', category: 'Soups' }, orderAgain: false },
     ]);
-    expect(scoreRecommendations({ ...empty, userProducts: new Map([['soup', 3], ['tea', 1]]) }, 1)).toHaveLength(1);
+    expect(
+      scoreRecommendations(
+        {
+          ...empty,
+          userProducts: new Map([
+            ['soup', 3],
+            ['tea', 1],
+          ]),
+        },
+        1,
+      ),
+    ).toHaveLength(1);
   });
 
   it('ranks equal scores by product key, whatever order the terms came in', () => {
-    const input = { ...empty, popularProducts: new Map([['b', 1], ['a', 1], ['c', 1]]), popularTotal: 3 };
+    const input = {
+      ...empty,
+      popularProducts: new Map([
+        ['b', 1],
+        ['a', 1],
+        ['c', 1],
+      ]),
+      popularTotal: 3,
+    };
     expect(scoreRecommendations(input, 3).map((s) => s.product)).toEqual(['a', 'b', 'c']);
   });
 });

@@ -30,7 +30,14 @@ function batchRows(columns: readonly ColumnModel[], rows: ReadonlyArray<Readonly
 }
 
 /** Hubs and links: insert the keys not yet present, stamped with the batch's load_dt. */
-function keyLoadStatement(model: HubModel | LinkModel, columns: readonly ColumnModel[], rows: readonly VaultRow[], batchLoadDt: Date, firstParam: number, returning = false): LoadStatement {
+function keyLoadStatement(
+  model: HubModel | LinkModel,
+  columns: readonly ColumnModel[],
+  rows: readonly VaultRow[],
+  batchLoadDt: Date,
+  firstParam: number,
+  returning = false,
+): LoadStatement {
   const source = batchRows(columns, rows, 'r', firstParam);
   const loadDtParam = `$${firstParam + 1}::timestamptz`;
   const names = columns.map((c) => quoteIdentifier(c.name));
@@ -75,7 +82,11 @@ export const NEW_PARENT = 'new_parent';
  * Returned as top-level CTE definitions (a DELETE may not sit in a nested WITH), to be combined
  * into one statement; loadVault runs it under the satellite lock (see there).
  */
-export function satelliteLoadCtes(model: SatelliteModel, rows: ReadonlyArray<Readonly<Record<string, unknown>>>, firstParam = 1): { ctes: string[]; values: unknown[] } {
+export function satelliteLoadCtes(
+  model: SatelliteModel,
+  rows: ReadonlyArray<Readonly<Record<string, unknown>>>,
+  firstParam = 1,
+): { ctes: string[]; values: unknown[] } {
   const key = quoteIdentifier(model.parent.hashKey);
   const hashdiff = quoteIdentifier(model.hashdiff);
   const at = quoteIdentifier('load_dt');
@@ -172,13 +183,17 @@ export function keysLoadStatement(rows: VaultRows, batchLoadDt: Date): LoadState
     if (model.kind === 'satellite' || tableRows.length === 0) continue;
     const returning = SATELLITE_PARENTS.has(model);
     const { text, values: own } =
-      model.kind === 'hub' ? hubLoadStatement(model, tableRows, batchLoadDt, values.length + 1, returning) : linkLoadStatement(model, tableRows, batchLoadDt, values.length + 1, returning);
+      model.kind === 'hub'
+        ? hubLoadStatement(model, tableRows, batchLoadDt, values.length + 1, returning)
+        : linkLoadStatement(model, tableRows, batchLoadDt, values.length + 1, returning);
     ctes.push(`${quoteIdentifier(model.table)} AS (\n${text})`);
     values.push(...own);
     if (returning) returned.push(model);
   }
   if (ctes.length === 0) return null;
-  const inserted = returned.map((m) => `'${m.table}', (SELECT coalesce(json_agg(i.${quoteIdentifier(m.hashKey)}), '[]'::json) FROM ${quoteIdentifier(m.table)} i)`);
+  const inserted = returned.map(
+    (m) => `'${m.table}', (SELECT coalesce(json_agg(i.${quoteIdentifier(m.hashKey)}), '[]'::json) FROM ${quoteIdentifier(m.table)} i)`,
+  );
   return { text: `WITH ${ctes.join(',\n')}\nSELECT json_build_object(${inserted.join(', ')}) AS inserted`, values };
 }
 
@@ -217,7 +232,10 @@ export const SATELLITE_LOAD_LOCK = 0x64_64_73_5f_73_61_74n; // "dds_sat"
  * the inserts took longer than running them for small batches.
  */
 export async function loadVault(db: PoolClient, rows: VaultRows, batchLoadDt: Date): Promise<void> {
-  const prepared = (prefix: string, statement: LoadStatement) => ({ name: `${prefix}_${createHash('sha1').update(statement.text).digest('hex').slice(0, 16)}`, ...statement });
+  const prepared = (prefix: string, statement: LoadStatement) => ({
+    name: `${prefix}_${createHash('sha1').update(statement.text).digest('hex').slice(0, 16)}`,
+    ...statement,
+  });
   const keys = keysLoadStatement(rows, batchLoadDt);
   let inserted: InsertedKeys = new Map();
   if (keys) {

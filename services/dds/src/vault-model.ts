@@ -86,8 +86,4 @@ export const satellites = {
 } as const;
 
 /** Every table in load order: hubs before the links and satellites that refer to them. */
-export const vaultTables: readonly TableModel[] = [
-  ...Object.values(hubs),
-  ...Object.values(links),
-  ...Object.values(satellites),
-];
+export const vaultTables: readonly TableModel[] = [...Object.values(hubs), ...Object.values(links), ...Object.values(satellites)];

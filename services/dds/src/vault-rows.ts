@@ -32,7 +32,13 @@ export function hubRow(model: HubModel, values: Record<string, CellValue>, loadS
 }
 
 /** A link row joining the given hub keys, passed in the model's hub order, with its attributes. */
-export function linkRow(model: LinkModel, hubKeys: readonly string[], loadSrc: string, attributes: Record<string, CellValue> = {}, key = linkHashKey(...hubKeys)): VaultRow {
+export function linkRow(
+  model: LinkModel,
+  hubKeys: readonly string[],
+  loadSrc: string,
+  attributes: Record<string, CellValue> = {},
+  key = linkHashKey(...hubKeys),
+): VaultRow {
   if (hubKeys.length !== model.hubs.length) throw new TypeError(`${model.table}: expects ${model.hubs.length} hub keys`);
   const row: VaultRow = { [model.hashKey]: key };
   model.hubs.forEach((hub, i) => {
@@ -100,7 +106,10 @@ export class VaultBatch {
     const rows: VaultRows = new Map();
     for (const [model, byIdentity] of this.tables) {
       const identities = [...byIdentity.keys()].sort();
-      rows.set(model, identities.map((identity) => byIdentity.get(identity)!));
+      rows.set(
+        model,
+        identities.map((identity) => byIdentity.get(identity)!),
+      );
     }
     return rows;
   }

@@ -3,11 +3,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedOrderContract, type ClosedOrder, type EnrichedOrder } from '../../shared/src/contracts/index.ts';
 import type { Config } from '../../shared/src/config.ts';
-import { deadLetterRows, produce, readTopic, startStage, startTestInfra, waitForStage, type RunningStage, type TestInfra } from '../../shared/test/service-harness.ts';
+import {
+  deadLetterRows,
+  produce,
+  readTopic,
+  startStage,
+  startTestInfra,
+  waitForStage,
+  type RunningStage,
+  type TestInfra,
+} from '../../shared/test/service-harness.ts';
 import { hubHashKey } from '../../shared/src/vault/hash-keys.ts';
 import { menu, orderLifecycle } from './enriched-order-fixture.ts';
 import { ddsMain } from '../src/dds-main.ts';
-
 
 const order1 = orderLifecycle({ id: 11, userId: 1, products: [menu.soup, menu.steak] }, ['OPEN', 'COOKING', 'DELIVERING', 'CLOSED']);
 const order2 = orderLifecycle({ id: 12, userId: 2, products: [menu.tea] }, ['OPEN', 'CANCELLED']);

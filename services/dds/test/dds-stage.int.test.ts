@@ -34,10 +34,9 @@ async function tableCounts(): Promise<Record<string, number>> {
 }
 
 async function statusHistory(orderId: number): Promise<string[]> {
-  const { rows } = await db.pool.query<{ status: string }>(
-    'SELECT status FROM dds.s_order_status WHERE h_order_pk = $1 ORDER BY load_dt',
-    [hubHashKey(orderId)],
-  );
+  const { rows } = await db.pool.query<{ status: string }>('SELECT status FROM dds.s_order_status WHERE h_order_pk = $1 ORDER BY load_dt', [
+    hubHashKey(orderId),
+  ]);
   return rows.map((row) => row.status);
 }
 
@@ -52,10 +51,23 @@ describe('dds stage', () => {
     ];
     const messages = await load(batch);
     expect(await tableCounts()).toEqual({
-      h_user: 2, h_product: 4, h_category: 3, h_restaurant: 2, h_order: 3,
-      l_order_product: 5, l_product_restaurant: 4, l_product_category: 4, l_order_user: 3, l_order_restaurant: 3,
-      s_user_names: 2, s_product_names: 4, s_restaurant_names: 2, s_order_cost: 3, s_order_status: 3,
-      s_order_product_lines: 5, s_product_prices: 4,
+      h_user: 2,
+      h_product: 4,
+      h_category: 3,
+      h_restaurant: 2,
+      h_order: 3,
+      l_order_product: 5,
+      l_product_restaurant: 4,
+      l_product_category: 4,
+      l_order_user: 3,
+      l_order_restaurant: 3,
+      s_user_names: 2,
+      s_product_names: 4,
+      s_restaurant_names: 2,
+      s_order_cost: 3,
+      s_order_status: 3,
+      s_order_product_lines: 5,
+      s_product_prices: 4,
     });
     expect(messages.map((m) => m.key)).toEqual(['3']);
     const { rows } = await db.pool.query('SELECT order_id, order_dt, load_src FROM dds.h_order WHERE order_id = 3');
@@ -171,10 +183,7 @@ describe('dds stage', () => {
     await load([enrichedOrder({ id: 1, userName: 'Ann Smith', updateTs: '2025-11-20T10:00:00Z' })]);
     await load([enrichedOrder({ id: 2, userName: 'Ann Smith', updateTs: '2025-11-20T11:00:00Z' })]);
     await load([enrichedOrder({ id: 3, userName: 'Ann Jones', updateTs: '2025-11-20T12:00:00Z' })]);
-    const { rows } = await db.pool.query(
-      'SELECT username, load_dt FROM dds.s_user_names WHERE h_user_pk = $1 ORDER BY load_dt',
-      [hubHashKey(hexId(1))],
-    );
+    const { rows } = await db.pool.query('SELECT username, load_dt FROM dds.s_user_names WHERE h_user_pk = $1 ORDER BY load_dt', [hubHashKey(hexId(1))]);
     expect(rows).toEqual([
       { username: 'Ann Smith', load_dt: new Date('2025-11-20T10:00:00Z') },
       { username: 'Ann Jones', load_dt: new Date('2025-11-20T12:00:00Z') },

@@ -52,7 +52,11 @@ describe('two dds instances loading the same new keys at once', () => {
   it('keep one version per user, product and restaurant, and every order status change once', async () => {
     for (let r = 0; r < ROUNDS; r++) {
       const orders = round(r);
-      await produce(infra.producer, config.topics.dds, orders.map((o) => ({ key: String(o.object_id), value: JSON.stringify(o), partition: o.object_id % PARTITIONS })));
+      await produce(
+        infra.producer,
+        config.topics.dds,
+        orders.map((o) => ({ key: String(o.object_id), value: JSON.stringify(o), partition: o.object_id % PARTITIONS })),
+      );
       await waitForStage(infra, instances[0]!, 30_000);
     }
     expect(await satelliteRepeats(infra.db.pool)).toEqual([]);

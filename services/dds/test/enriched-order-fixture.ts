@@ -46,7 +46,5 @@ export function enrichedOrder(spec: OrderSpec): EnrichedOrder {
 /** The events of one order going through the given statuses, one minute apart. */
 export function orderLifecycle(spec: Omit<OrderSpec, 'status' | 'updateTs'>, statuses: OrderStatus[]): EnrichedOrder[] {
   const start = Date.parse('2025-11-20T10:00:00.000Z');
-  return statuses.map((status, i) =>
-    enrichedOrder({ ...spec, status, updateTs: new Date(start + i * 60_000).toISOString() }),
-  );
+  return statuses.map((status, i) => enrichedOrder({ ...spec, status, updateTs: new Date(start + i * 60_000).toISOString() }));
 }

@@ -86,7 +86,10 @@ const scenario = fc
     }
     for (const r of repeats) events.push(events[r % events.length]!);
     // A deterministic shuffle from the drawn numbers, then waves of concurrent batches.
-    const shuffled = events.map((e, i) => ({ e, k: order[i % order.length]! * 1000 + i })).sort((a, b) => a.k - b.k).map((x) => x.e);
+    const shuffled = events
+      .map((e, i) => ({ e, k: order[i % order.length]! * 1000 + i }))
+      .sort((a, b) => a.k - b.k)
+      .map((x) => x.e);
     const perWave = Math.ceil(shuffled.length / waves);
     const plan: NameEvent[][][] = [];
     for (let w = 0; w < waves; w++) {
@@ -121,7 +124,9 @@ describe('satellite history under concurrent batches', () => {
 
   it('never keeps two equal versions in a row, even when names come back (A, B, A)', async () => {
     const users = ['back-0', 'back-1'];
-    const events = users.flatMap((user) => Array.from({ length: 24 }, (_, i) => ({ user, at: instant(i * 7), name: ['A', 'B', 'A', 'C'][Math.floor(i / 3) % 4]! })));
+    const events = users.flatMap((user) =>
+      Array.from({ length: 24 }, (_, i) => ({ user, at: instant(i * 7), name: ['A', 'B', 'A', 'C'][Math.floor(i / 3) % 4]! })),
+    );
     // Every event in its own batch, eight at a time, newest first.
     const waves: NameEvent[][][] = [];
     const reversed = [...events].reverse();

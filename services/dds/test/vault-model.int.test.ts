@@ -14,11 +14,18 @@ afterAll(async () => {
 const pgTypes: Record<string, string> = { uuid: 'uuid', text: 'text', bigint: 'bigint', numeric: 'numeric', timestamptz: 'timestamp with time zone' };
 
 function modelColumns(model: TableModel): Record<string, string> {
-  const columns: Array<[string, string]> = [['load_dt', 'timestamptz'], ['load_src', 'text']];
+  const columns: Array<[string, string]> = [
+    ['load_dt', 'timestamptz'],
+    ['load_src', 'text'],
+  ];
   if (model.kind === 'hub') {
     columns.push([model.hashKey, 'uuid'], ...[...model.businessKey, ...model.attributes].map((c): [string, string] => [c.name, c.type]));
   } else if (model.kind === 'link') {
-    columns.push([model.hashKey, 'uuid'], ...model.hubs.map((h): [string, string] => [h.hashKey, 'uuid']), ...model.attributes.map((c): [string, string] => [c.name, c.type]));
+    columns.push(
+      [model.hashKey, 'uuid'],
+      ...model.hubs.map((h): [string, string] => [h.hashKey, 'uuid']),
+      ...model.attributes.map((c): [string, string] => [c.name, c.type]),
+    );
   } else {
     columns.push([model.parent.hashKey, 'uuid'], [model.hashdiff, 'uuid'], ...model.payload.map((c): [string, string] => [c.name, c.type]));
   }

@@ -6,14 +6,19 @@ import { enrichedOrder, menu, orderLifecycle } from './enriched-order-fixture.ts
 
 describe('the vault rows of a batch', () => {
   it('keeps one row per hub and link key across the orders of a batch', () => {
-    const merged = toVaultRows([
-      enrichedOrder({ id: 1, products: [menu.soup, menu.borscht] }),
-      enrichedOrder({ id: 2, products: [menu.soup, menu.steak] }),
-    ], 't');
+    const merged = toVaultRows(
+      [enrichedOrder({ id: 1, products: [menu.soup, menu.borscht] }), enrichedOrder({ id: 2, products: [menu.soup, menu.steak] })],
+      't',
+    );
     expect(merged.get(hubs.user)).toHaveLength(1);
     expect(merged.get(hubs.order)).toHaveLength(2);
     expect(merged.get(hubs.product)).toHaveLength(3);
-    expect(merged.get(hubs.category)?.map((r) => r.category_name).sort()).toEqual(['Main courses', 'Soups']);
+    expect(
+      merged
+        .get(hubs.category)
+        ?.map((r) => r.category_name)
+        .sort(),
+    ).toEqual(['Main courses', 'Soups']);
     expect(merged.get(links.orderProduct)).toHaveLength(4);
     expect(merged.get(links.productRestaurant)).toHaveLength(3);
   });
@@ -30,7 +35,10 @@ describe('the vault rows of a batch', () => {
   });
 
   it('sorts each table by identity so concurrent loaders lock rows in one order', () => {
-    const merged = toVaultRows([9, 3, 6, 1].map((id) => enrichedOrder({ id })), 't');
+    const merged = toVaultRows(
+      [9, 3, 6, 1].map((id) => enrichedOrder({ id })),
+      't',
+    );
     const identities = merged.get(hubs.order)!.map((row) => row.h_order_pk);
     expect(identities).toEqual([...identities].sort());
     expect(identities).toHaveLength(4);
@@ -54,7 +62,9 @@ describe('row builders', () => {
     expect(batch.link(links.orderUser, [first, user], at)).toBe(batch.link(links.orderUser, [first, user], { order_dt: '2025-03-01T00:00:00.000Z' }));
     const rows = batch.rows();
     expect(rows.get(hubs.order)).toEqual([{ h_order_pk: first, order_id: 1, order_dt: '2025-01-01T00:00:00.000Z', load_src: 't' }]);
-    expect(rows.get(links.orderUser)).toEqual([{ hk_order_user_pk: expect.any(String), h_order_pk: first, h_user_pk: user, order_dt: at.order_dt, load_src: 't' }]);
+    expect(rows.get(links.orderUser)).toEqual([
+      { hk_order_user_pk: expect.any(String), h_order_pk: first, h_user_pk: user, order_dt: at.order_dt, load_src: 't' },
+    ]);
     expect(() => batch.link(links.orderUser, [user, first])).toThrow(/order_dt/);
     expect(rows.get(hubs.product)).toEqual([]);
   });

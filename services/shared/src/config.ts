@@ -122,7 +122,8 @@ function topic(env: Env, name: string, fallback: string): string {
 function batchDeadline(env: Env): number {
   const sessionTimeoutMs = int(env, 'CONSUMER_SESSION_TIMEOUT_MS', 30_000, 6000, 1_800_000);
   const deadline = int(env, 'BATCH_DEADLINE_MS', Math.min(20_000, sessionTimeoutMs - 1000), 1000, 1_800_000);
-  if (deadline >= sessionTimeoutMs) throw new ConfigError(`BATCH_DEADLINE_MS must be lower than CONSUMER_SESSION_TIMEOUT_MS (${sessionTimeoutMs}), got "${deadline}"`);
+  if (deadline >= sessionTimeoutMs)
+    throw new ConfigError(`BATCH_DEADLINE_MS must be lower than CONSUMER_SESSION_TIMEOUT_MS (${sessionTimeoutMs}), got "${deadline}"`);
   return deadline;
 }
 

@@ -180,7 +180,9 @@ describe('loadConfig refuses invalid values', () => {
     // The deadline stays below the session timeout, by default and when set.
     expect(loadConfig({ CONSUMER_SESSION_TIMEOUT_MS: '6000' }).consumer.batchDeadlineMs).toBe(5000);
     expect(loadConfig({ CONSUMER_SESSION_TIMEOUT_MS: '120000', BATCH_DEADLINE_MS: '119999' }).consumer.batchDeadlineMs).toBe(119_999);
-    expect(() => loadConfig({ CONSUMER_SESSION_TIMEOUT_MS: '6000', BATCH_DEADLINE_MS: '6000' })).toThrow('BATCH_DEADLINE_MS must be lower than CONSUMER_SESSION_TIMEOUT_MS (6000), got "6000"');
+    expect(() => loadConfig({ CONSUMER_SESSION_TIMEOUT_MS: '6000', BATCH_DEADLINE_MS: '6000' })).toThrow(
+      'BATCH_DEADLINE_MS must be lower than CONSUMER_SESSION_TIMEOUT_MS (6000), got "6000"',
+    );
     expect(loadConfig({ PG_QUERY_TIMEOUT_MS: '3600000', PG_STATEMENT_TIMEOUT_MS: '500', PG_IDLE_IN_TRANSACTION_TIMEOUT_MS: '86400000' }).postgres).toEqual({
       queryTimeoutMs: 3_600_000,
       statementTimeoutMs: 500,

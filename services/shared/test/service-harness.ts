@@ -95,7 +95,14 @@ export async function buildStage<In, Ready>(main: StageMain<In, Ready>, config: 
     throw error;
   }
   const service = buildStageService(
-    { name: main.name, inputTopic: input, outputTopic: output, stage: main.createStage(config, clients), crashHook: options.crashHook, routes: main.routes?.(config, log) },
+    {
+      name: main.name,
+      inputTopic: input,
+      outputTopic: output,
+      stage: main.createStage(config, clients),
+      crashHook: options.crashHook,
+      routes: main.routes?.(config, log),
+    },
     config,
     clients,
     log,
@@ -170,14 +177,23 @@ export async function readTopic(kafka: Kafka, topic: string, timeoutMs = 10_000)
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`readTopic(${topic}): still waiting for partitions ${[...remaining.keys()]} after ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`readTopic(${topic}): still waiting for partitions ${[...remaining.keys()]} after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       consumer
         .run({
           autoCommit: false,
           eachMessage: async ({ partition, message }) => {
             const high = remaining.get(partition);
             if (high === undefined || BigInt(message.offset) >= high) return;
-            messages.push({ partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value: message.value?.toString('utf8') ?? null, headers: message.headers });
+            messages.push({
+              partition,
+              offset: message.offset,
+              key: message.key?.toString('utf8') ?? null,
+              value: message.value?.toString('utf8') ?? null,
+              headers: message.headers,
+            });
             if (BigInt(message.offset) + 1n >= high) remaining.delete(partition);
             if (remaining.size === 0) {
               clearTimeout(timer);

@@ -88,7 +88,8 @@ function render(snapshot) {
   const dead = snapshot.deadLetters;
   if (dead) {
     const byService = Object.entries(dead.pendingByService).map(([service, n]) => `${service} ${number.format(n)}`);
-    $('dead-count').textContent = `${number.format(dead.pending)} pending${byService.length ? ` (${byService.join(', ')})` : ''}, ${number.format(dead.redriven)} re-driven.`;
+    $('dead-count').textContent =
+      `${number.format(dead.pending)} pending${byService.length ? ` (${byService.join(', ')})` : ''}, ${number.format(dead.redriven)} re-driven.`;
     $('dead-latest').replaceChildren(...dead.latest.map((letter) => el('li', {}, `${letter.service}: ${letter.reason}`)));
   } else {
     $('dead-count').textContent = 'Dead letters: unknown (Postgres does not answer).';
@@ -172,7 +173,11 @@ function renderUser(lookup) {
   );
   $('user-recommendations').replaceChildren(
     ...lookup.recommendations.recommendations.map((r) =>
-      el('li', { 'data-product-id': r.product_id }, `${r.name} (${r.category}, ${r.restaurant.name}) — ${r.reason}${r.order_again ? ' · order again' : ''} · score ${r.score}`),
+      el(
+        'li',
+        { 'data-product-id': r.product_id },
+        `${r.name} (${r.category}, ${r.restaurant.name}) — ${r.reason}${r.order_again ? ' · order again' : ''} · score ${r.score}`,
+      ),
     ),
   );
 }
@@ -189,7 +194,11 @@ async function lookUp(userId) {
     }
     renderUser(body);
     const orders = body.orders.orders.length;
-    show($('user-result'), true, `User ${userId}: ${orders} latest order${orders === 1 ? '' : 's'}${body.orders.next_before === null ? '' : ' (more in the API)'}, ${body.recommendations.recommendations.length} recommendations.`);
+    show(
+      $('user-result'),
+      true,
+      `User ${userId}: ${orders} latest order${orders === 1 ? '' : 's'}${body.orders.next_before === null ? '' : ' (more in the API)'}, ${body.recommendations.recommendations.length} recommendations.`,
+    );
   } catch (error) {
     show($('user-result'), false, `The source service does not answer: ${error.message}`);
   }

@@ -11,9 +11,7 @@ export const ORDER_ID_SEQUENCE = 'stg.order_id_seq';
  */
 export async function allocateOrderIds(db: Pick<Pool, 'query'>, count: number): Promise<number[]> {
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`count must be a positive integer, got ${count}`);
-  const { rows } = await fromPostgres(
-    db.query<{ id: string }>(`SELECT nextval('${ORDER_ID_SEQUENCE}')::text AS id FROM generate_series(1, $1::int)`, [count]),
-  );
+  const { rows } = await fromPostgres(db.query<{ id: string }>(`SELECT nextval('${ORDER_ID_SEQUENCE}')::text AS id FROM generate_series(1, $1::int)`, [count]));
   return rows.map(({ id }) => {
     const value = Number(id);
     if (!Number.isSafeInteger(value)) throw new RangeError(`order id ${id} is beyond JavaScript's safe integers`);

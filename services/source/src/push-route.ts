@@ -88,7 +88,9 @@ async function orderGenerator({ redis, keyPrefix, random, now, cancelShare }: Pu
     [userIds, restaurants] = await Promise.all([readUserIds(redis, keyPrefix), readRestaurants(redis, keyPrefix)]);
   } catch (error) {
     if (!(error instanceof DependencyUnavailableError)) throw error;
-    throw Object.assign(new HttpError(503, 'redis_unavailable', `Redis (reference data) is not reachable: ${reasonOf(error.cause)}; retry later.`), { cause: error });
+    throw Object.assign(new HttpError(503, 'redis_unavailable', `Redis (reference data) is not reachable: ${reasonOf(error.cause)}; retry later.`), {
+      cause: error,
+    });
   }
   try {
     return createOrderGenerator({ random, now, cancelShare, reference: { userIds, restaurants } });

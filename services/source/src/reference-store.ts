@@ -10,9 +10,7 @@ export interface EnsureReferenceOptions extends ReferenceSizes {
   reload: boolean;
 }
 
-export type EnsureReferenceResult =
-  | { loaded: true; users: number; restaurants: number }
-  | { loaded: false; reason: 'already-present' | 'loaded-concurrently' };
+export type EnsureReferenceResult = { loaded: true; users: number; restaurants: number } | { loaded: false; reason: 'already-present' | 'loaded-concurrently' };
 
 const CHUNK = 1000;
 
@@ -76,13 +74,19 @@ export async function readUserIds(redis: Redis, prefix: string): Promise<string[
 
 export async function readUsers(redis: Redis, prefix: string): Promise<ReferenceUser[]> {
   const ids = await readUserIds(redis, prefix);
-  return readJson<ReferenceUser>(redis, ids.map((id) => keys.user(prefix, id)));
+  return readJson<ReferenceUser>(
+    redis,
+    ids.map((id) => keys.user(prefix, id)),
+  );
 }
 
 /** Every restaurant with its menu, sorted by id. */
 export async function readRestaurants(redis: Redis, prefix: string): Promise<ReferenceRestaurant[]> {
   const ids = (await fromRedis(redis.smembers(keys.restaurantIds(prefix)))).sort();
-  return readJson<ReferenceRestaurant>(redis, ids.map((id) => keys.restaurant(prefix, id)));
+  return readJson<ReferenceRestaurant>(
+    redis,
+    ids.map((id) => keys.restaurant(prefix, id)),
+  );
 }
 
 /** Values of the keys that exist, in key order; a key listed in a set but missing is skipped. */

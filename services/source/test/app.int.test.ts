@@ -63,7 +63,10 @@ interface BodyRequest {
   payload?: string;
 }
 
-const json = (body: unknown): BodyRequest => ({ headers: { 'content-type': 'application/json' }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
+const json = (body: unknown): BodyRequest => ({
+  headers: { 'content-type': 'application/json' },
+  payload: typeof body === 'string' ? body : JSON.stringify(body),
+});
 
 describe('POST /push', () => {
   it('generates N orders, sends them in batches and answers once all were acknowledged', async () => {
@@ -142,7 +145,12 @@ describe('POST /push', () => {
   it('accepts N = 1 and N = the maximum', async () => {
     const { app, sink } = start();
     expect((await app.inject({ method: 'POST', url: '/push', ...json({ N: 1 }) })).json()).toEqual({ status: 'success', messages_pushed: 1 });
-    const response = await app.inject({ method: 'POST', url: '/push', headers: { 'content-type': 'application/json; charset=utf-8' }, payload: JSON.stringify({ N: MAX_N }) });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/push',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      payload: JSON.stringify({ N: MAX_N }),
+    });
     expect(response.json()).toEqual({ status: 'success', messages_pushed: MAX_N });
     expect(sink.messages).toHaveLength(MAX_N + 1);
   });
@@ -154,7 +162,12 @@ describe('POST /push', () => {
     expect([missing.statusCode, wrong.statusCode]).toEqual([401, 401]);
     expect(missing.json()).toMatchObject({ error: 'unauthorized' });
     expect(sink.messages).toEqual([]);
-    const right = await app.inject({ method: 'POST', url: '/push', headers: { 'content-type': 'application/json', 'x-api-key': 's3cret' }, payload: '{"N":2}' });
+    const right = await app.inject({
+      method: 'POST',
+      url: '/push',
+      headers: { 'content-type': 'application/json', 'x-api-key': 's3cret' },
+      payload: '{"N":2}',
+    });
     expect(right.json()).toEqual({ status: 'success', messages_pushed: 2 });
   });
 

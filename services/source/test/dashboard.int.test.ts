@@ -55,7 +55,9 @@ beforeAll(async () => {
     DDS_URL: `http://127.0.0.1:${closedPort}`,
     CDM_URL: `http://127.0.0.1:${closedPort}`,
   });
-  await admin.createTopics({ topics: [config.topics.stg, config.topics.dds, config.topics.cdm, config.topics.deadLetters].map((topic) => ({ topic, numPartitions: 2 })) });
+  await admin.createTopics({
+    topics: [config.topics.stg, config.topics.dds, config.topics.cdm, config.topics.deadLetters].map((topic) => ({ topic, numPartitions: 2 })),
+  });
   await ensureReferenceData(testRedis.redis, { prefix: testRedis.prefix, users: 10, restaurants: 2, seed: 3, reload: false });
 }, 120_000);
 
@@ -75,7 +77,13 @@ function dashboardApp(options: { urls?: Partial<Config['serviceUrls']>; pool?: p
   const urls = { ...config.serviceUrls, ...options.urls };
   const pool = options.pool ?? database.pool;
   const ownChecks: HealthCheck[] = [{ name: 'postgres', check: async () => void (await pool.query('SELECT 1')) }];
-  const sources: PipelineSources = { admin, pool, topics: { stg: config.topics.stg, dds: config.topics.dds, cdm: config.topics.cdm }, urls, ownHealth: () => runHealthChecks(ownChecks) };
+  const sources: PipelineSources = {
+    admin,
+    pool,
+    topics: { stg: config.topics.stg, dds: config.topics.dds, cdm: config.topics.cdm },
+    urls,
+    ownHealth: () => runHealthChecks(ownChecks),
+  };
   const feed = new DashboardFeed({ offsets: () => readOffsets(sources), status: () => readStatus(sources) });
   const app = buildApp({
     config: { ...config, push: { ...config.push, apiKey: options.apiKey ?? null } },
@@ -133,13 +141,30 @@ describe('dashboard snapshot', () => {
         { name: 'postgres', check: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')) },
       ],
       (metrics) => {
-        for (const seconds of [0.2, 0.3, 0.4, 4]) metrics.batchProcessed({ topic: 'cdm', partition: 0, messages: 1, deadLetters: 0, produced: [], seconds: 0, writeSeconds: 0, highWatermark: '1', lastOffset: '0', eventAgesSeconds: [seconds] });
+        for (const seconds of [0.2, 0.3, 0.4, 4])
+          metrics.batchProcessed({
+            topic: 'cdm',
+            partition: 0,
+            messages: 1,
+            deadLetters: 0,
+            produced: [],
+            seconds: 0,
+            writeSeconds: 0,
+            highWatermark: '1',
+            lastOffset: '0',
+            eventAgesSeconds: [seconds],
+          });
       },
     );
     const { services, freshness, problems } = await snapshot(dashboardApp({ urls: { cdm } }));
     expect(services).toEqual([
       { name: 'source', status: 'ok', failing: [], detail: null },
-      { name: 'stg', status: 'unreachable', failing: [], detail: expect.stringMatching(new RegExp(`^not reachable at http://127.0.0.1:${closedPort}: connect ECONNREFUSED`)) },
+      {
+        name: 'stg',
+        status: 'unreachable',
+        failing: [],
+        detail: expect.stringMatching(new RegExp(`^not reachable at http://127.0.0.1:${closedPort}: connect ECONNREFUSED`)),
+      },
       { name: 'dds', status: 'unreachable', failing: [], detail: expect.stringContaining(`127.0.0.1:${closedPort}`) },
       { name: 'cdm', status: 'failing', failing: ['postgres'], detail: 'postgres: connect ECONNREFUSED 127.0.0.1:5432' },
     ]);
@@ -157,7 +182,11 @@ describe('dashboard snapshot', () => {
       expect(layers.map((l) => l.processed)).toEqual([9, 0, 0]);
       expect(services[0]).toMatchObject({ name: 'source', status: 'failing', failing: ['postgres'] });
       expect([deadLetters, top]).toEqual([null, null]);
-      expect(problems).toEqual([expect.stringMatching(/^cdm metrics: /), expect.stringMatching(/^dead letters: .*ECONNREFUSED/), expect.stringMatching(/^top products: .*ECONNREFUSED/)]);
+      expect(problems).toEqual([
+        expect.stringMatching(/^cdm metrics: /),
+        expect.stringMatching(/^dead letters: .*ECONNREFUSED/),
+        expect.stringMatching(/^top products: .*ECONNREFUSED/),
+      ]);
     } finally {
       await unreachable.end();
     }

@@ -36,7 +36,11 @@ describe('createOrderGenerator', () => {
       for (const item of items) {
         const onMenu = menu!.get(item.id);
         expect(onMenu).toBeDefined();
-        expect({ name: item.name, price: item.price, category: item.category }).toEqual({ name: onMenu!.name, price: onMenu!.price, category: onMenu!.category });
+        expect({ name: item.name, price: item.price, category: item.category }).toEqual({
+          name: onMenu!.name,
+          price: onMenu!.price,
+          category: onMenu!.category,
+        });
         expect(item.quantity).toBeGreaterThanOrEqual(1);
         expect(item.quantity).toBeLessThanOrEqual(5);
       }

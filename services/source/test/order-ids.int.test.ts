@@ -28,9 +28,7 @@ describe('allocateOrderIds', () => {
   it('never gives the same id to two sources allocating at once', async () => {
     const other = new pg.Pool({ connectionString: database.url, max: 3 });
     try {
-      const blocks = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => allocateOrderIds(i % 2 ? other : database.pool, 250)),
-      );
+      const blocks = await Promise.all(Array.from({ length: 12 }, (_, i) => allocateOrderIds(i % 2 ? other : database.pool, 250)));
       const all = blocks.flat();
       expect(new Set(all).size).toBe(12 * 250);
     } finally {

@@ -53,7 +53,9 @@ describe('pushOrders', () => {
 
   it('reports how many orders were acknowledged when a batch fails', async () => {
     const sink = new ArraySink(2);
-    const failure = await pushOrders({ count: 50, batchSize: 10, allocateIds: counterIds().allocateIds, eventsFor: (id) => [generate(id)], sink }).catch((e: unknown) => e);
+    const failure = await pushOrders({ count: 50, batchSize: 10, allocateIds: counterIds().allocateIds, eventsFor: (id) => [generate(id)], sink }).catch(
+      (e: unknown) => e,
+    );
     expect(failure).toBeInstanceOf(PushFailedError);
     expect((failure as PushFailedError).pushed).toBe(20);
     expect(sink.batches.flat()).toHaveLength(20);

@@ -57,9 +57,7 @@ describe('ensureReferenceData', () => {
 
   it('loads only once when several sources start at the same time', async () => {
     const prefix = nextPrefix();
-    const results = await Promise.all(
-      [1, 2, 3, 4].map((seed) => ensureReferenceData(redis, { prefix, users: 200, restaurants: 5, seed, reload: false })),
-    );
+    const results = await Promise.all([1, 2, 3, 4].map((seed) => ensureReferenceData(redis, { prefix, users: 200, restaurants: 5, seed, reload: false })));
     const winners = results.filter((r) => r.loaded);
     expect(winners).toHaveLength(1);
     expect(await redis.scard(referenceKeys.userIds(prefix))).toBe(200);

@@ -22,7 +22,12 @@ let clients: ServiceClients;
 let app: FastifyInstance;
 
 const push = (payload: unknown) =>
-  app.inject({ method: 'POST', url: '/push', headers: { 'content-type': 'application/json' }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
+  app.inject({
+    method: 'POST',
+    url: '/push',
+    headers: { 'content-type': 'application/json' },
+    payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+  });
 
 beforeAll(async () => {
   infra = await startTestInfra();

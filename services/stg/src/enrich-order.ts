@@ -47,7 +47,8 @@ export function menuMismatches(event: OrderEvent, menu: ReadonlyMap<string, Menu
       continue;
     }
     for (const field of ['name', 'category', 'price'] as const) {
-      if (item[field] !== listed[field]) mismatches.push(`item ${item.id} has ${field} ${JSON.stringify(item[field])} where the menu says ${JSON.stringify(listed[field])}`);
+      if (item[field] !== listed[field])
+        mismatches.push(`item ${item.id} has ${field} ${JSON.stringify(item[field])} where the menu says ${JSON.stringify(listed[field])}`);
     }
   }
   return mismatches;

@@ -62,7 +62,11 @@ export function createStgStage(options: StgStageOptions): StageDefinition<OrderE
     },
 
     async write(db, items, { loadDt }) {
-      await upsertOrderEvents(db, latestEventPerOrder(items).map((item) => item.event), loadDt);
+      await upsertOrderEvents(
+        db,
+        latestEventPerOrder(items).map((item) => item.event),
+        loadDt,
+      );
       return items.map(({ enriched }) => ({ key: String(enriched.object_id), value: enriched }));
     },
   };

@@ -62,7 +62,10 @@ describe('menuMismatches', () => {
   it('names every field of a real item that differs from the menu: name, category, price', () => {
     const event = orderEvent(1);
     const [first, second] = event.payload.order_items as [OrderItem, OrderItem];
-    event.payload.order_items = [{ ...first, category: 'Desserts' }, { ...second, name: 'Compote', price: second.price + 1 }];
+    event.payload.order_items = [
+      { ...first, category: 'Desserts' },
+      { ...second, name: 'Compote', price: second.price + 1 },
+    ];
     expect(menuMismatches(event, menu)).toEqual([
       `item ${first.id} has category "Desserts" where the menu says ${JSON.stringify(menu.get(first.id)!.category)}`,
       `item ${second.id} has name "Compote" where the menu says ${JSON.stringify(menu.get(second.id)!.name)}`,
@@ -82,15 +85,59 @@ describe('statusHistoryProblems', () => {
 
   it('is empty for a history in time order ending with final_status at update_ts (any offset)', () => {
     expect(statusHistoryProblems(orderEvent(1, 'CLOSED'))).toEqual([]);
-    expect(statusHistoryProblems(withStatuses([['OPEN', '2025-03-01T10:00:00Z'], ['CLOSED', '2025-03-01T13:05:00+03:00']], 'CLOSED', '2025-03-01T10:05:00.000Z'))).toEqual([]);
+    expect(
+      statusHistoryProblems(
+        withStatuses(
+          [
+            ['OPEN', '2025-03-01T10:00:00Z'],
+            ['CLOSED', '2025-03-01T13:05:00+03:00'],
+          ],
+          'CLOSED',
+          '2025-03-01T10:05:00.000Z',
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it.each([
-    [[['OPEN', '2025-03-01T10:05:00Z'], ['CLOSED', '2025-03-01T10:00:00Z']], 'CLOSED', '2025-03-01T10:00:00Z', ['statuses are not in time order']],
-    [[['OPEN', '2025-03-01T10:00:00Z'], ['CLOSED', '2025-03-01T10:01:00Z'], ['COOKING', '2025-03-01T10:02:00Z']], 'COOKING', '2025-03-01T10:02:00Z', ['status CLOSED is followed by COOKING']],
-    [[['OPEN', '2025-03-01T10:00:00Z'], ['CLOSED', '2025-03-01T10:01:00Z']], 'OPEN', '2025-03-01T10:01:00Z', ['the last status is CLOSED, final_status is OPEN']],
+    [
+      [
+        ['OPEN', '2025-03-01T10:05:00Z'],
+        ['CLOSED', '2025-03-01T10:00:00Z'],
+      ],
+      'CLOSED',
+      '2025-03-01T10:00:00Z',
+      ['statuses are not in time order'],
+    ],
+    [
+      [
+        ['OPEN', '2025-03-01T10:00:00Z'],
+        ['CLOSED', '2025-03-01T10:01:00Z'],
+        ['COOKING', '2025-03-01T10:02:00Z'],
+      ],
+      'COOKING',
+      '2025-03-01T10:02:00Z',
+      ['status CLOSED is followed by COOKING'],
+    ],
+    [
+      [
+        ['OPEN', '2025-03-01T10:00:00Z'],
+        ['CLOSED', '2025-03-01T10:01:00Z'],
+      ],
+      'OPEN',
+      '2025-03-01T10:01:00Z',
+      ['the last status is CLOSED, final_status is OPEN'],
+    ],
     [[['OPEN', '2025-03-01T10:00:00Z']], 'OPEN', '2025-03-01T10:09:00Z', ['the last status is at 2025-03-01T10:00:00Z, update_ts is 2025-03-01T10:09:00Z']],
   ] as const)('names what is wrong: %j final %s at %s', (statuses, final, updateTs, problems) => {
-    expect(statusHistoryProblems(withStatuses(statuses.map(([a, b]) => [a, b]), final, updateTs))).toEqual(problems);
+    expect(
+      statusHistoryProblems(
+        withStatuses(
+          statuses.map(([a, b]) => [a, b]),
+          final,
+          updateTs,
+        ),
+      ),
+    ).toEqual(problems);
   });
 });

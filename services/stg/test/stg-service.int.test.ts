@@ -7,10 +7,18 @@ import { enrichedOrderContract } from '../../shared/src/contracts/validate.ts';
 import type { Config } from '../../shared/src/config.ts';
 import { referenceKeys } from '../../shared/src/reference/reference-layout.ts';
 import type { DeadLetter } from '../../shared/src/stage/dead-letters.ts';
-import { deadLetterRows, produce, readTopic, startStage, startTestInfra, waitForStage, type RunningStage, type TestInfra } from '../../shared/test/service-harness.ts';
+import {
+  deadLetterRows,
+  produce,
+  readTopic,
+  startStage,
+  startTestInfra,
+  waitForStage,
+  type RunningStage,
+  type TestInfra,
+} from '../../shared/test/service-harness.ts';
 import { orderEvent, restaurant, user } from './order-fixtures.ts';
 import { stgMain } from '../src/stg-main.ts';
-
 
 const otherUser = { id: 'aaaaaaaaaaaaaaaaaaaaaaa2', name: 'Charles Babbage', login: 'cbabbage', update_ts: '2024-01-01T00:00:00.000Z' };
 const unknownUserId = 'eeeeeeeeeeeeeeeeeeeeeee9';
@@ -41,7 +49,11 @@ beforeAll(async () => {
   config = infra.config();
   stage = await startStage(stgMain, config);
   // Keyed by order id, as source sends them: all events of an order land in one partition, in order.
-  await produce(infra.producer, config.topics.stg, events.map((e) => ({ key: String(e.object_id), value: JSON.stringify(e) })));
+  await produce(
+    infra.producer,
+    config.topics.stg,
+    events.map((e) => ({ key: String(e.object_id), value: JSON.stringify(e) })),
+  );
   await waitForStage(infra, stage);
 }, 30_000);
 

@@ -112,7 +112,10 @@ describe('stg stage', () => {
     const generate = createOrderGenerator({ random: seededRandom(4), reference: { userIds: users.map((u) => u.id), restaurants } });
     const stg = stage({ cacheSize: 3 });
     for (let batch = 0; batch < 3; batch++) {
-      await prepareAll(stg, Array.from({ length: 200 }, (_, i) => generate(batch * 200 + i + 1)));
+      await prepareAll(
+        stg,
+        Array.from({ length: 200 }, (_, i) => generate(batch * 200 + i + 1)),
+      );
     }
     expect(countingRedis.mgets).toBe(3);
   });
@@ -123,7 +126,7 @@ describe('stg stage', () => {
     const renamedId = 'aaaaaaaaaaaaaaaaaaaaaaa9';
     await redis.set(referenceKeys.user(prefix, renamedId), JSON.stringify({ ...user, id: renamedId, name: 'Old Name' }));
     const event = orderEvent(1, 'OPEN', { userId: renamedId });
-    const nameNow = async () => ((await prepareAll(stg, [event]))[0].enriched.payload.user.name);
+    const nameNow = async () => (await prepareAll(stg, [event]))[0].enriched.payload.user.name;
 
     expect(await nameNow()).toBe('Old Name');
     await redis.set(referenceKeys.user(prefix, renamedId), JSON.stringify({ ...user, id: renamedId, name: 'New Name' }));
@@ -147,13 +150,28 @@ describe('stg stage', () => {
       orderEvent(5, 'CLOSED', { itemIds: [restaurant.menu[0].id, foreignItem] }),
       orderEvent(6),
       // A real product under another category: loaded, it would give the product a second one.
-      { ...orderEvent(7), payload: { ...orderEvent(7).payload, order_items: orderEvent(7).payload.order_items.map((item, i) => (i === 0 ? { ...item, category: 'Desserts' } : item)) } },
+      {
+        ...orderEvent(7),
+        payload: {
+          ...orderEvent(7).payload,
+          order_items: orderEvent(7).payload.order_items.map((item, i) => (i === 0 ? { ...item, category: 'Desserts' } : item)),
+        },
+      },
       // CLOSED in its history but OPEN now: dds would file the CLOSED and the counters would count it.
       { ...orderEvent(8), payload: { ...orderEvent(8).payload, final_status: 'OPEN' as const } },
     ];
     const prepared = await stage().prepare!(events);
     expect(countingRedis.mgets).toBe(1);
-    expect(prepared.map((p) => (isRejection(p) ? 'rejected' : (p as StgReady).event.object_id))).toEqual([1, 'rejected', 'rejected', 'rejected', 'rejected', 6, 'rejected', 'rejected']);
+    expect(prepared.map((p) => (isRejection(p) ? 'rejected' : (p as StgReady).event.object_id))).toEqual([
+      1,
+      'rejected',
+      'rejected',
+      'rejected',
+      'rejected',
+      6,
+      'rejected',
+      'rejected',
+    ]);
     const reasons = prepared.filter(isRejection).map((r: Rejection) => r.rejected);
     expect(reasons[0]).toBe(`unknown user ${unknownUser}`);
     expect(reasons[1]).toBe(`unknown restaurant ${unknownRestaurant}`);

@@ -150,7 +150,17 @@ const BREAKAGES: Record<string, Breakage> = {
   badTimestamp: (e, pick) => {
     const stamps = paths(e).filter(isTimestampPath);
     const p = stamps[pick(stamps.length)]!;
-    const bad = ['2016-12-31T23:59:60Z', '0000-01-01T00:00:00Z', '2025-03-01T10:00:00.000001Z', '2025-03-01T10:00:00+15:00', '2025-02-30T10:00:00Z', '10000-01-01T00:00:00Z', '2025-03-01 10:00:00Z', '', '1969-12-31T23:59:59Z'];
+    const bad = [
+      '2016-12-31T23:59:60Z',
+      '0000-01-01T00:00:00Z',
+      '2025-03-01T10:00:00.000001Z',
+      '2025-03-01T10:00:00+15:00',
+      '2025-02-30T10:00:00Z',
+      '10000-01-01T00:00:00Z',
+      '2025-03-01 10:00:00Z',
+      '',
+      '1969-12-31T23:59:59Z',
+    ];
     const to = bad[pick(bad.length)]!;
     set(e, p, to);
     return `${p.join('.')} = ${JSON.stringify(to)}`;

@@ -80,13 +80,19 @@ export function expectedWarehouse(events: readonly OrderEvent[]): ExpectedWareho
     const closedEvent = orderEvents.find((e) => e.payload.final_status === 'CLOSED');
     const lineObservations = new Map<string, Array<{ at: number; value: string }>>();
     for (const e of orderEvents) {
-      for (const [productId, line] of eventLines(e)) lineObservations.set(productId, [...(lineObservations.get(productId) ?? []), { at: Date.parse(e.payload.update_ts), value: line }]);
+      for (const [productId, line] of eventLines(e))
+        lineObservations.set(productId, [...(lineObservations.get(productId) ?? []), { at: Date.parse(e.payload.update_ts), value: line }]);
     }
     const lines = new Map([...lineObservations].map(([productId, observed]) => [productId, changesOnly(observed)]));
     const first = orderEvents[0]!.payload;
     orders.set(id, {
-      latestStatus: latest.payload.final_status, latestUpdateTs: new Date(latest.payload.update_ts).toISOString(), statusHistory, lines,
-      restaurant: first.restaurant.id, orderDt: new Date(first.date).toISOString(), closed: !!closedEvent,
+      latestStatus: latest.payload.final_status,
+      latestUpdateTs: new Date(latest.payload.update_ts).toISOString(),
+      statusHistory,
+      lines,
+      restaurant: first.restaurant.id,
+      orderDt: new Date(first.date).toISOString(),
+      closed: !!closedEvent,
     });
     if (!closedEvent) continue;
     const user = closedEvent.payload.user.id;
@@ -99,5 +105,13 @@ export function expectedWarehouse(events: readonly OrderEvent[]): ExpectedWareho
     for (const category of new Set(closedEvent.payload.order_items.map((item) => item.category))) add(categoryCounters, `${user} ${category}`);
   }
   const productPrices = new Map([...priceObservations].map(([productId, observed]) => [productId, changesOnly(observed)]));
-  return { orders, productCounters, categoryCounters, productTotals, productPairs, closedOrders: [...orders.values()].filter((o) => o.closed).length, productPrices };
+  return {
+    orders,
+    productCounters,
+    categoryCounters,
+    productTotals,
+    productPairs,
+    closedOrders: [...orders.values()].filter((o) => o.closed).length,
+    productPrices,
+  };
 }

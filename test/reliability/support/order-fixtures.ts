@@ -3,7 +3,12 @@ import type { Redis } from 'ioredis';
 import type { OrderEvent, OrderStatus } from '../../../services/shared/src/contracts/order-event.ts';
 import { referenceKeys, type ReferenceRestaurant, type ReferenceUser } from '../../../services/shared/src/reference/reference-layout.ts';
 
-const userOf = (n: number, name: string): ReferenceUser => ({ id: `a${'0'.repeat(22)}${n}`, name, login: name.toLowerCase(), update_ts: '2024-01-01T00:00:00.000Z' });
+const userOf = (n: number, name: string): ReferenceUser => ({
+  id: `a${'0'.repeat(22)}${n}`,
+  name,
+  login: name.toLowerCase(),
+  update_ts: '2024-01-01T00:00:00.000Z',
+});
 export const users = { ada: userOf(1, 'Ada'), grace: userOf(2, 'Grace'), alan: userOf(3, 'Alan') };
 
 export const restaurant: ReferenceRestaurant = {

@@ -112,5 +112,17 @@ export function pipelineChecks(pipeline: () => PipelineUnderTest) {
     expect(status, JSON.stringify(body)).toBe(200);
   }
 
-  return { start, health, waitUntilReported, waitUntilHealthy, offsetsOf, unfinished, expectAllRunning, expectExactWarehouse, consumed, expectCommittedWithinProcessed, pushOrders };
+  return {
+    start,
+    health,
+    waitUntilReported,
+    waitUntilHealthy,
+    offsetsOf,
+    unfinished,
+    expectAllRunning,
+    expectExactWarehouse,
+    consumed,
+    expectCommittedWithinProcessed,
+    pushOrders,
+  };
 }

@@ -59,7 +59,10 @@ export function superviseFleet(fleet: ServiceFleet, options: SupervisorOptions =
 
   function onExit(name: ServiceName, proc: ServiceProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (expectedDeaths.delete(proc)) return;
-    const line = proc.output.join('').split('\n').find((l) => l.startsWith(CRASH_LINE_PREFIX));
+    const line = proc.output
+      .join('')
+      .split('\n')
+      .find((l) => l.startsWith(CRASH_LINE_PREFIX));
     if (signal === 'SIGKILL' && line) {
       const point = line.slice(CRASH_LINE_PREFIX.length).trim() as CrashPoint;
       crashes.set(point, (crashes.get(point) ?? 0) + 1);
@@ -109,7 +112,14 @@ export function superviseFleet(fleet: ServiceFleet, options: SupervisorOptions =
       while (Date.now() < deadline) {
         await Promise.all([...restarting]);
         if (names.every((n) => fleet.running.has(n)) && restarting.size === 0) {
-          const healthy = await Promise.all(names.map((n) => fetch(fleet.url(n, '/health')).then((r) => r.ok, () => false)));
+          const healthy = await Promise.all(
+            names.map((n) =>
+              fetch(fleet.url(n, '/health')).then(
+                (r) => r.ok,
+                () => false,
+              ),
+            ),
+          );
           if (healthy.every(Boolean)) return;
         }
         await new Promise((resolve) => setTimeout(resolve, 200));

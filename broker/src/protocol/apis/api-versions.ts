@@ -75,11 +75,7 @@ export function supportedApiVersionsResponse(): ApiVersionsResponse {
   return { errorCode: ErrorCode.NONE, apiKeys: supportedApiVersions(), throttleTimeMs: 0 };
 }
 
-export function apiVersionsErrorResponse(
-  _version: number,
-  _req: ApiVersionsRequest,
-  errorCode: number,
-): ApiVersionsResponse {
+export function apiVersionsErrorResponse(_version: number, _req: ApiVersionsRequest, errorCode: number): ApiVersionsResponse {
   return { ...supportedApiVersionsResponse(), errorCode };
 }
 

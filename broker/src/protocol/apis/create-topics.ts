@@ -88,11 +88,7 @@ export function encodeCreateTopicsResponse(version: number, res: CreateTopicsRes
   return w.toBuffer();
 }
 
-export function createTopicsErrorResponse(
-  _version: number,
-  req: CreateTopicsRequest,
-  errorCode: number,
-): CreateTopicsResponse {
+export function createTopicsErrorResponse(_version: number, req: CreateTopicsRequest, errorCode: number): CreateTopicsResponse {
   return {
     throttleTimeMs: 0,
     topics: req.topics.map((t) => ({ name: t.name, errorCode, errorMessage: null })),

@@ -45,10 +45,6 @@ export function encodeDeleteTopicsResponse(version: number, res: DeleteTopicsRes
   return w.toBuffer();
 }
 
-export function deleteTopicsErrorResponse(
-  _version: number,
-  req: DeleteTopicsRequest,
-  errorCode: number,
-): DeleteTopicsResponse {
+export function deleteTopicsErrorResponse(_version: number, req: DeleteTopicsRequest, errorCode: number): DeleteTopicsResponse {
   return { throttleTimeMs: 0, responses: req.topicNames.map((name) => ({ name, errorCode })) };
 }

@@ -68,11 +68,7 @@ export function encodeDescribeClusterResponse(version: number, res: DescribeClus
   return w.toBuffer();
 }
 
-export function describeClusterErrorResponse(
-  _version: number,
-  req: DescribeClusterRequest,
-  errorCode: number,
-): DescribeClusterResponse {
+export function describeClusterErrorResponse(_version: number, req: DescribeClusterRequest, errorCode: number): DescribeClusterResponse {
   return {
     throttleTimeMs: 0,
     errorCode,

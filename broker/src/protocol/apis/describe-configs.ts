@@ -157,11 +157,7 @@ export function encodeDescribeConfigsResponse(version: number, res: DescribeConf
   return w.toBuffer();
 }
 
-export function describeConfigsErrorResponse(
-  _version: number,
-  req: DescribeConfigsRequest,
-  errorCode: number,
-): DescribeConfigsResponse {
+export function describeConfigsErrorResponse(_version: number, req: DescribeConfigsRequest, errorCode: number): DescribeConfigsResponse {
   return {
     throttleTimeMs: 0,
     results: req.resources.map((resource) => ({

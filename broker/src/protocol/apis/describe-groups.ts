@@ -64,11 +64,7 @@ export function encodeDescribeGroupsResponse(version: number, res: DescribeGroup
   return w.toBuffer();
 }
 
-export function describeGroupsErrorResponse(
-  _version: number,
-  req: DescribeGroupsRequest,
-  errorCode: number,
-): DescribeGroupsResponse {
+export function describeGroupsErrorResponse(_version: number, req: DescribeGroupsRequest, errorCode: number): DescribeGroupsResponse {
   return {
     throttleTimeMs: 0,
     groups: req.groups.map((groupId) => ({

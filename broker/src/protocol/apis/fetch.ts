@@ -128,10 +128,7 @@ export function decodeFetchRequest(version: number, r: Reader): FetchRequest {
       return { partition, currentLeaderEpoch, fetchOffset, logStartOffset, partitionMaxBytes };
     }),
   }));
-  const forgottenTopicsData =
-    version >= 7
-      ? r.nonNullArray((r) => ({ topic: r.string(), partitions: r.nonNullArray((r) => r.int32()) }))
-      : [];
+  const forgottenTopicsData = version >= 7 ? r.nonNullArray((r) => ({ topic: r.string(), partitions: r.nonNullArray((r) => r.int32()) })) : [];
   const rackId = version >= 11 ? r.string() : '';
   return {
     replicaId,

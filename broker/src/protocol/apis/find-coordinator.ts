@@ -49,10 +49,6 @@ export function encodeFindCoordinatorResponse(version: number, res: FindCoordina
   return w.toBuffer();
 }
 
-export function findCoordinatorErrorResponse(
-  _version: number,
-  _req: FindCoordinatorRequest,
-  errorCode: number,
-): FindCoordinatorResponse {
+export function findCoordinatorErrorResponse(_version: number, _req: FindCoordinatorRequest, errorCode: number): FindCoordinatorResponse {
   return { throttleTimeMs: 0, errorCode, errorMessage: null, nodeId: -1, host: '', port: -1 };
 }

@@ -32,18 +32,9 @@ export function decodeInitProducerIdRequest(_version: number, r: Reader): InitPr
 }
 
 export function encodeInitProducerIdResponse(_version: number, res: InitProducerIdResponse): Buffer {
-  return new Writer(16)
-    .int32(res.throttleTimeMs)
-    .int16(res.errorCode)
-    .int64(res.producerId)
-    .int16(res.producerEpoch)
-    .toBuffer();
+  return new Writer(16).int32(res.throttleTimeMs).int16(res.errorCode).int64(res.producerId).int16(res.producerEpoch).toBuffer();
 }
 
-export function initProducerIdErrorResponse(
-  _version: number,
-  _req: InitProducerIdRequest,
-  errorCode: number,
-): InitProducerIdResponse {
+export function initProducerIdErrorResponse(_version: number, _req: InitProducerIdRequest, errorCode: number): InitProducerIdResponse {
   return { throttleTimeMs: 0, errorCode, producerId: -1n, producerEpoch: -1 };
 }

@@ -73,10 +73,6 @@ export function encodeListGroupsResponse(version: number, res: ListGroupsRespons
   return w.toBuffer();
 }
 
-export function listGroupsErrorResponse(
-  _version: number,
-  _req: ListGroupsRequest,
-  errorCode: number,
-): ListGroupsResponse {
+export function listGroupsErrorResponse(_version: number, _req: ListGroupsRequest, errorCode: number): ListGroupsResponse {
   return { throttleTimeMs: 0, errorCode, groups: [] };
 }

@@ -81,11 +81,7 @@ export function encodeListOffsetsResponse(version: number, res: ListOffsetsRespo
   return w.toBuffer();
 }
 
-export function listOffsetsErrorResponse(
-  _version: number,
-  req: ListOffsetsRequest,
-  errorCode: number,
-): ListOffsetsResponse {
+export function listOffsetsErrorResponse(_version: number, req: ListOffsetsRequest, errorCode: number): ListOffsetsResponse {
   return {
     throttleTimeMs: 0,
     topics: req.topics.map((t) => ({

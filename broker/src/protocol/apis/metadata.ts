@@ -109,11 +109,7 @@ export function encodeMetadataResponse(version: number, res: MetadataResponse): 
   return w.toBuffer();
 }
 
-export function metadataErrorResponse(
-  _version: number,
-  req: MetadataRequest,
-  errorCode: number,
-): MetadataResponse {
+export function metadataErrorResponse(_version: number, req: MetadataRequest, errorCode: number): MetadataResponse {
   return {
     throttleTimeMs: 0,
     brokers: [],

@@ -91,11 +91,7 @@ export function encodeOffsetCommitResponse(version: number, res: OffsetCommitRes
   return w.toBuffer();
 }
 
-export function offsetCommitErrorResponse(
-  _version: number,
-  req: OffsetCommitRequest,
-  errorCode: number,
-): OffsetCommitResponse {
+export function offsetCommitErrorResponse(_version: number, req: OffsetCommitRequest, errorCode: number): OffsetCommitResponse {
   return {
     throttleTimeMs: 0,
     topics: req.topics.map((t) => ({

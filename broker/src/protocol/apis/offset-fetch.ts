@@ -75,11 +75,7 @@ export function encodeOffsetFetchResponse(version: number, res: OffsetFetchRespo
 }
 
 /** Puts the error on every requested partition (what v1 clients read) and on the group (v2+). */
-export function offsetFetchErrorResponse(
-  _version: number,
-  req: OffsetFetchRequest,
-  errorCode: number,
-): OffsetFetchResponse {
+export function offsetFetchErrorResponse(_version: number, req: OffsetFetchRequest, errorCode: number): OffsetFetchResponse {
   return {
     throttleTimeMs: 0,
     topics: (req.topics ?? []).map((t) => ({

@@ -31,7 +31,10 @@ function describeTopic(ctx: BrokerContext, resource: DescribeConfigsResource, op
   const topic = resource.resourceName;
   if (!isValidTopicName(topic)) return failed(resource, ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic name "${topic}" is illegal.`);
   if (!ctx.topics.get(topic)) return failed(resource, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${topic}' does not exist.`);
-  return described(resource, topicConfigDefinitions(ctx.settings).map((definition) => describeTopicConfig(definition, options)));
+  return described(
+    resource,
+    topicConfigDefinitions(ctx.settings).map((definition) => describeTopicConfig(definition, options)),
+  );
 }
 
 function describeBroker(ctx: BrokerContext, resource: DescribeConfigsResource, options: DescribeOptions): DescribeConfigsResult {
@@ -43,7 +46,10 @@ function describeBroker(ctx: BrokerContext, resource: DescribeConfigsResource, o
     return failed(resource, ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${ctx.nodeId} or empty string, but received ${name}`);
   }
   const node = { nodeId: ctx.nodeId, advertisedHost: ctx.advertisedHost, port: ctx.advertisedPort };
-  return described(resource, brokerConfigDefinitions(ctx.settings, node).map((definition) => describeBrokerConfig(definition, options)));
+  return described(
+    resource,
+    brokerConfigDefinitions(ctx.settings, node).map((definition) => describeBrokerConfig(definition, options)),
+  );
 }
 
 export function describeConfigs(ctx: BrokerContext, req: DescribeConfigsRequest): DescribeConfigsResponse {

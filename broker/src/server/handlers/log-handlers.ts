@@ -36,7 +36,9 @@ export function produce(ctx: BrokerContext, req: ProduceRequest): ProduceRespons
   const responses = req.topicData.map(({ name, partitionData }) => ({
     name,
     partitionResponses: partitionData.map(({ index, records }) =>
-      validAcks ? appendTo(ctx, name, index, records) : { index, errorCode: ErrorCode.INVALID_REQUIRED_ACKS, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n },
+      validAcks
+        ? appendTo(ctx, name, index, records)
+        : { index, errorCode: ErrorCode.INVALID_REQUIRED_ACKS, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n },
     ),
   }));
   return req.acks === 0 ? null : { responses, throttleTimeMs: 0 };
@@ -59,7 +61,14 @@ function readPartitions(ctx: BrokerContext, req: FetchRequest): { response: Fetc
       const base = { partitionIndex: partition, abortedTransactions: [], preferredReadReplica: -1 };
       if (!log) {
         hasError = true;
-        return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: NO_RECORDS };
+        return {
+          ...base,
+          errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          highWatermark: -1n,
+          lastStableOffset: -1n,
+          logStartOffset: -1n,
+          records: NO_RECORDS,
+        };
       }
       const highWatermark = log.highWatermark;
       const marks = { highWatermark, lastStableOffset: highWatermark, logStartOffset: log.logStartOffset };

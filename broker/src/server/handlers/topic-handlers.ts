@@ -5,12 +5,20 @@ import { ErrorCode } from '../../protocol/error-codes.ts';
 import { isValidTopicName } from '../../storage/topic-name.ts';
 import type { BrokerContext } from '../broker-context.ts';
 
-function createOne(ctx: BrokerContext, name: string, numPartitions: number, replicationFactor: number, assignmentCount: number, validateOnly: boolean): { errorCode: number; errorMessage: string | null } {
+function createOne(
+  ctx: BrokerContext,
+  name: string,
+  numPartitions: number,
+  replicationFactor: number,
+  assignmentCount: number,
+  validateOnly: boolean,
+): { errorCode: number; errorMessage: string | null } {
   if (replicationFactor !== -1 && replicationFactor !== 1) {
     return { errorCode: ErrorCode.INVALID_REPLICATION_FACTOR, errorMessage: `replication factor ${replicationFactor} is larger than the 1 broker available` };
   }
   const partitions = assignmentCount > 0 ? assignmentCount : numPartitions;
-  if (partitions === 0 || partitions < -1) return { errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `number of partitions must be positive, got ${partitions}` };
+  if (partitions === 0 || partitions < -1)
+    return { errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `number of partitions must be positive, got ${partitions}` };
   if (validateOnly) {
     if (!isValidTopicName(name)) return { errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, errorMessage: `invalid topic name "${name}"` };
     if (ctx.topics.get(name)) return { errorCode: ErrorCode.TOPIC_ALREADY_EXISTS, errorMessage: `topic "${name}" already exists` };

@@ -25,8 +25,16 @@ export interface ChildHandle<Line = unknown> {
 const started = new Set<ChildHandle<unknown>>();
 
 /** Starts a child (never blocking this process: tests often host the broker in it). */
-export function spawnChild<Line = unknown>(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): ChildHandle<Line> {
-  const child = spawn(command, args, { cwd: options.cwd ?? REPO_ROOT, env: options.env ?? process.env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+export function spawnChild<Line = unknown>(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): ChildHandle<Line> {
+  const child = spawn(command, args, {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: options.env ?? process.env,
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
   if (child.pid === undefined) throw new Error(`could not start ${command}`);
   if (options.input !== undefined) child.stdin!.end(options.input);
   const lines: Line[] = [];
@@ -71,7 +79,11 @@ export function spawnChild<Line = unknown>(command: string, args: string[], opti
 }
 
 /** Runs a command to completion; rejects if it fails or outlives timeoutMs (then it is killed). */
-export async function runChild(command: string, args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<{ stdout: string; stderr: string }> {
+export async function runChild(
+  command: string,
+  args: string[],
+  options: { input?: string; timeoutMs?: number } = {},
+): Promise<{ stdout: string; stderr: string }> {
   const handle = spawnChild(command, args, { input: options.input });
   const stdout: string[] = [];
   handle.child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk.toString('utf8')));

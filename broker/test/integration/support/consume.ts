@@ -15,7 +15,14 @@ export const FAST_CONSUMER: Partial<ConsumerConfig> = { maxWaitTimeInMs: 200, he
  * Runs a group consumer from the beginning of `topic` with eachMessage until `count` records
  * arrived, then disconnects it (committing on the way out) and returns what it read.
  */
-export async function consumeCount(kafka: Kafka, groupId: string, topic: string, count: number, timeoutMs = 20_000, config: Partial<ConsumerConfig> = {}): Promise<ConsumedRecord[]> {
+export async function consumeCount(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+  count: number,
+  timeoutMs = 20_000,
+  config: Partial<ConsumerConfig> = {},
+): Promise<ConsumedRecord[]> {
   const consumer = kafka.consumer({ groupId, ...FAST_CONSUMER, ...config });
   const records: ConsumedRecord[] = [];
   await consumer.connect();
@@ -34,7 +41,11 @@ export async function consumeCount(kafka: Kafka, groupId: string, topic: string,
 }
 
 /** Collects what a running consumer reads; `waitFor(n)` resolves once n records are in. */
-export function recordCollector(): { records: ConsumedRecord[]; push(record: ConsumedRecord): void; waitFor(count: number, timeoutMs?: number): Promise<void> } {
+export function recordCollector(): {
+  records: ConsumedRecord[];
+  push(record: ConsumedRecord): void;
+  waitFor(count: number, timeoutMs?: number): Promise<void>;
+} {
   const records: ConsumedRecord[] = [];
   return {
     records,

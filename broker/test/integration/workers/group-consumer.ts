@@ -12,7 +12,12 @@ if (!address || !groupId || !topic || !member) {
 
 const emit = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ member, pid: process.pid, ...event })}\n`);
 
-const kafka = new Kafka({ clientId: member, brokers: [address], logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 1000 } });
+const kafka = new Kafka({
+  clientId: member,
+  brokers: [address],
+  logLevel: logLevel.NOTHING,
+  retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 1000 },
+});
 const consumer = kafka.consumer({
   groupId,
   sessionTimeout: 6_000,

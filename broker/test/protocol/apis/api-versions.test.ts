@@ -10,14 +10,7 @@ import {
 } from '../../../src/protocol/apis/api-versions.ts';
 import { Reader } from '../../../src/protocol/codec.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
-import {
-  KafkajsDecoderClass,
-  decodeWhole,
-  expectTruncationsToThrow,
-  kafkajsRequestBody,
-  kafkajsResponse,
-  throttleOf,
-} from '../kafkajs-protocol.ts';
+import { KafkajsDecoderClass, decodeWhole, expectTruncationsToThrow, kafkajsRequestBody, kafkajsResponse, throttleOf } from '../kafkajs-protocol.ts';
 
 const response: ApiVersionsResponse = {
   errorCode: ErrorCode.NONE,
@@ -48,10 +41,7 @@ describe.each([0, 1, 2])('ApiVersions v%i (kafkajs)', (version) => {
     const body = encodeApiVersionsResponse(version, supportedApiVersionsResponse());
     const decoded = await kafkajsResponse('apiVersions', version).decode(body);
     const advertised = Object.fromEntries(
-      decoded.apiVersions.map((v: { apiKey: number; minVersion: number; maxVersion: number }) => [
-        v.apiKey,
-        { min: v.minVersion, max: v.maxVersion },
-      ]),
+      decoded.apiVersions.map((v: { apiKey: number; minVersion: number; maxVersion: number }) => [v.apiKey, { min: v.minVersion, max: v.maxVersion }]),
     );
     expect(advertised).toEqual(SUPPORTED_VERSIONS);
   });
@@ -59,13 +49,7 @@ describe.each([0, 1, 2])('ApiVersions v%i (kafkajs)', (version) => {
 
 describe('ApiVersions v3 (hand-built fixtures: kafkajs has no v3 codec)', () => {
   // client_software_name "librdkafka", client_software_version "2.0.2", empty tag buffer.
-  const requestBody = Buffer.concat([
-    Buffer.from([11]),
-    Buffer.from('librdkafka'),
-    Buffer.from([6]),
-    Buffer.from('2.0.2'),
-    Buffer.from([0]),
-  ]);
+  const requestBody = Buffer.concat([Buffer.from([11]), Buffer.from('librdkafka'), Buffer.from([6]), Buffer.from('2.0.2'), Buffer.from([0])]);
 
   it('decodes the flexible request body', () => {
     expect(decodeWhole((r) => decodeApiVersionsRequest(3, r), requestBody)).toEqual({
@@ -85,10 +69,20 @@ describe('ApiVersions v3 (hand-built fixtures: kafkajs has no v3 codec)', () => 
       throttleTimeMs: 0,
     });
     expect([...body]).toEqual([
-      0x00, 0x00, // error_code
+      0x00,
+      0x00, // error_code
       0x02, // compact array: 1 entry
-      0x00, 0x12, 0x00, 0x00, 0x00, 0x03, 0x00, // api_key, min, max, entry tag buffer
-      0x00, 0x00, 0x00, 0x00, // throttle_time_ms
+      0x00,
+      0x12,
+      0x00,
+      0x00,
+      0x00,
+      0x03,
+      0x00, // api_key, min, max, entry tag buffer
+      0x00,
+      0x00,
+      0x00,
+      0x00, // throttle_time_ms
       0x00, // body tag buffer
     ]);
   });

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createTopicsErrorResponse,
-  decodeCreateTopicsRequest,
-  encodeCreateTopicsResponse,
-} from '../../../src/protocol/apis/create-topics.ts';
+import { createTopicsErrorResponse, decodeCreateTopicsRequest, encodeCreateTopicsResponse } from '../../../src/protocol/apis/create-topics.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
-import {
-  decodeWhole,
-  expectTruncationsToThrow,
-  kafkajsRequestBody,
-  kafkajsResponse,
-  throttleOf,
-} from '../kafkajs-protocol.ts';
+import { decodeWhole, expectTruncationsToThrow, kafkajsRequestBody, kafkajsResponse, throttleOf } from '../kafkajs-protocol.ts';
 
 const requestArgs = {
   topics: [

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeDeleteTopicsRequest,
-  deleteTopicsErrorResponse,
-  encodeDeleteTopicsResponse,
-} from '../../../src/protocol/apis/delete-topics.ts';
+import { decodeDeleteTopicsRequest, deleteTopicsErrorResponse, encodeDeleteTopicsResponse } from '../../../src/protocol/apis/delete-topics.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
-import {
-  decodeWhole,
-  expectTruncationsToThrow,
-  kafkajsRequestBody,
-  kafkajsResponse,
-  throttleOf,
-} from '../kafkajs-protocol.ts';
+import { decodeWhole, expectTruncationsToThrow, kafkajsRequestBody, kafkajsResponse, throttleOf } from '../kafkajs-protocol.ts';
 
 const requestArgs = { topics: ['orders', 'payments'], timeout: 7000 };
 
@@ -49,9 +39,7 @@ describe.each([0, 1])('DeleteTopics v%i', (version) => {
   it('answers every topic with the error, which kafkajs raises', async () => {
     const req = decode(await kafkajsRequestBody('deleteTopics', version, requestArgs));
     const kafkajs = kafkajsResponse('deleteTopics', version);
-    const decoded = await kafkajs.decode(
-      encodeDeleteTopicsResponse(version, deleteTopicsErrorResponse(version, req, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)),
-    );
+    const decoded = await kafkajs.decode(encodeDeleteTopicsResponse(version, deleteTopicsErrorResponse(version, req, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)));
     expect(decoded.topicErrors.map((t: { errorCode: number }) => t.errorCode)).toEqual([3, 3]);
     await expect(kafkajs.parse(decoded)).rejects.toMatchObject({ type: 'UNKNOWN_TOPIC_OR_PARTITION' });
   });

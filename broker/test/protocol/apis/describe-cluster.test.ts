@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeDescribeClusterRequest,
-  describeClusterErrorResponse,
-  encodeDescribeClusterResponse,
-} from '../../../src/protocol/apis/describe-cluster.ts';
+import { decodeDescribeClusterRequest, describeClusterErrorResponse, encodeDescribeClusterResponse } from '../../../src/protocol/apis/describe-cluster.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
 import { decodeWhole, expectTruncationsToThrow } from '../kafkajs-protocol.ts';
 
@@ -38,10 +34,12 @@ describe.each([0, 1])('DescribeCluster v%i (kafka-clients 3.9.1 bytes)', (versio
   });
 
   it('has an error response with no brokers', () => {
-    expect(describeClusterErrorResponse(version, { includeClusterAuthorizedOperations: false, endpointType: 1 }, ErrorCode.UNKNOWN_SERVER_ERROR)).toMatchObject({
-      errorCode: -1,
-      brokers: [],
-      controllerId: -1,
-    });
+    expect(describeClusterErrorResponse(version, { includeClusterAuthorizedOperations: false, endpointType: 1 }, ErrorCode.UNKNOWN_SERVER_ERROR)).toMatchObject(
+      {
+        errorCode: -1,
+        brokers: [],
+        controllerId: -1,
+      },
+    );
   });
 });

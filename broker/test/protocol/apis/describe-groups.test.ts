@@ -6,13 +6,7 @@ import {
   type DescribeGroupsResponse,
 } from '../../../src/protocol/apis/describe-groups.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
-import {
-  decodeWhole,
-  expectTruncationsToThrow,
-  kafkajsRequestBody,
-  kafkajsResponse,
-  throttleOf,
-} from '../kafkajs-protocol.ts';
+import { decodeWhole, expectTruncationsToThrow, kafkajsRequestBody, kafkajsResponse, throttleOf } from '../kafkajs-protocol.ts';
 
 const response: DescribeGroupsResponse = {
   throttleTimeMs: 2,
@@ -69,9 +63,7 @@ describe.each([0, 1, 2])('DescribeGroups v%i', (version) => {
   it('answers every group with the error, which kafkajs raises', async () => {
     const req = decode(await kafkajsRequestBody('describeGroups', version, { groupIds: ['a', 'b'] }));
     const kafkajs = kafkajsResponse('describeGroups', version);
-    const decoded = await kafkajs.decode(
-      encodeDescribeGroupsResponse(version, describeGroupsErrorResponse(version, req, ErrorCode.NOT_COORDINATOR)),
-    );
+    const decoded = await kafkajs.decode(encodeDescribeGroupsResponse(version, describeGroupsErrorResponse(version, req, ErrorCode.NOT_COORDINATOR)));
     expect(decoded.groups.map((g: { groupId: string; errorCode: number }) => [g.groupId, g.errorCode])).toEqual([
       ['a', 16],
       ['b', 16],

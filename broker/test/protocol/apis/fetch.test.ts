@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeFetchRequest,
-  encodeFetchResponse,
-  fetchErrorResponse,
-  type FetchResponse,
-} from '../../../src/protocol/apis/fetch.ts';
+import { decodeFetchRequest, encodeFetchResponse, fetchErrorResponse, type FetchResponse } from '../../../src/protocol/apis/fetch.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
 import {
   decodeWhole,
@@ -156,12 +151,8 @@ describe.each([4, 5, 6, 7, 8, 9, 10, 11])('Fetch v%i', (version) => {
   it('answers every partition of the request with the error, which kafkajs raises', async () => {
     const req = decode(await kafkajsRequestBody('fetch', version, fetchArgs));
     const kafkajs = kafkajsResponse('fetch', version);
-    const decoded = await kafkajs.decode(
-      encodeFetchResponse(version, fetchErrorResponse(version, req, ErrorCode.OFFSET_OUT_OF_RANGE)),
-    );
-    expect(
-      decoded.responses[0].partitions.map((p: Decoded) => [p.partition, p.errorCode, p.messages.length]),
-    ).toEqual([
+    const decoded = await kafkajs.decode(encodeFetchResponse(version, fetchErrorResponse(version, req, ErrorCode.OFFSET_OUT_OF_RANGE)));
+    expect(decoded.responses[0].partitions.map((p: Decoded) => [p.partition, p.errorCode, p.messages.length])).toEqual([
       [0, 1, 0],
       [1, 1, 0],
     ]);

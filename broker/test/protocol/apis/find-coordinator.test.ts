@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeFindCoordinatorRequest,
-  encodeFindCoordinatorResponse,
-  findCoordinatorErrorResponse,
-} from '../../../src/protocol/apis/find-coordinator.ts';
+import { decodeFindCoordinatorRequest, encodeFindCoordinatorResponse, findCoordinatorErrorResponse } from '../../../src/protocol/apis/find-coordinator.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
-import {
-  decodeWhole,
-  expectTruncationsToThrow,
-  kafkajsRequestBody,
-  kafkajsResponse,
-  throttleOf,
-} from '../kafkajs-protocol.ts';
+import { decodeWhole, expectTruncationsToThrow, kafkajsRequestBody, kafkajsResponse, throttleOf } from '../kafkajs-protocol.ts';
 
 // kafkajs names the v0 argument groupId and the v1+ ones coordinatorKey/coordinatorType.
-const argsFor = (version: number, key: string, keyType: number) =>
-  version === 0 ? { groupId: key } : { coordinatorKey: key, coordinatorType: keyType };
+const argsFor = (version: number, key: string, keyType: number) => (version === 0 ? { groupId: key } : { coordinatorKey: key, coordinatorType: keyType });
 
 describe.each([0, 1, 2])('FindCoordinator v%i', (version) => {
   const decode = (body: Buffer) => decodeWhole((r) => decodeFindCoordinatorRequest(version, r), body);

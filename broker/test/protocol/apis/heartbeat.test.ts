@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeHeartbeatRequest,
-  encodeHeartbeatResponse,
-  heartbeatErrorResponse,
-} from '../../../src/protocol/apis/heartbeat.ts';
+import { decodeHeartbeatRequest, encodeHeartbeatResponse, heartbeatErrorResponse } from '../../../src/protocol/apis/heartbeat.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
-import {
-  decodeWhole,
-  expectTruncationsToThrow,
-  kafkajsRequestBody,
-  kafkajsResponse,
-  throttleOf,
-} from '../kafkajs-protocol.ts';
+import { decodeWhole, expectTruncationsToThrow, kafkajsRequestBody, kafkajsResponse, throttleOf } from '../kafkajs-protocol.ts';
 
 const requestArgs = { groupId: 'orders-stg', groupGenerationId: 7, memberId: 'member-1', groupInstanceId: 'instance-1' };
 
@@ -38,9 +28,7 @@ describe.each([0, 1, 2, 3])('Heartbeat v%i', (version) => {
   });
 
   it('encodes a response kafkajs decodes', async () => {
-    const decoded = await kafkajsResponse('heartbeat', version).decode(
-      encodeHeartbeatResponse(version, { throttleTimeMs: 12, errorCode: 0 }),
-    );
+    const decoded = await kafkajsResponse('heartbeat', version).decode(encodeHeartbeatResponse(version, { throttleTimeMs: 12, errorCode: 0 }));
     expect(decoded.errorCode).toBe(0);
     if (version >= 1) expect(throttleOf(decoded)).toBe(12);
   });
@@ -48,9 +36,7 @@ describe.each([0, 1, 2, 3])('Heartbeat v%i', (version) => {
   it('encodes an error response kafkajs raises', async () => {
     const req = decode(await kafkajsRequestBody('heartbeat', version, requestArgs));
     const kafkajs = kafkajsResponse('heartbeat', version);
-    const decoded = await kafkajs.decode(
-      encodeHeartbeatResponse(version, heartbeatErrorResponse(version, req, ErrorCode.ILLEGAL_GENERATION)),
-    );
+    const decoded = await kafkajs.decode(encodeHeartbeatResponse(version, heartbeatErrorResponse(version, req, ErrorCode.ILLEGAL_GENERATION)));
     expect(decoded.errorCode).toBe(22);
     await expect(kafkajs.parse(decoded)).rejects.toMatchObject({ type: 'ILLEGAL_GENERATION' });
   });

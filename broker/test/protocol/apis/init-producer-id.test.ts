@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeInitProducerIdRequest,
-  encodeInitProducerIdResponse,
-  initProducerIdErrorResponse,
-} from '../../../src/protocol/apis/init-producer-id.ts';
+import { decodeInitProducerIdRequest, encodeInitProducerIdResponse, initProducerIdErrorResponse } from '../../../src/protocol/apis/init-producer-id.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
-import {
-  decodeWhole,
-  expectTruncationsToThrow,
-  kafkajsRequestBody,
-  kafkajsResponse,
-  throttleOf,
-} from '../kafkajs-protocol.ts';
+import { decodeWhole, expectTruncationsToThrow, kafkajsRequestBody, kafkajsResponse, throttleOf } from '../kafkajs-protocol.ts';
 
 describe.each([0, 1])('InitProducerId v%i', (version) => {
   const decode = (body: Buffer) => decodeWhole((r) => decodeInitProducerIdRequest(version, r), body);
@@ -46,9 +36,7 @@ describe.each([0, 1])('InitProducerId v%i', (version) => {
   it('encodes an error response kafkajs raises', async () => {
     const req = decode(await kafkajsRequestBody('initProducerId', version, { transactionalId: null, transactionTimeout: 1 }));
     const kafkajs = kafkajsResponse('initProducerId', version);
-    const decoded = await kafkajs.decode(
-      encodeInitProducerIdResponse(version, initProducerIdErrorResponse(version, req, ErrorCode.COORDINATOR_NOT_AVAILABLE)),
-    );
+    const decoded = await kafkajs.decode(encodeInitProducerIdResponse(version, initProducerIdErrorResponse(version, req, ErrorCode.COORDINATOR_NOT_AVAILABLE)));
     expect(decoded).toMatchObject({ errorCode: 15, producerId: '-1', producerEpoch: -1 });
     await expect(kafkajs.parse(decoded)).rejects.toMatchObject({ type: 'GROUP_COORDINATOR_NOT_AVAILABLE' });
   });

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeJoinGroupRequest,
-  encodeJoinGroupResponse,
-  joinGroupErrorResponse,
-  type JoinGroupResponse,
-} from '../../../src/protocol/apis/join-group.ts';
+import { decodeJoinGroupRequest, encodeJoinGroupResponse, joinGroupErrorResponse, type JoinGroupResponse } from '../../../src/protocol/apis/join-group.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
-import {
-  decodeWhole,
-  expectTruncationsToThrow,
-  kafkajsRequestBody,
-  kafkajsResponse,
-  throttleOf,
-} from '../kafkajs-protocol.ts';
+import { decodeWhole, expectTruncationsToThrow, kafkajsRequestBody, kafkajsResponse, throttleOf } from '../kafkajs-protocol.ts';
 
 const requestArgs = {
   groupId: 'orders-stg',
@@ -89,9 +78,7 @@ describe.each([0, 1, 2, 3, 4, 5])('JoinGroup v%i', (version) => {
   it('encodes an error response kafkajs raises', async () => {
     const req = decode(await kafkajsRequestBody('joinGroup', version, requestArgs));
     const kafkajs = kafkajsResponse('joinGroup', version);
-    const decoded = await kafkajs.decode(
-      encodeJoinGroupResponse(version, joinGroupErrorResponse(version, req, ErrorCode.UNKNOWN_MEMBER_ID)),
-    );
+    const decoded = await kafkajs.decode(encodeJoinGroupResponse(version, joinGroupErrorResponse(version, req, ErrorCode.UNKNOWN_MEMBER_ID)));
     expect(decoded).toMatchObject({ errorCode: 25, generationId: -1, memberId: 'member-1', members: [] });
     await expect(kafkajs.parse(decoded)).rejects.toMatchObject({ type: 'UNKNOWN_MEMBER_ID' });
   });

@@ -1,25 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeLeaveGroupRequest,
-  encodeLeaveGroupResponse,
-  leaveGroupErrorResponse,
-} from '../../../src/protocol/apis/leave-group.ts';
+import { decodeLeaveGroupRequest, encodeLeaveGroupResponse, leaveGroupErrorResponse } from '../../../src/protocol/apis/leave-group.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
-import {
-  decodeWhole,
-  expectTruncationsToThrow,
-  kafkajsRequestBody,
-  kafkajsResponse,
-  throttleOf,
-} from '../kafkajs-protocol.ts';
+import { decodeWhole, expectTruncationsToThrow, kafkajsRequestBody, kafkajsResponse, throttleOf } from '../kafkajs-protocol.ts';
 
 const members = [
   { memberId: 'member-1', groupInstanceId: null },
   { memberId: 'member-2', groupInstanceId: 'instance-2' },
 ];
 // kafkajs sends one member id up to v2 and a member list from v3.
-const argsFor = (version: number) =>
-  version >= 3 ? { groupId: 'orders-stg', members } : { groupId: 'orders-stg', memberId: 'member-1' };
+const argsFor = (version: number) => (version >= 3 ? { groupId: 'orders-stg', members } : { groupId: 'orders-stg', memberId: 'member-1' });
 
 describe.each([0, 1, 2, 3])('LeaveGroup v%i', (version) => {
   const decode = (body: Buffer) => decodeWhole((r) => decodeLeaveGroupRequest(version, r), body);
@@ -55,9 +44,7 @@ describe.each([0, 1, 2, 3])('LeaveGroup v%i', (version) => {
   it('encodes an error response kafkajs raises', async () => {
     const req = decode(await kafkajsRequestBody('leaveGroup', version, argsFor(version)));
     const kafkajs = kafkajsResponse('leaveGroup', version);
-    const decoded = await kafkajs.decode(
-      encodeLeaveGroupResponse(version, leaveGroupErrorResponse(version, req, ErrorCode.UNKNOWN_MEMBER_ID)),
-    );
+    const decoded = await kafkajs.decode(encodeLeaveGroupResponse(version, leaveGroupErrorResponse(version, req, ErrorCode.UNKNOWN_MEMBER_ID)));
     expect(decoded.errorCode).toBe(25);
     if (version >= 3) {
       expect(decoded.members.map((m: { errorCode: number }) => m.errorCode)).toEqual([25, 25]);

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeListGroupsRequest,
-  encodeListGroupsResponse,
-  listGroupsErrorResponse,
-} from '../../../src/protocol/apis/list-groups.ts';
+import { decodeListGroupsRequest, encodeListGroupsResponse, listGroupsErrorResponse } from '../../../src/protocol/apis/list-groups.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
 import { decodeWhole, expectTruncationsToThrow, kafkajsRequestBody, kafkajsResponse, throttleOf } from '../kafkajs-protocol.ts';
 
@@ -19,9 +15,7 @@ describe.each([0, 1, 2])('ListGroups v%i (kafkajs)', (version) => {
       { groupId: 'orders-stg', protocolType: 'consumer', groupState: 'Stable', groupType: 'classic' },
       { groupId: 'connect', protocolType: 'connect', groupState: 'Empty', groupType: 'classic' },
     ];
-    const decoded = await kafkajsResponse('listGroups', version).decode(
-      encodeListGroupsResponse(version, { throttleTimeMs: 1, errorCode: 0, groups }),
-    );
+    const decoded = await kafkajsResponse('listGroups', version).decode(encodeListGroupsResponse(version, { throttleTimeMs: 1, errorCode: 0, groups }));
     expect(decoded.errorCode).toBe(0);
     expect(decoded.groups).toEqual(groups.map(({ groupId, protocolType }) => ({ groupId, protocolType })));
     if (version >= 1) expect(throttleOf(decoded)).toBe(1);

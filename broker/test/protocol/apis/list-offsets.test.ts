@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeListOffsetsRequest,
-  encodeListOffsetsResponse,
-  listOffsetsErrorResponse,
-} from '../../../src/protocol/apis/list-offsets.ts';
+import { decodeListOffsetsRequest, encodeListOffsetsResponse, listOffsetsErrorResponse } from '../../../src/protocol/apis/list-offsets.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
-import {
-  decodeWhole,
-  expectTruncationsToThrow,
-  kafkajsRequestBody,
-  kafkajsResponse,
-  throttleOf,
-  type Decoded,
-} from '../kafkajs-protocol.ts';
+import { decodeWhole, expectTruncationsToThrow, kafkajsRequestBody, kafkajsResponse, throttleOf, type Decoded } from '../kafkajs-protocol.ts';
 
 const requestArgs = {
   replicaId: -1,
@@ -85,12 +74,13 @@ describe.each([1, 2, 3])('ListOffsets v%i', (version) => {
   it('answers every partition with the error, which kafkajs raises', async () => {
     const req = decode(await kafkajsRequestBody('listOffsets', version, requestArgs));
     const kafkajs = kafkajsResponse('listOffsets', version);
-    const decoded = await kafkajs.decode(
-      encodeListOffsetsResponse(version, listOffsetsErrorResponse(version, req, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)),
-    );
-    expect(
-      decoded.responses.flatMap((t: Decoded) => t.partitions.map((p: Decoded) => `${t.topic}/${p.partition}:${p.errorCode}`)),
-    ).toEqual(['orders/0:3', 'orders/1:3', 'orders/2:3', 'payments/0:3']);
+    const decoded = await kafkajs.decode(encodeListOffsetsResponse(version, listOffsetsErrorResponse(version, req, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)));
+    expect(decoded.responses.flatMap((t: Decoded) => t.partitions.map((p: Decoded) => `${t.topic}/${p.partition}:${p.errorCode}`))).toEqual([
+      'orders/0:3',
+      'orders/1:3',
+      'orders/2:3',
+      'payments/0:3',
+    ]);
     await expect(kafkajs.parse(decoded)).rejects.toMatchObject({ type: 'UNKNOWN_TOPIC_OR_PARTITION' });
   });
 });

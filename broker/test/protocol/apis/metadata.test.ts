@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeMetadataRequest,
-  encodeMetadataResponse,
-  metadataErrorResponse,
-  type MetadataResponse,
-} from '../../../src/protocol/apis/metadata.ts';
+import { decodeMetadataRequest, encodeMetadataResponse, metadataErrorResponse, type MetadataResponse } from '../../../src/protocol/apis/metadata.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
-import {
-  decodeWhole,
-  expectTruncationsToThrow,
-  kafkajsRequestBody,
-  kafkajsResponse,
-  throttleOf,
-} from '../kafkajs-protocol.ts';
+import { decodeWhole, expectTruncationsToThrow, kafkajsRequestBody, kafkajsResponse, throttleOf } from '../kafkajs-protocol.ts';
 
 const response: MetadataResponse = {
   throttleTimeMs: 3,

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeOffsetCommitRequest,
-  encodeOffsetCommitResponse,
-  offsetCommitErrorResponse,
-} from '../../../src/protocol/apis/offset-commit.ts';
+import { decodeOffsetCommitRequest, encodeOffsetCommitResponse, offsetCommitErrorResponse } from '../../../src/protocol/apis/offset-commit.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
-import {
-  decodeWhole,
-  expectTruncationsToThrow,
-  kafkajsRequestBody,
-  kafkajsResponse,
-  throttleOf,
-  type Decoded,
-} from '../kafkajs-protocol.ts';
+import { decodeWhole, expectTruncationsToThrow, kafkajsRequestBody, kafkajsResponse, throttleOf, type Decoded } from '../kafkajs-protocol.ts';
 
 const requestArgs = {
   groupId: 'orders-stg',
@@ -67,24 +56,38 @@ describe.each([2, 3, 4, 5])('OffsetCommit v%i', (version) => {
   it('encodes a response kafkajs decodes', async () => {
     const body = encodeOffsetCommitResponse(version, {
       throttleTimeMs: 5,
-      topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, errorCode: 0 }, { partitionIndex: 1, errorCode: 0 }] }],
+      topics: [
+        {
+          name: 'orders',
+          partitions: [
+            { partitionIndex: 0, errorCode: 0 },
+            { partitionIndex: 1, errorCode: 0 },
+          ],
+        },
+      ],
     });
     const decoded = await kafkajsResponse('offsetCommit', version).decode(body);
     if (version >= 3) expect(throttleOf(decoded)).toBe(5);
     expect(decoded.responses).toEqual([
-      { topic: 'orders', partitions: [{ partition: 0, errorCode: 0 }, { partition: 1, errorCode: 0 }] },
+      {
+        topic: 'orders',
+        partitions: [
+          { partition: 0, errorCode: 0 },
+          { partition: 1, errorCode: 0 },
+        ],
+      },
     ]);
   });
 
   it('answers every partition with the error, which kafkajs raises', async () => {
     const req = decode(await kafkajsRequestBody('offsetCommit', version, requestArgs));
     const kafkajs = kafkajsResponse('offsetCommit', version);
-    const decoded = await kafkajs.decode(
-      encodeOffsetCommitResponse(version, offsetCommitErrorResponse(version, req, ErrorCode.REBALANCE_IN_PROGRESS)),
-    );
-    expect(
-      decoded.responses.flatMap((t: Decoded) => t.partitions.map((p: Decoded) => `${t.topic}/${p.partition}:${p.errorCode}`)),
-    ).toEqual(['orders/0:27', 'orders/1:27', 'payments/0:27']);
+    const decoded = await kafkajs.decode(encodeOffsetCommitResponse(version, offsetCommitErrorResponse(version, req, ErrorCode.REBALANCE_IN_PROGRESS)));
+    expect(decoded.responses.flatMap((t: Decoded) => t.partitions.map((p: Decoded) => `${t.topic}/${p.partition}:${p.errorCode}`))).toEqual([
+      'orders/0:27',
+      'orders/1:27',
+      'payments/0:27',
+    ]);
     await expect(kafkajs.parse(decoded)).rejects.toMatchObject({ type: 'REBALANCE_IN_PROGRESS' });
   });
 });

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeOffsetFetchRequest,
-  encodeOffsetFetchResponse,
-  offsetFetchErrorResponse,
-} from '../../../src/protocol/apis/offset-fetch.ts';
+import { decodeOffsetFetchRequest, encodeOffsetFetchResponse, offsetFetchErrorResponse } from '../../../src/protocol/apis/offset-fetch.ts';
 import { ProtocolDecodeError, Reader } from '../../../src/protocol/codec.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
-import {
-  decodeWhole,
-  expectTruncationsToThrow,
-  kafkajsRequestBody,
-  kafkajsResponse,
-  throttleOf,
-  type Decoded,
-} from '../kafkajs-protocol.ts';
+import { decodeWhole, expectTruncationsToThrow, kafkajsRequestBody, kafkajsResponse, throttleOf, type Decoded } from '../kafkajs-protocol.ts';
 
 const requestArgs = {
   groupId: 'orders-stg',
@@ -85,14 +74,12 @@ describe.each([1, 2, 3, 4])('OffsetFetch v%i', (version) => {
   it('puts the error on every partition and on the group, which kafkajs raises', async () => {
     const req = decode(await kafkajsRequestBody('offsetFetch', version, requestArgs));
     const kafkajs = kafkajsResponse('offsetFetch', version);
-    const decoded = await kafkajs.decode(
-      encodeOffsetFetchResponse(version, offsetFetchErrorResponse(version, req, ErrorCode.NOT_COORDINATOR)),
-    );
-    expect(
-      decoded.responses.flatMap((t: Decoded) =>
-        t.partitions.map((p: Decoded) => `${t.topic}/${p.partition}:${p.offset}:${p.errorCode}`),
-      ),
-    ).toEqual(['orders/0:-1:16', 'orders/1:-1:16', 'payments/3:-1:16']);
+    const decoded = await kafkajs.decode(encodeOffsetFetchResponse(version, offsetFetchErrorResponse(version, req, ErrorCode.NOT_COORDINATOR)));
+    expect(decoded.responses.flatMap((t: Decoded) => t.partitions.map((p: Decoded) => `${t.topic}/${p.partition}:${p.offset}:${p.errorCode}`))).toEqual([
+      'orders/0:-1:16',
+      'orders/1:-1:16',
+      'payments/3:-1:16',
+    ]);
     if (version >= 2) expect(decoded.errorCode).toBe(16);
     await expect(kafkajs.parse(decoded)).rejects.toMatchObject({ type: 'NOT_COORDINATOR_FOR_GROUP' });
   });

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeProduceRequest,
-  encodeProduceResponse,
-  produceErrorResponse,
-  type ProduceResponse,
-} from '../../../src/protocol/apis/produce.ts';
+import { decodeProduceRequest, encodeProduceResponse, produceErrorResponse, type ProduceResponse } from '../../../src/protocol/apis/produce.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
 import {
   CompressionTypes,
@@ -150,9 +145,7 @@ describe.each([3, 4, 5, 6, 7])('Produce v%i', (version) => {
     const res = produceErrorResponse(version, req, ErrorCode.NOT_LEADER);
     const kafkajs = kafkajsResponse('produce', version);
     const decoded = await kafkajs.decode(encodeProduceResponse(version, res));
-    const answered = decoded.topics.flatMap((t: Decoded) =>
-      t.partitions.map((p: Decoded) => [t.topicName, p.partition, p.errorCode]),
-    );
+    const answered = decoded.topics.flatMap((t: Decoded) => t.partitions.map((p: Decoded) => [t.topicName, p.partition, p.errorCode]));
     expect(answered).toEqual([
       ['orders', 0, 6],
       ['orders', 2, 6],

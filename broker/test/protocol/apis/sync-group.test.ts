@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeSyncGroupRequest,
-  encodeSyncGroupResponse,
-  syncGroupErrorResponse,
-} from '../../../src/protocol/apis/sync-group.ts';
+import { decodeSyncGroupRequest, encodeSyncGroupResponse, syncGroupErrorResponse } from '../../../src/protocol/apis/sync-group.ts';
 import { ErrorCode } from '../../../src/protocol/error-codes.ts';
-import {
-  decodeWhole,
-  expectTruncationsToThrow,
-  kafkajsRequestBody,
-  kafkajsResponse,
-  throttleOf,
-} from '../kafkajs-protocol.ts';
+import { decodeWhole, expectTruncationsToThrow, kafkajsRequestBody, kafkajsResponse, throttleOf } from '../kafkajs-protocol.ts';
 
 const requestArgs = {
   groupId: 'orders-stg',
@@ -57,9 +47,7 @@ describe.each([0, 1, 2, 3])('SyncGroup v%i', (version) => {
   it('encodes an error response kafkajs raises', async () => {
     const req = decode(await kafkajsRequestBody('syncGroup', version, requestArgs));
     const kafkajs = kafkajsResponse('syncGroup', version);
-    const decoded = await kafkajs.decode(
-      encodeSyncGroupResponse(version, syncGroupErrorResponse(version, req, ErrorCode.REBALANCE_IN_PROGRESS)),
-    );
+    const decoded = await kafkajs.decode(encodeSyncGroupResponse(version, syncGroupErrorResponse(version, req, ErrorCode.REBALANCE_IN_PROGRESS)));
     expect(decoded).toMatchObject({ errorCode: 27, memberAssignment: Buffer.alloc(0) });
     await expect(kafkajs.parse(decoded)).rejects.toMatchObject({ type: 'REBALANCE_IN_PROGRESS' });
   });

@@ -13,7 +13,10 @@ const BROKER_LOGGER = 8;
 const STATIC_BROKER_CONFIG = 4;
 const DEFAULT_CONFIG = 5;
 
-function describeOne(resource: Omit<DescribeConfigsResource, 'configurationKeys'> & { configurationKeys?: string[] | null }, flags = { includeSynonyms: false, includeDocumentation: false }) {
+function describeOne(
+  resource: Omit<DescribeConfigsResource, 'configurationKeys'> & { configurationKeys?: string[] | null },
+  flags = { includeSynonyms: false, includeDocumentation: false },
+) {
   const { results } = describeConfigs(test.ctx, { resources: [{ configurationKeys: null, ...resource }], ...flags });
   return results[0]!;
 }
@@ -47,7 +50,10 @@ describe('describeConfigs handler', () => {
   it('keeps only the keys asked for, and adds synonyms and documentation when asked', () => {
     test = makeTestContext();
     test.ctx.topics.create('orders', 1);
-    const result = describeOne({ resourceType: TOPIC, resourceName: 'orders', configurationKeys: ['retention.ms', 'no.such.config'] }, { includeSynonyms: true, includeDocumentation: true });
+    const result = describeOne(
+      { resourceType: TOPIC, resourceName: 'orders', configurationKeys: ['retention.ms', 'no.such.config'] },
+      { includeSynonyms: true, includeDocumentation: true },
+    );
     expect(result.configs).toEqual([
       {
         name: 'retention.ms',
@@ -98,7 +104,10 @@ describe('describeConfigs handler', () => {
 
   it('refuses broker loggers and unknown resource types', () => {
     test = makeTestContext();
-    expect(describeOne({ resourceType: BROKER_LOGGER, resourceName: '0' })).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Unsupported resource type: 8' });
+    expect(describeOne({ resourceType: BROKER_LOGGER, resourceName: '0' })).toMatchObject({
+      errorCode: ErrorCode.INVALID_REQUEST,
+      errorMessage: 'Unsupported resource type: 8',
+    });
     expect(describeOne({ resourceType: 99, resourceName: 'x' }).errorCode).toBe(ErrorCode.INVALID_REQUEST);
   });
 });

@@ -13,14 +13,35 @@ async function produceTo(topic: string, partition: number, count: number, valueB
   return produce(test.ctx, { transactionalId: null, acks, timeoutMs: 1000, topicData: [{ name: topic, partitionData: [{ index: partition, records }] }] });
 }
 
-function fetchRequest(partitions: Array<{ topic: string; partition: number; fetchOffset?: bigint; partitionMaxBytes?: number }>, opts: Partial<FetchRequest> = {}): FetchRequest {
+function fetchRequest(
+  partitions: Array<{ topic: string; partition: number; fetchOffset?: bigint; partitionMaxBytes?: number }>,
+  opts: Partial<FetchRequest> = {},
+): FetchRequest {
   const topics = [...new Set(partitions.map((p) => p.topic))].map((topic) => ({
     topic,
     partitions: partitions
       .filter((p) => p.topic === topic)
-      .map((p) => ({ partition: p.partition, currentLeaderEpoch: -1, fetchOffset: p.fetchOffset ?? 0n, logStartOffset: -1n, partitionMaxBytes: p.partitionMaxBytes ?? 1 << 20 })),
+      .map((p) => ({
+        partition: p.partition,
+        currentLeaderEpoch: -1,
+        fetchOffset: p.fetchOffset ?? 0n,
+        logStartOffset: -1n,
+        partitionMaxBytes: p.partitionMaxBytes ?? 1 << 20,
+      })),
   }));
-  return { replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: 50 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, topics, forgottenTopicsData: [], rackId: '', ...opts };
+  return {
+    replicaId: -1,
+    maxWaitMs: 0,
+    minBytes: 1,
+    maxBytes: 50 << 20,
+    isolationLevel: 0,
+    sessionId: 0,
+    sessionEpoch: -1,
+    topics,
+    forgottenTopicsData: [],
+    rackId: '',
+    ...opts,
+  };
 }
 
 function recordBytes(response: Awaited<ReturnType<typeof fetch>>): number[] {
@@ -43,7 +64,12 @@ describe('produce handler', () => {
     expect((await produceTo('t', 0, 1, 10, 2))!.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.INVALID_REQUIRED_ACKS);
     expect((await produceTo('t', 5, 1))!.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     expect((await produceTo('missing', 0, 1))!.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-    const empty = produce(test.ctx, { transactionalId: null, acks: 1, timeoutMs: 1000, topicData: [{ name: 't', partitionData: [{ index: 0, records: null }] }] });
+    const empty = produce(test.ctx, {
+      transactionalId: null,
+      acks: 1,
+      timeoutMs: 1000,
+      topicData: [{ name: 't', partitionData: [{ index: 0, records: null }] }],
+    });
     expect(empty!.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.CORRUPT_MESSAGE);
     expect(test.ctx.topics.get('t')!.partitions[0]!.highWatermark).toBe(0n);
   });
@@ -54,7 +80,13 @@ describe('fetch handler', () => {
     test = makeTestContext();
     test.ctx.topics.create('t', 2);
     await produceTo('t', 0, 5);
-    const response = await fetch(test.ctx, fetchRequest([{ topic: 't', partition: 0, fetchOffset: 2n }, { topic: 't', partition: 1 }]));
+    const response = await fetch(
+      test.ctx,
+      fetchRequest([
+        { topic: 't', partition: 0, fetchOffset: 2n },
+        { topic: 't', partition: 1 },
+      ]),
+    );
     const [p0, p1] = response.responses[0]!.partitions;
     expect(p0).toMatchObject({ errorCode: 0, highWatermark: 5n, lastStableOffset: 5n, logStartOffset: 0n });
     expect((await decodeRecordSet(p0!.records!)).records.map((r) => r.offset)).toEqual([0n, 1n, 2n, 3n, 4n]);
@@ -76,7 +108,17 @@ describe('fetch handler', () => {
     // Smaller than one batch: the first batch still comes, so the consumer makes progress.
     expect(recordBytes(await fetch(test.ctx, fetchRequest(all, { maxBytes: 10 })))).toEqual([batchBytes, 0, 0]);
     // A partition limit below one batch still yields one batch per partition while the total allows.
-    expect(recordBytes(await fetch(test.ctx, fetchRequest(all.map((p) => ({ ...p, partitionMaxBytes: 10 })), { maxBytes: batchBytes * 10 })))).toEqual([batchBytes, batchBytes, batchBytes]);
+    expect(
+      recordBytes(
+        await fetch(
+          test.ctx,
+          fetchRequest(
+            all.map((p) => ({ ...p, partitionMaxBytes: 10 })),
+            { maxBytes: batchBytes * 10 },
+          ),
+        ),
+      ),
+    ).toEqual([batchBytes, batchBytes, batchBytes]);
   });
 
   it('waits for data up to maxWait, and wakes as soon as a produce lands', async () => {
@@ -113,7 +155,16 @@ describe('fetch handler', () => {
     test = makeTestContext();
     test.ctx.topics.create('t', 1);
     await produceTo('t', 0, 2);
-    const response = await fetch(test.ctx, fetchRequest([{ topic: 't', partition: 0, fetchOffset: 3n }, { topic: 'nope', partition: 0 }], { maxWaitMs: 10_000 }));
+    const response = await fetch(
+      test.ctx,
+      fetchRequest(
+        [
+          { topic: 't', partition: 0, fetchOffset: 3n },
+          { topic: 'nope', partition: 0 },
+        ],
+        { maxWaitMs: 10_000 },
+      ),
+    );
     expect(response.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
     expect(response.responses[1]!.partitions[0]).toMatchObject({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, highWatermark: -1n });
   });
@@ -127,7 +178,16 @@ describe('listOffsets handler', () => {
     const response = listOffsets(test.ctx, {
       replicaId: -1,
       isolationLevel: 0,
-      topics: [{ name: 't', partitions: [{ partitionIndex: 0, timestamp: -1n }, { partitionIndex: 0, timestamp: -2n }, { partitionIndex: 3, timestamp: -1n }] }],
+      topics: [
+        {
+          name: 't',
+          partitions: [
+            { partitionIndex: 0, timestamp: -1n },
+            { partitionIndex: 0, timestamp: -2n },
+            { partitionIndex: 3, timestamp: -1n },
+          ],
+        },
+      ],
     });
     expect(response.topics[0]!.partitions.map((p) => [p.errorCode, p.offset, p.timestamp])).toEqual([
       [0, 7n, -1n],

@@ -42,7 +42,12 @@ describe('createTopics handler', () => {
       ['fine', 0],
     ]);
     expect(response.topics.filter((t) => t.errorCode !== 0).every((t) => typeof t.errorMessage === 'string')).toBe(true);
-    expect(test.ctx.topics.list().map((t) => t.name).sort()).toEqual(['exists', 'fine']);
+    expect(
+      test.ctx.topics
+        .list()
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(['exists', 'fine']);
   });
 
   it('validateOnly checks without creating', () => {

@@ -100,7 +100,11 @@ export function ordersRoute(app: FastifyInstance, { db, products, restaurants }:
       if (before !== undefined) {
         const orderKey = hubHashKey(before);
         const { rows } = await fromPostgres(
-          db.query<{ order_dt: Date }>({ name: 'cdm_api_order_cursor', text: 'SELECT order_dt FROM dds.l_order_user WHERE hk_order_user_pk = $1', values: [linkHashKey(orderKey, userKey)] }),
+          db.query<{ order_dt: Date }>({
+            name: 'cdm_api_order_cursor',
+            text: 'SELECT order_dt FROM dds.l_order_user WHERE hk_order_user_pk = $1',
+            values: [linkHashKey(orderKey, userKey)],
+          }),
         );
         if (rows.length === 0) throw notFound(`User ${userId} has no order ${before}.`);
         cursor = [rows[0]!.order_dt, orderKey];
@@ -112,7 +116,10 @@ export function ordersRoute(app: FastifyInstance, { db, products, restaurants }:
       );
       const shown = rows.slice(0, limit);
       const [productNames, restaurantNames] = await fromPostgres(
-        Promise.all([products.get(shown.flatMap((row) => (row.items ?? []).map((item) => item.product))), restaurants.get(shown.flatMap((row) => row.restaurant ?? []))]),
+        Promise.all([
+          products.get(shown.flatMap((row) => (row.items ?? []).map((item) => item.product))),
+          restaurants.get(shown.flatMap((row) => row.restaurant ?? [])),
+        ]),
       );
       const orders = shown.map((row) => {
         const history = (row.statuses ?? []).map((s) => ({ status: s.status, at: iso(s.at) }));

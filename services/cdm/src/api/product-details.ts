@@ -49,7 +49,15 @@ const DETAILS = `
 
 /** Details of the products with these hub keys, by hub key; keys the vault does not hold are absent. */
 async function loadProductDetails(db: pg.Pool, keys: readonly string[]): Promise<Map<string, ProductDetails>> {
-  type Row = { key: string; product_id: string; name: string | null; category: string | null; restaurant_id: string | null; restaurant_name: string | null; price: number | null };
+  type Row = {
+    key: string;
+    product_id: string;
+    name: string | null;
+    category: string | null;
+    restaurant_id: string | null;
+    restaurant_name: string | null;
+    price: number | null;
+  };
   const { rows } = await db.query<Row>({ name: 'cdm_api_product_details', text: DETAILS, values: [keys] });
   return new Map(
     rows.map((row) => [
@@ -76,7 +84,11 @@ const RESTAURANTS = `
   FROM dds.h_restaurant h WHERE h.h_restaurant_pk = ANY($1::uuid[])`;
 
 async function loadRestaurants(db: pg.Pool, keys: readonly string[]): Promise<Map<string, Restaurant>> {
-  const { rows } = await db.query<{ key: string; restaurant_id: string; name: string | null }>({ name: 'cdm_api_restaurants', text: RESTAURANTS, values: [keys] });
+  const { rows } = await db.query<{ key: string; restaurant_id: string; name: string | null }>({
+    name: 'cdm_api_restaurants',
+    text: RESTAURANTS,
+    values: [keys],
+  });
   return new Map(rows.map((row) => [row.key, { restaurant_id: row.restaurant_id, name: row.name ?? '' }]));
 }
 

@@ -32,7 +32,8 @@ export async function registerReadApi(app: FastifyInstance, db: pg.Pool): Promis
       openapi: '3.1.0',
       info: {
         title: 'orders-dwh-pipeline read API (cdm)',
-        description: 'Recommendations and purchase history from the warehouse. Ids are the business ids users know: 24-hex user and product ids, integer order ids.',
+        description:
+          'Recommendations and purchase history from the warehouse. Ids are the business ids users know: 24-hex user and product ids, integer order ids.',
         version: '1.0.0',
       },
     },

@@ -89,7 +89,7 @@ export function recommendationsRoute(app: FastifyInstance, { db, products }: Rea
     '/users/:userId/recommendations',
     {
       schema: {
-        summary: "Products to offer the user: ordered with what they order, popular in their top category, or again",
+        summary: 'Products to offer the user: ordered with what they order, popular in their top category, or again',
         tags: ['recommendations'],
         params: userParamsSchema,
         querystring: { type: 'object', additionalProperties: false, properties: { limit: limitSchema(10, 50) } },

@@ -27,11 +27,7 @@ export interface ScoringInput {
   popularTotal: number;
 }
 
-export type Reason =
-  | { kind: 'again'; orders: number }
-  | { kind: 'with'; product: string }
-  | { kind: 'category'; category: string }
-  | { kind: 'popular' };
+export type Reason = { kind: 'again'; orders: number } | { kind: 'with'; product: string } | { kind: 'category'; category: string } | { kind: 'popular' };
 
 export interface Scored {
   product: string;

@@ -53,7 +53,9 @@ const { KafkaJSError } = kafkajs;
 export class KafkaJSIncompleteSendError extends KafkaJSError {
   override readonly name = 'KafkaJSIncompleteSendError';
   constructor(readonly partitions: string[]) {
-    super(`kafkajs reported the send as done, but ${partitions.join(', ')} never acknowledged its messages (a retry after a leader change skipped them)`, { retriable: true });
+    super(`kafkajs reported the send as done, but ${partitions.join(', ')} never acknowledged its messages (a retry after a leader change skipped them)`, {
+      retriable: true,
+    });
   }
 }
 

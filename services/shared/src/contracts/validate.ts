@@ -16,7 +16,8 @@ function describe(errors: ErrorObject[] | null | undefined): string {
   const first = errors?.[0];
   if (!first) return 'does not match its contract';
   const where = first.instancePath || '(root)';
-  if (first.keyword === 'pattern' && first.params.pattern === textSchema.pattern) return `${where} must be 1 to ${MAX_TEXT_LENGTH} characters, none of them NUL or a lone surrogate`;
+  if (first.keyword === 'pattern' && first.params.pattern === textSchema.pattern)
+    return `${where} must be 1 to ${MAX_TEXT_LENGTH} characters, none of them NUL or a lone surrogate`;
   const extra = first.keyword === 'enum' ? `: ${JSON.stringify(first.params.allowedValues)}` : '';
   return `${where} ${first.message ?? 'is invalid'}${extra}`;
 }

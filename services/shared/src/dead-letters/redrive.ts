@@ -11,7 +11,6 @@ export interface RedriveFilter {
   ids?: readonly number[];
 }
 
-
 export interface RedrivenLetter {
   id: number;
   service: string;
@@ -69,7 +68,12 @@ function original(data: string | null, encoding: DeadLetterEncoding): string | B
  * next time, which the idempotent stages absorb. Letters created while this runs (a message failing
  * again) are left for the next run: only ids up to the highest one at the start are taken.
  */
-export async function redriveDeadLetters(pool: pg.Pool, producer: Producer | null, filter: RedriveFilter, options: RedriveOptions = {}): Promise<RedriveSummary> {
+export async function redriveDeadLetters(
+  pool: pg.Pool,
+  producer: Producer | null,
+  filter: RedriveFilter,
+  options: RedriveOptions = {},
+): Promise<RedriveSummary> {
   const pageSize = options.pageSize ?? 500;
   const service = filter.service ?? null;
   const ids = filter.ids && filter.ids.length > 0 ? [...filter.ids] : null;

@@ -76,9 +76,7 @@ export function createErrorHandler(describeValidation: DescribeValidation) {
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
-  return reply
-    .status(404)
-    .send({ error: 'not_found', message: `There is no route ${request.method} ${request.url.split('?')[0]}.` });
+  return reply.status(404).send({ error: 'not_found', message: `There is no route ${request.method} ${request.url.split('?')[0]}.` });
 }
 
 /** An onRequest hook answering 405 with the Allow header, for a route's other methods. */

@@ -47,7 +47,13 @@ export class StageMetrics {
   constructor(registry: Registry = new Registry()) {
     const registers = [registry];
     this.messages = new MessageMetrics(registry);
-    this.batchSize = new Histogram({ name: 'dwh_batch_size', help: 'Messages per processed batch.', labelNames: ['topic'], buckets: BATCH_SIZE_BUCKETS, registers });
+    this.batchSize = new Histogram({
+      name: 'dwh_batch_size',
+      help: 'Messages per processed batch.',
+      labelNames: ['topic'],
+      buckets: BATCH_SIZE_BUCKETS,
+      registers,
+    });
     this.batchDuration = new Histogram({
       name: 'dwh_batch_duration_seconds',
       help: 'Time to process a batch: validate, prepare, write, forward, commit.',

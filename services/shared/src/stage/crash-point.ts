@@ -22,7 +22,8 @@ export function crashHookFromEnv(
   if (!raw) return noCrash;
   const points = new Set(raw.split(',').map((p) => p.trim()));
   for (const point of points) {
-    if (!(CRASH_POINTS as readonly string[]).includes(point)) throw new Error(`STAGE_CRASH_POINT: unknown point "${point}" (known: ${CRASH_POINTS.join(', ')})`);
+    if (!(CRASH_POINTS as readonly string[]).includes(point))
+      throw new Error(`STAGE_CRASH_POINT: unknown point "${point}" (known: ${CRASH_POINTS.join(', ')})`);
   }
   const probability = Number(env.STAGE_CRASH_PROBABILITY ?? '1');
   if (!(probability >= 0 && probability <= 1)) throw new Error(`STAGE_CRASH_PROBABILITY must be from 0 to 1, got "${env.STAGE_CRASH_PROBABILITY}"`);

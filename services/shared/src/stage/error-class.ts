@@ -16,7 +16,20 @@ export type ErrorClass = 'poison' | 'transient';
 const TRANSIENT_SQLSTATE = [/^08/, /^53/, /^57P/, /^40001$/, /^40P01$/, /^57014$/, /^55P03$/, /^58/, /^XX/, /^28/, /^3D000$/, /^42501$/];
 
 /** Socket errors of node: the network, not the message. */
-const TRANSIENT_SYSTEM_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'ERR_STREAM_DESTROYED', 'ERR_SOCKET_CLOSED']);
+const TRANSIENT_SYSTEM_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'ERR_STREAM_DESTROYED',
+  'ERR_SOCKET_CLOSED',
+]);
 
 /** Errors pg and ioredis raise without a code when a connection is lost, times out or is closed. */
 const TRANSIENT_CLIENT_MESSAGES =
@@ -42,7 +55,8 @@ export function classifyError(error: unknown): ErrorClass {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && TRANSIENT_SYSTEM_CODES.has(code)) return 'transient';
   // Deadlines and aborts (ours and the clients'), and every kafkajs error: all about time or the broker.
-  if (['AbortError', 'TimeoutError', 'BatchDeadlineError', 'MaxRetriesPerRequestError'].includes(error.name) || error.name.startsWith('KafkaJS')) return 'transient';
+  if (['AbortError', 'TimeoutError', 'BatchDeadlineError', 'MaxRetriesPerRequestError'].includes(error.name) || error.name.startsWith('KafkaJS'))
+    return 'transient';
   if (TRANSIENT_CLIENT_MESSAGES.test(error.message)) return 'transient';
   return 'poison';
 }

@@ -190,7 +190,8 @@ export class StageRunner<In, Ready> {
           // One OffsetCommit request per call, no kafkajs retries behind it: consumer.commitOffsets()
           // retries in the background after the attempt was abandoned, and a late retry moves the
           // committed offset back (with the current generation) behind the consumer's position.
-          const commit = (offset: string) => commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }] });
+          const commit = (offset: string) =>
+            commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }] });
           const done = await this.processWithRetry(batch, chunk, { heartbeat, isRunning, isStale, commit });
           if (!done) return;
           resolveOffset(chunk[chunk.length - 1]!.offset);
@@ -208,7 +209,8 @@ export class StageRunner<In, Ready> {
     this.running = false;
     this.stopping.abort();
     const grace = setTimeout(() => {
-      for (const attempt of this.inFlight) attempt.abort(new DOMException('the service is stopping; the batch in flight was abandoned and will be redelivered', 'AbortError'));
+      for (const attempt of this.inFlight)
+        attempt.abort(new DOMException('the service is stopping; the batch in flight was abandoned and will be redelivered', 'AbortError'));
     }, this.options.stopGraceMs ?? 10_000);
     try {
       await this.rebuilding;
@@ -235,7 +237,11 @@ export class StageRunner<In, Ready> {
    * connection destroyed, nothing committed) and retried. Returns false when the batch was given up
    * because the consumer is stopping or lost the partition: it will be redelivered.
    */
-  private async processWithRetry(batch: Batch, chunk: Message[] & RawMessage[], control: { heartbeat(): Promise<void>; isRunning(): boolean; isStale(): boolean; commit(offset: string): Promise<void> }): Promise<boolean> {
+  private async processWithRetry(
+    batch: Batch,
+    chunk: Message[] & RawMessage[],
+    control: { heartbeat(): Promise<void>; isRunning(): boolean; isStale(): boolean; commit(offset: string): Promise<void> },
+  ): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       const deadline = new AbortController();
       this.inFlight.add(deadline);
@@ -276,7 +282,13 @@ export class StageRunner<In, Ready> {
    * messages that cause it are found by bisection inside one transaction, each half in a savepoint,
    * and dead-lettered with the error as the reason; the rest is written as usual.
    */
-  private async process(batch: Batch, chunk: RawMessage[], signal: AbortSignal, progress: { step: Step }, commit: (offset: string) => Promise<void>): Promise<void> {
+  private async process(
+    batch: Batch,
+    chunk: RawMessage[],
+    signal: AbortSignal,
+    progress: { step: Step },
+    commit: (offset: string) => Promise<void>,
+  ): Promise<void> {
     const loadDt = new Date();
     const startedAt = performance.now();
     const { decoded, rejected } = decodeBatch(chunk, this.stage.contract);
@@ -291,13 +303,19 @@ export class StageRunner<In, Ready> {
     } catch (error) {
       // An abandoned attempt's errors say nothing about the data.
       if (signal.aborted || classifyError(error) !== 'poison') throw error;
-      this.log.warn({ err: error, topic: batch.topic, partition: batch.partition, messages: decoded.length }, 'batch failed on its data; isolating the messages that cause it');
+      this.log.warn(
+        { err: error, topic: batch.topic, partition: batch.partition, messages: decoded.length },
+        'batch failed on its data; isolating the messages that cause it',
+      );
       const alreadyPrepared = prepared;
       written = await this.writeInTransaction(batch, rejected, loadDt, signal, async (db) => {
         const isolated = await isolatePoison(decoded, (part) => inSavepoint(db, () => this.writeUnits(db, part, alreadyPrepared, loadDt)));
         return {
           outgoing: isolated.results.flatMap((r) => r.outgoing),
-          rejected: [...isolated.results.flatMap((r) => r.rejected), ...isolated.poisoned.map(({ unit, error: cause }) => ({ raw: unit.raw, reason: describeError(cause) }))],
+          rejected: [
+            ...isolated.results.flatMap((r) => r.rejected),
+            ...isolated.poisoned.map(({ unit, error: cause }) => ({ raw: unit.raw, reason: describeError(cause) })),
+          ],
         };
       });
     }
@@ -317,7 +335,10 @@ export class StageRunner<In, Ready> {
       partition: batch.partition,
       messages: chunk.length,
       deadLetters: written.deadLetters.length,
-      produced: [...(this.options.outputTopic ? [{ topic: this.options.outputTopic, count: written.outgoing.length }] : []), { topic: this.options.deadLetterTopic, count: written.deadLetters.length }],
+      produced: [
+        ...(this.options.outputTopic ? [{ topic: this.options.outputTopic, count: written.outgoing.length }] : []),
+        { topic: this.options.deadLetterTopic, count: written.deadLetters.length },
+      ],
       seconds: (performance.now() - startedAt) / 1000,
       writeSeconds,
       highWatermark: batch.highWatermark,
@@ -346,7 +367,12 @@ export class StageRunner<In, Ready> {
   }
 
   /** Prepares (unless done already) and writes some of the batch's messages with the stage's write. */
-  private async writeUnits(db: PoolClient, units: readonly DecodedMessage<In>[], prepared: PreparedUnits<In, Ready> | null, loadDt: Date): Promise<UnitsWritten> {
+  private async writeUnits(
+    db: PoolClient,
+    units: readonly DecodedMessage<In>[],
+    prepared: PreparedUnits<In, Ready> | null,
+    loadDt: Date,
+  ): Promise<UnitsWritten> {
     const { stage } = this;
     const rejected: RejectedMessage[] = [];
     const ready: Ready[] = [];
@@ -370,7 +396,13 @@ export class StageRunner<In, Ready> {
   }
 
   /** One transaction: the stage's writes, then every dead letter of the batch. */
-  private async writeInTransaction(batch: Pick<Batch, 'topic' | 'partition'>, contractRejected: RejectedMessage[], loadDt: Date, signal: AbortSignal, write: (db: PoolClient) => Promise<UnitsWritten>): Promise<BatchWritten> {
+  private async writeInTransaction(
+    batch: Pick<Batch, 'topic' | 'partition'>,
+    contractRejected: RejectedMessage[],
+    loadDt: Date,
+    signal: AbortSignal,
+    write: (db: PoolClient) => Promise<UnitsWritten>,
+  ): Promise<BatchWritten> {
     return atStep('postgres', () =>
       inTransaction(
         this.deps.pool,
@@ -392,7 +424,8 @@ export class StageRunner<In, Ready> {
     const all: Array<{ topic: string; key: string | null; value: string }> = [];
     const { outputTopic, deadLetterTopic } = this.options;
     if (outputTopic) for (const m of outgoing) all.push({ topic: outputTopic, key: m.key, value: JSON.stringify(m.value) });
-    for (const letter of deadLetters) all.push({ topic: deadLetterTopic, key: letter.encoding === 'utf8' ? letter.key : null, value: deadLetterRecord(letter) });
+    for (const letter of deadLetters)
+      all.push({ topic: deadLetterTopic, key: letter.encoding === 'utf8' ? letter.key : null, value: deadLetterRecord(letter) });
     await sendInOrder(this.deps.producer, all);
   }
 

@@ -137,7 +137,7 @@ describe('postgres pool deadlines', () => {
     expect(await inTransaction(db, async () => 3)).toBe(3);
   });
 
-  it("Postgres ends a session left idle in a transaction by a hung client, releasing its locks", async () => {
+  it('Postgres ends a session left idle in a transaction by a hung client, releasing its locks', async () => {
     const db = await pool({ viaProxy: true, timeouts: { queryTimeoutMs: 5000, statementTimeoutMs: 4000, idleInTransactionTimeoutMs: 1000 } });
     const key = randomInt(1, 2 ** 31 - 1);
     const hung = inTransaction(db, async (c) => {
@@ -149,7 +149,10 @@ describe('postgres pool deadlines', () => {
     const startedAt = Date.now();
     // Another session gets the lock once the server gave up on the hung one (not after the 5 s query timeout).
     await expect
-      .poll(() => direct(async (c) => (await c.query('SELECT pg_try_advisory_lock($1) AS got', [key])).rows[0].got as boolean), { timeout: 4000, interval: 200 })
+      .poll(() => direct(async (c) => (await c.query('SELECT pg_try_advisory_lock($1) AS got', [key])).rows[0].got as boolean), {
+        timeout: 4000,
+        interval: 200,
+      })
       .toBe(true);
     expect(Date.now() - startedAt).toBeLessThan(4000);
     await expect(hung).rejects.toThrow('Query read timeout');

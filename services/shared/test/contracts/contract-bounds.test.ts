@@ -29,9 +29,21 @@ describe('order event contract bounds', () => {
   });
 
   it.each([
-    ['a NUL in a name', (e: any) => (e.payload.order_items[0].name = 'Bor\u0000scht'), /order_items\/0\/name must be 1 to 200 characters, none of them NUL or a lone surrogate/],
-    ['a lone surrogate in a category', (e: any) => (e.payload.order_items[0].category = 'Soups\ud800'), /order_items\/0\/category must be 1 to 200 characters, none of them NUL or a lone surrogate/],
-    ['a name past the limit', (e: any) => (e.payload.order_items[0].name = 'x'.repeat(MAX_TEXT_LENGTH + 1)), /name must be 1 to 200 characters, none of them NUL or a lone surrogate/],
+    [
+      'a NUL in a name',
+      (e: any) => (e.payload.order_items[0].name = 'Bor\u0000scht'),
+      /order_items\/0\/name must be 1 to 200 characters, none of them NUL or a lone surrogate/,
+    ],
+    [
+      'a lone surrogate in a category',
+      (e: any) => (e.payload.order_items[0].category = 'Soups\ud800'),
+      /order_items\/0\/category must be 1 to 200 characters, none of them NUL or a lone surrogate/,
+    ],
+    [
+      'a name past the limit',
+      (e: any) => (e.payload.order_items[0].name = 'x'.repeat(MAX_TEXT_LENGTH + 1)),
+      /name must be 1 to 200 characters, none of them NUL or a lone surrogate/,
+    ],
     ['an order id past 2^53 - 1', (e: any) => (e.object_id = 2 ** 53), /object_id must be <= 9007199254740991/],
     ['a quantity past 1000', (e: any) => (e.payload.order_items[0].quantity = 1001), /quantity must be <= 1000/],
     ['a price past a million', (e: any) => (e.payload.order_items[0].price = 1_000_001), /price must be <= 1000000/],

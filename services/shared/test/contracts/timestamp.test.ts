@@ -2,13 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { isContractTimestamp } from '../../src/contracts/timestamp.ts';
 
 describe('isContractTimestamp', () => {
-  it.each(['2025-11-20T10:00:00Z', '2025-11-20T10:00:00.1Z', '2025-11-20T10:00:00.123Z', '2025-11-20T10:00:00+03:00', '2024-02-29T23:59:59-14:00', '1970-01-01T00:00:00Z', '2999-12-31T23:59:59.999+14:00'])(
-    'accepts %s',
-    (text) => {
-      expect(isContractTimestamp(text)).toBe(true);
-      expect(Number.isNaN(Date.parse(text))).toBe(false);
-    },
-  );
+  it.each([
+    '2025-11-20T10:00:00Z',
+    '2025-11-20T10:00:00.1Z',
+    '2025-11-20T10:00:00.123Z',
+    '2025-11-20T10:00:00+03:00',
+    '2024-02-29T23:59:59-14:00',
+    '1970-01-01T00:00:00Z',
+    '2999-12-31T23:59:59.999+14:00',
+  ])('accepts %s', (text) => {
+    expect(isContractTimestamp(text)).toBe(true);
+    expect(Number.isNaN(Date.parse(text))).toBe(false);
+  });
 
   it.each([
     ['2016-12-31T23:59:60Z', 'a leap second (Postgres takes it, JavaScript does not)'],

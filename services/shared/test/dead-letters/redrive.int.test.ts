@@ -52,7 +52,9 @@ async function insertLetters(letters: Letter[], db: Pick<pg.Pool, 'query'> = inf
 }
 
 async function pendingIds(topic: string): Promise<number[]> {
-  const { rows } = await infra.db.pool.query<{ id: string }>('SELECT id FROM public.dead_letters WHERE topic = $1 AND redriven_at IS NULL ORDER BY id', [topic]);
+  const { rows } = await infra.db.pool.query<{ id: string }>('SELECT id FROM public.dead_letters WHERE topic = $1 AND redriven_at IS NULL ORDER BY id', [
+    topic,
+  ]);
   return rows.map((r) => Number(r.id));
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePrometheusText } from '../../src/metrics/prometheus-text.ts';
 
 describe('parsePrometheusText', () => {
-  it("reads back what prom-client exposes, labels with quotes, backslashes and newlines included", async () => {
+  it('reads back what prom-client exposes, labels with quotes, backslashes and newlines included', async () => {
     const registry = new Registry();
     const counter = new Counter({ name: 'x_total', help: 'x', labelNames: ['topic'], registers: [registry] });
     const tricky = 'a "quoted" \\ topic\nwith } brace';

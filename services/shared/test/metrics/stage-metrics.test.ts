@@ -53,7 +53,17 @@ describe('StageMetrics', () => {
     const registry = new Registry();
     const metrics = new StageMetrics(registry);
     metrics.batchProcessed(batch());
-    metrics.batchProcessed(batch({ partition: 0, messages: 5, deadLetters: 0, produced: [{ topic: 'cdm_service', count: 4 }, { topic: 'dead_letters', count: 0 }] }));
+    metrics.batchProcessed(
+      batch({
+        partition: 0,
+        messages: 5,
+        deadLetters: 0,
+        produced: [
+          { topic: 'cdm_service', count: 4 },
+          { topic: 'dead_letters', count: 0 },
+        ],
+      }),
+    );
     const samples = await scrape(registry);
     expect(sampleValue(samples, 'dwh_messages_consumed_total', { topic: 'dds_service' })).toBe(15);
     expect(sampleValue(samples, 'dwh_messages_produced_total', { topic: 'cdm_service' })).toBe(7);
@@ -113,7 +123,10 @@ describe('createMetricsRegistry', () => {
     expect(samples.length).toBeGreaterThan(20);
     expect(samples.every((s) => s.labels.service === 'cdm')).toBe(true);
     for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) {
-      expect(samples.some((s) => s.name === name), name).toBe(true);
+      expect(
+        samples.some((s) => s.name === name),
+        name,
+      ).toBe(true);
     }
   });
 });

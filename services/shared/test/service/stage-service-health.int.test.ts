@@ -5,7 +5,6 @@ import { freePort } from '../../../../test/support/free-port.ts';
 import { buildStage, startStage, startTestInfra, type RunningStage, type TestInfra } from '../service-harness.ts';
 import { stgMain } from '../../../stg/src/stg-main.ts';
 
-
 interface HealthBody {
   status: 'ok' | 'failing';
   checks: Record<string, { status: 'ok' | 'failing'; error?: string }>;

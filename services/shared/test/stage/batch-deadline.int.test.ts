@@ -50,7 +50,11 @@ afterAll(async () => {
 
 describe('a batch past its deadline', () => {
   it('is abandoned uncommitted, reported on /health, and done by the next attempt', async () => {
-    await produce(infra.producer, config.topics.dds, [1, 2, 3].map((id) => ({ key: String(id), value: JSON.stringify({ id }), partition: 0 })));
+    await produce(
+      infra.producer,
+      config.topics.dds,
+      [1, 2, 3].map((id) => ({ key: String(id), value: JSON.stringify({ id }), partition: 0 })),
+    );
     await expect.poll(() => attempts, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
 
     const health = async () => (await stage.service.app.inject({ url: '/health' })).json() as { checks: Record<string, { status: string; error?: string }> };
@@ -62,7 +66,9 @@ describe('a batch past its deadline', () => {
     const { rows } = await infra.db.pool.query<{ id: number }>('SELECT id FROM deadline_probe ORDER BY id');
     expect(rows.map((r) => r.id)).toEqual([1, 2, 3]);
     // The abandoned session is gone: its sleep did not outlive the destroyed connection.
-    const { rows: sleeping } = await infra.db.pool.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep%'`);
+    const { rows: sleeping } = await infra.db.pool.query(
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep%'`,
+    );
     expect(sleeping).toEqual([]);
     expect((await health()).checks.consumer).toEqual({ status: 'ok' });
   });

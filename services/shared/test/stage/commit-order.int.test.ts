@@ -65,7 +65,11 @@ describe('a batch failing at each point of its commit window', () => {
     stage = await buildStage(ddsMain, config, { crashHook: fault.hook });
     const before = await committedOffsets(infra.admin, stage.groupId, config.topics.dds);
     await stage.service.start();
-    await produce(infra.producer, config.topics.dds, orders.map((o) => ({ key: String(o.object_id), value: JSON.stringify(o), partition: PARTITION })));
+    await produce(
+      infra.producer,
+      config.topics.dds,
+      orders.map((o) => ({ key: String(o.object_id), value: JSON.stringify(o), partition: PARTITION })),
+    );
 
     await fault.whenReached;
     // Failing at the point, retried with backoff: nothing committed past it, offsets untouched.

@@ -18,7 +18,10 @@ describe('crashHookFromEnv', () => {
 
   it('kills only at the listed points, always by default', () => {
     expect(deaths({ STAGE_CRASH_POINT: 'after-commit' }, ['before-commit', 'after-commit', 'after-produce'])).toEqual(['after-commit']);
-    expect(deaths({ STAGE_CRASH_POINT: 'before-commit, after-produce' }, ['before-commit', 'after-commit', 'after-produce'])).toEqual(['before-commit', 'after-produce']);
+    expect(deaths({ STAGE_CRASH_POINT: 'before-commit, after-produce' }, ['before-commit', 'after-commit', 'after-produce'])).toEqual([
+      'before-commit',
+      'after-produce',
+    ]);
   });
 
   it('kills with the configured probability', () => {

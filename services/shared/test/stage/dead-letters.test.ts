@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { cleanReason, deadLetterRecord, MAX_REASON_LENGTH, toDeadLetters, type DeadLetterRecord } from '../../src/stage/dead-letters.ts';
 
 const at = new Date('2026-01-01T00:00:00.000Z');
-const letterOf = (key: Buffer | null, value: Buffer | null, reason = 'why') => toDeadLetters('stg', 't', 0, [{ raw: { offset: '7', key, value }, reason }], at)[0]!;
+const letterOf = (key: Buffer | null, value: Buffer | null, reason = 'why') =>
+  toDeadLetters('stg', 't', 0, [{ raw: { offset: '7', key, value }, reason }], at)[0]!;
 
 describe('toDeadLetters', () => {
   it('keeps text messages as text', () => {

@@ -63,7 +63,9 @@ describe('classifyError', () => {
     expect(classifyError(Object.assign(new Error('deadline'), { name: 'BatchDeadlineError' }))).toBe('transient');
     expect(classifyError(Object.assign(new Error('Request timed out'), { name: 'KafkaJSRequestTimeoutError' }))).toBe('transient');
     expect(classifyError(Object.assign(new Error('This server does not host this topic-partition'), { name: 'KafkaJSProtocolError' }))).toBe('transient');
-    expect(classifyError(Object.assign(new Error('Reached the max retries per request limit (which is 3).'), { name: 'MaxRetriesPerRequestError' }))).toBe('transient');
+    expect(classifyError(Object.assign(new Error('Reached the max retries per request limit (which is 3).'), { name: 'MaxRetriesPerRequestError' }))).toBe(
+      'transient',
+    );
   });
 
   it("dead-letters what the stage's own code throws on a value", () => {

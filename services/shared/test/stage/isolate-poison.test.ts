@@ -27,16 +27,19 @@ describe('isolatePoison', () => {
 
   it('finds every bad unit, keeps the good ones in order, within 2k·log2(n)+1 attempts', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 300 }).chain((n) => fc.tuple(fc.constant(n), fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { maxLength: 6 }))), async ([n, badList]) => {
-        const units = Array.from({ length: n }, (_, i) => i);
-        const bad = new Set(badList);
-        const { attempt, attempts } = attemptOver(bad);
-        const result = await isolatePoison(units, attempt);
-        expect(result.poisoned.map((p) => p.unit)).toEqual(units.filter((u) => bad.has(u)));
-        for (const { unit, error } of result.poisoned) expect((error as Error).message).toBe(`bad ${unit}`);
-        expect(result.results.flat()).toEqual(units.filter((u) => !bad.has(u)).map((u) => u * 10));
-        expect(attempts.length).toBeLessThanOrEqual(1 + 2 * bad.size * Math.ceil(Math.log2(n) + 1));
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 300 }).chain((n) => fc.tuple(fc.constant(n), fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { maxLength: 6 }))),
+        async ([n, badList]) => {
+          const units = Array.from({ length: n }, (_, i) => i);
+          const bad = new Set(badList);
+          const { attempt, attempts } = attemptOver(bad);
+          const result = await isolatePoison(units, attempt);
+          expect(result.poisoned.map((p) => p.unit)).toEqual(units.filter((u) => bad.has(u)));
+          for (const { unit, error } of result.poisoned) expect((error as Error).message).toBe(`bad ${unit}`);
+          expect(result.results.flat()).toEqual(units.filter((u) => !bad.has(u)).map((u) => u * 10));
+          expect(attempts.length).toBeLessThanOrEqual(1 + 2 * bad.size * Math.ceil(Math.log2(n) + 1));
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -9,7 +9,18 @@ import type { Contract } from '../../src/contracts/validate.ts';
 import type { StageMain } from '../../src/service/run-stage-main.ts';
 import type { DeadLetterRecord } from '../../src/stage/dead-letters.ts';
 import type { StageDefinition } from '../../src/stage/stage-definition.ts';
-import { committedOffsets, deadLetterRows, produce, readTopic, startStage, startTestInfra, waitForStage, type ProducedMessage, type RunningStage, type TestInfra } from '../service-harness.ts';
+import {
+  committedOffsets,
+  deadLetterRows,
+  produce,
+  readTopic,
+  startStage,
+  startTestInfra,
+  waitForStage,
+  type ProducedMessage,
+  type RunningStage,
+  type TestInfra,
+} from '../service-harness.ts';
 
 interface Probe {
   id: number;
@@ -18,7 +29,9 @@ interface Probe {
 
 const probeContract: Contract<Probe> = (value) => {
   const v = value as Probe;
-  return typeof v === 'object' && v !== null && Number.isInteger(v.id) && typeof v.value === 'string' ? { ok: true, value: v } : { ok: false, reason: 'not a probe' };
+  return typeof v === 'object' && v !== null && Number.isInteger(v.id) && typeof v.value === 'string'
+    ? { ok: true, value: v }
+    : { ok: false, reason: 'not a probe' };
 };
 
 /** Values the probe's write cannot take, and the reason each dead letter must give. */
@@ -61,7 +74,8 @@ const probeMain: StageMain<Probe, Probe> = {
 /** Partition 0: 300 probes with four poisons spread out; 1: 100 with the NUL one; 2: all good plus a flaky one. */
 function probes(): Array<ProducedMessage & { probe: Probe }> {
   const list: Array<ProducedMessage & { probe: Probe }> = [];
-  const add = (partition: number, id: number, value: string) => list.push({ partition, key: String(id), value: JSON.stringify({ id, value }), probe: { id, value } });
+  const add = (partition: number, id: number, value: string) =>
+    list.push({ partition, key: String(id), value: JSON.stringify({ id, value }), probe: { id, value } });
   for (let i = 0; i < 300; i++) add(0, 1000 + i, { 17: '70000', 150: 'not a number', 151: 'invalid date', 299: 'duplicate' }[i] ?? String(i));
   for (let i = 0; i < 100; i++) add(1, 2000 + i, i === 64 ? 'nul \u0000 inside' : String(i));
   for (let i = 0; i < 100; i++) add(2, 3000 + i, i === 50 ? 'flaky' : String(i));
@@ -93,7 +107,12 @@ afterAll(async () => {
 describe('poison isolation', () => {
   it('writes every good message once, on every partition, past the poisoned ones', async () => {
     const { rows } = await infra.db.pool.query<{ id: number }>('SELECT id FROM probe ORDER BY id');
-    expect(rows.map((r) => r.id)).toEqual(sent.filter((m) => !isPoison(m.probe)).map((m) => m.probe.id).sort((a, b) => a - b));
+    expect(rows.map((r) => r.id)).toEqual(
+      sent
+        .filter((m) => !isPoison(m.probe))
+        .map((m) => m.probe.id)
+        .sort((a, b) => a - b),
+    );
   });
 
   it('dead-letters each poisoned message alone, with the error as its reason', async () => {
@@ -107,11 +126,23 @@ describe('poison isolation', () => {
   it('forwards exactly the good messages, each input partition in its order', async () => {
     const forwarded = await readTopic(infra.kafka, config.topics.cdm);
     const ids = forwarded.map((m) => (JSON.parse(m.value!) as { id: number }).id);
-    expect([...ids].sort((a, b) => a - b)).toEqual(sent.filter((m) => !isPoison(m.probe)).map((m) => m.probe.id).sort((a, b) => a - b));
+    expect([...ids].sort((a, b) => a - b)).toEqual(
+      sent
+        .filter((m) => !isPoison(m.probe))
+        .map((m) => m.probe.id)
+        .sort((a, b) => a - b),
+    );
     // Ids grow with the input offset; the input partitions' outputs interleave in each output partition.
     for (const output of [0, 1, 2]) {
-      for (const range of [[999, 1999], [2000, 2999], [3000, 3999]] as const) {
-        const keys = forwarded.filter((m) => m.partition === output).map((m) => Number(m.key)).filter((id) => id >= range[0] && id <= range[1]);
+      for (const range of [
+        [999, 1999],
+        [2000, 2999],
+        [3000, 3999],
+      ] as const) {
+        const keys = forwarded
+          .filter((m) => m.partition === output)
+          .map((m) => Number(m.key))
+          .filter((id) => id >= range[0] && id <= range[1]);
         expect(keys).toEqual([...keys].sort((a, b) => a - b));
       }
     }

@@ -20,7 +20,6 @@ import {
 } from '../service-harness.ts';
 import { ddsMain } from '../../../dds/src/dds-main.ts';
 
-
 const PARTITION = 0;
 const [open1, closed1] = orderLifecycle({ id: 1, userId: 1, products: [menu.soup, menu.steak] }, ['OPEN', 'CLOSED']);
 const closed2 = enrichedOrder({ id: 2, userId: 2, status: 'CLOSED', updateTs: '2025-11-20T11:00:00.000Z', products: [menu.tea] });
@@ -80,7 +79,11 @@ beforeAll(async () => {
   // Small chunks: the fetched batch is written in several transactions, each with its own commit.
   config = infra.config({ CONSUMER_MAX_BATCH: '3' });
   stage = await buildStage(ddsMain, config);
-  offsets = await produce(infra.producer, config.topics.dds, stream.map((s) => s.message));
+  offsets = await produce(
+    infra.producer,
+    config.topics.dds,
+    stream.map((s) => s.message),
+  );
   await stage.service.start();
   await waitForStage(infra, stage);
 }, 30_000);
@@ -128,7 +131,17 @@ describe('stage runner', () => {
     expect(letters).toHaveLength(badOnes.length);
     const values = letters.map((m) => JSON.parse(m.value!) as DeadLetter).sort((a, b) => Number(a.offset) - Number(b.offset));
     const rows = await deadLetterRows(infra);
-    expect(values.map((v) => ({ service: v.service, topic: v.topic, partition: v.partition, offset: Number(v.offset), key: v.key, raw_value: v.rawValue, reason: v.reason }))).toEqual(rows);
+    expect(
+      values.map((v) => ({
+        service: v.service,
+        topic: v.topic,
+        partition: v.partition,
+        offset: Number(v.offset),
+        key: v.key,
+        raw_value: v.rawValue,
+        reason: v.reason,
+      })),
+    ).toEqual(rows);
     // Keyed like the message it carries (kafkajs reads a null key back as null).
     expect(letters.map((m) => m.key).sort()).toEqual(badOnes.map((b) => b.message.key).sort());
   });

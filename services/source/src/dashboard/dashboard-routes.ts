@@ -48,7 +48,9 @@ const redriveBodySchema = {
 } as const;
 
 export async function dashboardRoutes(app: FastifyInstance, options: DashboardOptions): Promise<void> {
-  app.setErrorHandler(createErrorHandler(() => `The body is a JSON object that may name one service: {"service": "${LAYERS.join('" | "')}"}; an empty object re-drives all.`));
+  app.setErrorHandler(
+    createErrorHandler(() => `The body is a JSON object that may name one service: {"service": "${LAYERS.join('" | "')}"}; an empty object re-drives all.`),
+  );
 
   for (const [url, file] of Object.entries(ASSETS)) {
     const body = readFileSync(file);
@@ -56,7 +58,9 @@ export async function dashboardRoutes(app: FastifyInstance, options: DashboardOp
     app.get(url, { logLevel: 'warn' }, async (_request, reply) => reply.type(type).header('cache-control', 'no-cache').send(body));
   }
 
-  app.get('/dashboard/snapshot', { logLevel: 'warn' }, async (_request, reply) => reply.header('cache-control', 'no-store').send(await options.feed.snapshot()));
+  app.get('/dashboard/snapshot', { logLevel: 'warn' }, async (_request, reply) =>
+    reply.header('cache-control', 'no-store').send(await options.feed.snapshot()),
+  );
 
   app.get<{ Params: { userId: string } }>('/dashboard/users/:userId', async (request, reply) => {
     const { status, body } = await lookUpUser(options.cdmUrl, request.params.userId);
@@ -77,10 +81,15 @@ export async function dashboardRoutes(app: FastifyInstance, options: DashboardOp
       const summary = await redriveDeadLetters(options.pool, options.producer, { service });
       const redriven = summary.sent.length;
       if (summary.error) {
-        throw new HttpError(503, 'redrive_failed', `Kafka did not take the re-drive (${summary.error.message}); ${redriven} re-driven, ${summary.remaining} still pending.`, {
-          redriven,
-          remaining: summary.remaining,
-        });
+        throw new HttpError(
+          503,
+          'redrive_failed',
+          `Kafka did not take the re-drive (${summary.error.message}); ${redriven} re-driven, ${summary.remaining} still pending.`,
+          {
+            redriven,
+            remaining: summary.remaining,
+          },
+        );
       }
       const letters = `${redriven} dead letter${redriven === 1 ? '' : 's'}${service ? ` of ${service}` : ''}`;
       return { redriven, remaining: summary.remaining, message: `Sent ${letters} back to their topics; ${summary.remaining} still pending.` };

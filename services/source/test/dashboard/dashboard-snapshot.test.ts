@@ -6,12 +6,22 @@ import { LAYERS, type OffsetsReading, type StatusReading } from '../../src/dashb
 const T0 = Date.parse('2026-12-02T10:00:00Z');
 
 /** A reading at `second` s with each layer's committed offsets and (optionally) end offsets and cdm's histogram. */
-function reading(second: number, committed: Array<number | null>, options: { end?: number[]; freshness?: Buckets | null } = {}): { offsets: OffsetsReading; status: StatusReading } {
+function reading(
+  second: number,
+  committed: Array<number | null>,
+  options: { end?: number[]; freshness?: Buckets | null } = {},
+): { offsets: OffsetsReading; status: StatusReading } {
   const at = T0 + second * 1000;
   return {
     offsets: {
       at,
-      layers: LAYERS.map((layer, i) => ({ layer, topic: `${layer}_service`, groupId: `${layer}-service`, committed: committed[i]!, end: options.end?.[i] ?? committed[i]! })),
+      layers: LAYERS.map((layer, i) => ({
+        layer,
+        topic: `${layer}_service`,
+        groupId: `${layer}-service`,
+        committed: committed[i]!,
+        end: options.end?.[i] ?? committed[i]!,
+      })),
       problems: [],
     },
     status: {
@@ -84,7 +94,7 @@ describe('dashboard snapshot', () => {
     expect(snapshot.freshness).toEqual({ windowSeconds: 2, orders: 0, p50Seconds: null, p99Seconds: null });
   });
 
-  it("keeps what it could read when a part fails: unknown, not zero, and no negative rate when a group starts over", () => {
+  it('keeps what it could read when a part fails: unknown, not zero, and no negative rate when a group starts over', () => {
     const snapshot = history(reading(0, [100, 100, 100]), reading(1, [null, 40, 100], { freshness: null })).snapshot()!;
     expect(snapshot.layers.map((l) => [l.processed, l.lag, l.ratePerSecond])).toEqual([
       [null, null, null],
@@ -94,7 +104,7 @@ describe('dashboard snapshot', () => {
     expect(snapshot.freshness).toBeNull();
   });
 
-  it("measures freshness over the last minute, or since cdm started when it restarted", () => {
+  it('measures freshness over the last minute, or since cdm started when it restarted', () => {
     const minuteAgo = reading(0, [0, 0, 0], { freshness: buckets(0, 0, 0, 0) });
     const before = reading(30, [0, 0, 0], { freshness: buckets(0, 100, 100, 100) });
     const now = reading(70, [0, 0, 0], { freshness: buckets(0, 100, 300, 300) });

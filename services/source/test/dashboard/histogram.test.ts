@@ -25,17 +25,21 @@ describe('histogram quantiles', () => {
   it('falls in the same bucket as the exact quantile of what was observed', async () => {
     const bounds = [0, ...FRESHNESS_BUCKETS];
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.double({ min: 0, max: 3000, noNaN: true }), { minLength: 1, maxLength: 300 }), fc.constantFrom(0.5, 0.9, 0.99), async (values, q) => {
-        const buckets = await exposed(values);
-        expect(observations(buckets)).toBe(values.length);
-        const estimate = histogramQuantile(q, buckets)!;
-        const exact = exactQuantile(q, values);
-        // The bucket (lower, upper] holding the exact quantile; the estimate is inside it.
-        const upper = bounds.find((b) => b >= exact)!;
-        const lower = bounds[bounds.indexOf(upper) - 1] ?? 0;
-        expect(estimate).toBeGreaterThanOrEqual(lower);
-        expect(estimate).toBeLessThanOrEqual(upper);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.double({ min: 0, max: 3000, noNaN: true }), { minLength: 1, maxLength: 300 }),
+        fc.constantFrom(0.5, 0.9, 0.99),
+        async (values, q) => {
+          const buckets = await exposed(values);
+          expect(observations(buckets)).toBe(values.length);
+          const estimate = histogramQuantile(q, buckets)!;
+          const exact = exactQuantile(q, values);
+          // The bucket (lower, upper] holding the exact quantile; the estimate is inside it.
+          const upper = bounds.find((b) => b >= exact)!;
+          const lower = bounds[bounds.indexOf(upper) - 1] ?? 0;
+          expect(estimate).toBeGreaterThanOrEqual(lower);
+          expect(estimate).toBeLessThanOrEqual(upper);
+        },
+      ),
       { seed: 20261202, numRuns: 200 },
     );
   });
