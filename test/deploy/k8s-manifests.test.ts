@@ -11,11 +11,11 @@ import { loadConfig } from '../../services/shared/src/config.ts';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const k8s = path.join(root, 'deploy', 'k8s');
 
-// biome-ignore lint/suspicious/noExplicitAny: each kind's spec is read by path, as parsed YAML
 type Manifest = {
   apiVersion: string;
   kind: string;
   metadata: { name: string; labels?: Record<string, string> };
+  // biome-ignore lint/suspicious/noExplicitAny: each kind's spec is read by path, as parsed YAML
   spec?: any;
   data?: Record<string, string>;
   stringData?: Record<string, string>;
