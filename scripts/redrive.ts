@@ -4,7 +4,7 @@ import { exitWith } from './exit-with.ts';
 import { createKafka, createProducer } from '../services/shared/src/clients/kafka.ts';
 import { createPool } from '../services/shared/src/clients/postgres.ts';
 import { loadConfig } from '../services/shared/src/config.ts';
-import { parseRedriveArgs, REDRIVE_USAGE, RedriveArgsError } from '../services/shared/src/dead-letters/redrive-args.ts';
+import { parseRedriveArgs, REDRIVE_USAGE, RedriveArgsError } from './redrive-args.ts';
 import { redriveDeadLetters, type RedriveSummary } from '../services/shared/src/dead-letters/redrive.ts';
 import { createLogger } from '../services/shared/src/logger.ts';
 

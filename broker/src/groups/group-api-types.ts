@@ -1,6 +1,8 @@
 /**
- * Requests and responses of the group APIs, with the field names of the Kafka protocol guide in
- * camelCase, so the server can map decoded requests onto the coordinator one to one.
+ * What the group coordinator is called with (…Call) and answers (…Result) for each group API, with
+ * the field names of the Kafka protocol guide in camelCase, so the server maps decoded requests onto
+ * the coordinator one to one. Named apart from the wire types they mirror (protocol/apis/*.ts:
+ * JoinGroupRequest, JoinGroupResponse, ...), which carry versions and encodings these do not.
  */
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
@@ -10,7 +12,7 @@ export interface GroupProtocol {
   metadata: Buffer;
 }
 
-export interface JoinGroupRequest {
+export interface JoinGroupCall {
   groupId: string;
   sessionTimeoutMs: number;
   /** v1+; ignored for v0, where the session timeout is used. */
@@ -30,7 +32,7 @@ export interface JoinGroupMember {
   metadata: Buffer;
 }
 
-export interface JoinGroupResponse {
+export interface JoinGroupResult {
   errorCode: number;
   generationId: number;
   protocolName: string;
@@ -39,7 +41,7 @@ export interface JoinGroupResponse {
   members: JoinGroupMember[];
 }
 
-export interface SyncGroupRequest {
+export interface SyncGroupCall {
   groupId: string;
   generationId: number;
   memberId: string;
@@ -47,19 +49,19 @@ export interface SyncGroupRequest {
   assignments: { memberId: string; assignment: Buffer }[];
 }
 
-export interface SyncGroupResponse {
+export interface SyncGroupResult {
   errorCode: number;
   assignment: Buffer;
 }
 
-export interface HeartbeatRequest {
+export interface HeartbeatCall {
   groupId: string;
   generationId: number;
   memberId: string;
   groupInstanceId: string | null;
 }
 
-export interface HeartbeatResponse {
+export interface HeartbeatResult {
   errorCode: number;
 }
 
@@ -68,7 +70,7 @@ export interface MemberIdentity {
   groupInstanceId: string | null;
 }
 
-export interface LeaveGroupRequest {
+export interface LeaveGroupCall {
   groupId: string;
   /** v0–2: the single leaving member. */
   memberId?: string;
@@ -76,13 +78,13 @@ export interface LeaveGroupRequest {
   members?: MemberIdentity[];
 }
 
-export interface LeaveGroupResponse {
+export interface LeaveGroupResult {
   errorCode: number;
   /** v3+ only. */
   members?: (MemberIdentity & { errorCode: number })[];
 }
 
-export interface OffsetCommitRequest {
+export interface OffsetCommitCall {
   groupId: string;
   generationId: number;
   memberId: string;
@@ -95,11 +97,11 @@ export interface OffsetCommitRequest {
   }[];
 }
 
-export interface OffsetCommitResponse {
+export interface OffsetCommitResult {
   topics: { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[];
 }
 
-export interface OffsetFetchRequest {
+export interface OffsetFetchCall {
   groupId: string;
   /** null (v2+) asks for every committed offset of the group. */
   topics: { name: string; partitionIndexes: number[] }[] | null;
@@ -113,7 +115,7 @@ export interface OffsetFetchPartition {
   errorCode: number;
 }
 
-export interface OffsetFetchResponse {
+export interface OffsetFetchResult {
   errorCode: number;
   topics: { name: string; partitions: OffsetFetchPartition[] }[];
 }
@@ -137,11 +139,11 @@ export interface DescribedGroup {
   members: DescribedMember[];
 }
 
-export interface DescribeGroupsResponse {
+export interface DescribeGroupsResult {
   groups: DescribedGroup[];
 }
 
-export interface ListGroupsResponse {
+export interface ListGroupsResult {
   errorCode: number;
   groups: { groupId: string; protocolType: string; groupState: GroupState }[];
 }

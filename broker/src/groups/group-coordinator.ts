@@ -1,21 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../protocol/error-codes.ts';
 import type {
-  DescribeGroupsResponse,
-  HeartbeatRequest,
-  HeartbeatResponse,
-  JoinGroupRequest,
-  JoinGroupResponse,
-  LeaveGroupRequest,
-  LeaveGroupResponse,
-  ListGroupsResponse,
+  DescribeGroupsResult,
+  HeartbeatCall,
+  HeartbeatResult,
+  JoinGroupCall,
+  JoinGroupResult,
+  LeaveGroupCall,
+  LeaveGroupResult,
+  ListGroupsResult,
   MemberIdentity,
-  OffsetCommitRequest,
-  OffsetCommitResponse,
-  OffsetFetchRequest,
-  OffsetFetchResponse,
-  SyncGroupRequest,
-  SyncGroupResponse,
+  OffsetCommitCall,
+  OffsetCommitResult,
+  OffsetFetchCall,
+  OffsetFetchResult,
+  SyncGroupCall,
+  SyncGroupResult,
 } from './group-api-types.ts';
 import { GroupMember, type MemberSettings } from './group-member.ts';
 import { describeGroup, listGroups } from './group-summaries.ts';
@@ -79,7 +79,7 @@ export class GroupCoordinator {
 
   // ---- JoinGroup -------------------------------------------------------------------------
 
-  async joinGroup(version: number, req: JoinGroupRequest): Promise<JoinGroupResponse> {
+  async joinGroup(version: number, req: JoinGroupCall): Promise<JoinGroupResult> {
     if (this.closed) return joinError(req.memberId, ErrorCode.NOT_COORDINATOR);
     if (req.groupId === '') return joinError(req.memberId, ErrorCode.INVALID_GROUP_ID);
     if (req.sessionTimeoutMs < this.minSessionTimeoutMs || req.sessionTimeoutMs > this.maxSessionTimeoutMs) {
@@ -114,7 +114,7 @@ export class GroupCoordinator {
     return response;
   }
 
-  private joinUnknownMember(version: number, group: Group, groupInstanceId: string | null, settings: MemberSettings): Promise<JoinGroupResponse> {
+  private joinUnknownMember(version: number, group: Group, groupInstanceId: string | null, settings: MemberSettings): Promise<JoinGroupResult> {
     const memberId = `${settings.clientId}-${randomUUID()}`;
     if (groupInstanceId !== null) {
       // Static member restarting: its previous incarnation is fenced and replaced. Unlike
@@ -131,7 +131,7 @@ export class GroupCoordinator {
     return this.addMemberAndRebalance(group, memberId, null, settings);
   }
 
-  private joinKnownMember(group: Group, memberId: string, groupInstanceId: string | null, settings: MemberSettings): Promise<JoinGroupResponse> {
+  private joinKnownMember(group: Group, memberId: string, groupInstanceId: string | null, settings: MemberSettings): Promise<JoinGroupResult> {
     if (group.pendingMemberIds.has(memberId)) {
       this.timers.cancel(GroupTimers.pendingMemberKey(group.groupId, memberId));
       return this.addMemberAndRebalance(group, memberId, null, settings);
@@ -163,7 +163,7 @@ export class GroupCoordinator {
     }
   }
 
-  private addMemberAndRebalance(group: Group, memberId: string, groupInstanceId: string | null, settings: MemberSettings): Promise<JoinGroupResponse> {
+  private addMemberAndRebalance(group: Group, memberId: string, groupInstanceId: string | null, settings: MemberSettings): Promise<JoinGroupResult> {
     const member = new GroupMember(memberId, groupInstanceId, settings);
     const pending = this.pendingRebalances.get(group.groupId);
     if (group.state === 'PreparingRebalance' && pending?.initialDelayActive) pending.newMemberAdded = true;
@@ -174,7 +174,7 @@ export class GroupCoordinator {
     return response;
   }
 
-  private updateMemberAndRebalance(group: Group, member: GroupMember, settings: MemberSettings): Promise<JoinGroupResponse> {
+  private updateMemberAndRebalance(group: Group, member: GroupMember, settings: MemberSettings): Promise<JoinGroupResult> {
     member.update(settings);
     const response = member.awaitJoin();
     this.maybePrepareRebalance(group);
@@ -299,7 +299,7 @@ export class GroupCoordinator {
 
   // ---- SyncGroup, Heartbeat, LeaveGroup --------------------------------------------------
 
-  async syncGroup(version: number, req: SyncGroupRequest): Promise<SyncGroupResponse> {
+  async syncGroup(version: number, req: SyncGroupCall): Promise<SyncGroupResult> {
     if (this.closed) return syncError(ErrorCode.NOT_COORDINATOR);
     const groupInstanceId = version >= 3 ? req.groupInstanceId : null;
     const group = this.groups.get(req.groupId);
@@ -329,7 +329,7 @@ export class GroupCoordinator {
     }
   }
 
-  heartbeat(version: number, req: HeartbeatRequest): HeartbeatResponse {
+  heartbeat(version: number, req: HeartbeatCall): HeartbeatResult {
     const groupInstanceId = version >= 3 ? req.groupInstanceId : null;
     const group = this.groups.get(req.groupId);
     if (!group) return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID };
@@ -353,7 +353,7 @@ export class GroupCoordinator {
     }
   }
 
-  leaveGroup(version: number, req: LeaveGroupRequest): LeaveGroupResponse {
+  leaveGroup(version: number, req: LeaveGroupCall): LeaveGroupResult {
     const leaving: MemberIdentity[] = version >= 3 ? (req.members ?? []) : [{ memberId: req.memberId ?? '', groupInstanceId: null }];
     const group = this.groups.get(req.groupId);
     const results = leaving.map((identity) => ({
@@ -385,7 +385,7 @@ export class GroupCoordinator {
    * refuses with REBALANCE_IN_PROGRESS (commits during PreparingRebalance are kept, the
    * heartbeat tells the member to rejoin).
    */
-  commitOffsets(version: number, req: OffsetCommitRequest): OffsetCommitResponse {
+  commitOffsets(version: number, req: OffsetCommitCall): OffsetCommitResult {
     // v0 has no generation or member: it is always a commit outside group management.
     const generationId = version >= 1 ? req.generationId : -1;
     const memberId = version >= 1 ? req.memberId : '';
@@ -406,17 +406,17 @@ export class GroupCoordinator {
     return this.storeOffsets(req);
   }
 
-  private storeOffsets(req: OffsetCommitRequest): OffsetCommitResponse {
+  private storeOffsets(req: OffsetCommitCall): OffsetCommitResult {
     return storeCommittedOffsets(this.offsets, req, this.partitionExists);
   }
 
-  fetchOffsets(version: number, req: OffsetFetchRequest): OffsetFetchResponse {
+  fetchOffsets(version: number, req: OffsetFetchCall): OffsetFetchResult {
     return fetchCommittedOffsets(this.offsets, version, req);
   }
 
   // ---- Admin -----------------------------------------------------------------------------
 
-  describeGroups(groupIds: string[]): DescribeGroupsResponse {
+  describeGroups(groupIds: string[]): DescribeGroupsResult {
     return {
       groups: groupIds.map((groupId) => {
         const group = this.groups.get(groupId);
@@ -426,7 +426,7 @@ export class GroupCoordinator {
     };
   }
 
-  listGroups(): ListGroupsResponse {
+  listGroups(): ListGroupsResult {
     return listGroups(this.groups.values(), this.offsets.groups());
   }
 

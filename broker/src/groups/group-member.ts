@@ -1,5 +1,5 @@
 import { ErrorCode } from '../protocol/error-codes.ts';
-import type { GroupProtocol, JoinGroupResponse, SyncGroupResponse } from './group-api-types.ts';
+import type { GroupProtocol, JoinGroupResult, SyncGroupResult } from './group-api-types.ts';
 import { joinError, NO_BYTES, syncError } from './responses.ts';
 
 export interface MemberSettings {
@@ -20,8 +20,8 @@ export class GroupMember {
   protocolType: string;
   protocols: GroupProtocol[];
   assignment: Buffer = NO_BYTES;
-  private joinResolver: ((response: JoinGroupResponse) => void) | null = null;
-  private syncResolver: ((response: SyncGroupResponse) => void) | null = null;
+  private joinResolver: ((response: JoinGroupResult) => void) | null = null;
+  private syncResolver: ((response: SyncGroupResult) => void) | null = null;
 
   constructor(
     readonly memberId: string,
@@ -78,14 +78,14 @@ export class GroupMember {
   }
 
   /** Holds a JoinGroup until answerJoin; a join already held is superseded and told to rejoin. */
-  awaitJoin(): Promise<JoinGroupResponse> {
+  awaitJoin(): Promise<JoinGroupResult> {
     this.answerJoin(joinError(this.memberId, ErrorCode.REBALANCE_IN_PROGRESS));
     return new Promise((resolve) => {
       this.joinResolver = resolve;
     });
   }
 
-  awaitSync(): Promise<SyncGroupResponse> {
+  awaitSync(): Promise<SyncGroupResult> {
     this.answerSync(syncError(ErrorCode.REBALANCE_IN_PROGRESS));
     return new Promise((resolve) => {
       this.syncResolver = resolve;
@@ -93,7 +93,7 @@ export class GroupMember {
   }
 
   /** Answers the held JoinGroup, if any; returns whether there was one. */
-  answerJoin(response: JoinGroupResponse): boolean {
+  answerJoin(response: JoinGroupResult): boolean {
     const resolve = this.joinResolver;
     if (!resolve) return false;
     this.joinResolver = null;
@@ -101,7 +101,7 @@ export class GroupMember {
     return true;
   }
 
-  answerSync(response: SyncGroupResponse): boolean {
+  answerSync(response: SyncGroupResult): boolean {
     const resolve = this.syncResolver;
     if (!resolve) return false;
     this.syncResolver = null;

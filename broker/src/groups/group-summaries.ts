@@ -1,5 +1,5 @@
 import { ErrorCode } from '../protocol/error-codes.ts';
-import type { DescribedGroup, ListGroupsResponse } from './group-api-types.ts';
+import type { DescribedGroup, ListGroupsResult } from './group-api-types.ts';
 import type { Group } from './group.ts';
 import { NO_BYTES } from './responses.ts';
 
@@ -40,8 +40,8 @@ export function describeGroup(groupId: string, group: Group | undefined, hasComm
  * Groups with membership state first, then groups known only through committed offsets (Empty,
  * as Kafka lists a group it loaded from its offsets topic).
  */
-export function listGroups(groups: Iterable<Group>, groupsWithOffsets: Iterable<string>): ListGroupsResponse {
-  const listed = new Map<string, ListGroupsResponse['groups'][number]>();
+export function listGroups(groups: Iterable<Group>, groupsWithOffsets: Iterable<string>): ListGroupsResult {
+  const listed = new Map<string, ListGroupsResult['groups'][number]>();
   for (const group of groups) listed.set(group.groupId, { groupId: group.groupId, protocolType: group.protocolType ?? '', groupState: group.state });
   for (const groupId of groupsWithOffsets) if (!listed.has(groupId)) listed.set(groupId, { groupId, protocolType: '', groupState: 'Empty' });
   return { errorCode: ErrorCode.NONE, groups: [...listed.values()] };

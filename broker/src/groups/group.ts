@@ -1,4 +1,4 @@
-import type { GroupState, JoinGroupMember, JoinGroupResponse } from './group-api-types.ts';
+import type { GroupState, JoinGroupMember, JoinGroupResult } from './group-api-types.ts';
 import type { GroupMember } from './group-member.ts';
 import { ErrorCode } from '../protocol/error-codes.ts';
 import { commonProtocols, selectProtocol } from './protocol-selection.ts';
@@ -120,7 +120,7 @@ export class Group {
     this.transitionTo('CompletingRebalance');
   }
 
-  joinResponseFor(member: GroupMember): JoinGroupResponse {
+  joinResponseFor(member: GroupMember): JoinGroupResult {
     return {
       errorCode: ErrorCode.NONE,
       generationId: this.generationId,

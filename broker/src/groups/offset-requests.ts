@@ -1,5 +1,5 @@
 import { ErrorCode } from '../protocol/error-codes.ts';
-import type { OffsetCommitRequest, OffsetCommitResponse, OffsetFetchPartition, OffsetFetchRequest, OffsetFetchResponse } from './group-api-types.ts';
+import type { OffsetCommitCall, OffsetCommitResult, OffsetFetchPartition, OffsetFetchCall, OffsetFetchResult } from './group-api-types.ts';
 import type { OffsetStorePort, TopicPartitionOffset } from './offset-store-port.ts';
 
 /** Kafka's offset.metadata.max.bytes default. */
@@ -8,7 +8,7 @@ export const MAX_OFFSET_METADATA_LENGTH = 4096;
 export type PartitionExists = (topic: string, partition: number) => boolean;
 
 /** Answers every partition of a commit with the same error. */
-export function rejectCommit(req: OffsetCommitRequest, errorCode: number): OffsetCommitResponse {
+export function rejectCommit(req: OffsetCommitCall, errorCode: number): OffsetCommitResult {
   return {
     topics: req.topics.map((t) => ({
       name: t.name,
@@ -21,7 +21,7 @@ export function rejectCommit(req: OffsetCommitRequest, errorCode: number): Offse
  * Validates each partition, persists the valid ones in one call and answers per partition.
  * Offsets are stored as sent, so -1/-2 from kafkajs's resetOffsets stay -1/-2.
  */
-export function storeCommittedOffsets(offsets: OffsetStorePort, req: OffsetCommitRequest, partitionExists: PartitionExists | undefined): OffsetCommitResponse {
+export function storeCommittedOffsets(offsets: OffsetStorePort, req: OffsetCommitCall, partitionExists: PartitionExists | undefined): OffsetCommitResult {
   const entries: TopicPartitionOffset[] = [];
   const topics = req.topics.map((t) => ({
     name: t.name,
@@ -47,7 +47,7 @@ export function storeCommittedOffsets(offsets: OffsetStorePort, req: OffsetCommi
 }
 
 /** Committed offsets regardless of the group's state, as Kafka answers them. */
-export function fetchCommittedOffsets(offsets: OffsetStorePort, version: number, req: OffsetFetchRequest): OffsetFetchResponse {
+export function fetchCommittedOffsets(offsets: OffsetStorePort, version: number, req: OffsetFetchCall): OffsetFetchResult {
   if (req.topics === null) {
     // A null list means "all" only from v2 on; older versions cannot send it.
     return { errorCode: ErrorCode.NONE, topics: version >= 2 ? allCommittedOffsets(offsets, req.groupId) : [] };
@@ -69,7 +69,7 @@ export function fetchCommittedOffsets(offsets: OffsetStorePort, version: number,
   };
 }
 
-function allCommittedOffsets(offsets: OffsetStorePort, groupId: string): OffsetFetchResponse['topics'] {
+function allCommittedOffsets(offsets: OffsetStorePort, groupId: string): OffsetFetchResult['topics'] {
   const byTopic = new Map<string, OffsetFetchPartition[]>();
   const sorted = [...offsets.listForGroup(groupId)].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
   for (const entry of sorted) {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode } from '../../src/protocol/error-codes.ts';
-import type { OffsetCommitRequest } from '../../src/groups/group-api-types.ts';
+import type { OffsetCommitCall } from '../../src/groups/group-api-types.ts';
 import { GroupCoordinator } from '../../src/groups/group-coordinator.ts';
 import { InMemoryOffsetStore } from './in-memory-offset-store.ts';
 import { flush, formStableGroup, JOIN_VERSION, joinAsNewMember, joinRequest } from './group-test-helpers.ts';
@@ -30,8 +30,8 @@ function commitRequest(
   memberId: string,
   partitions: [topic: string, partition: number, offset: bigint, metadata?: string | null][],
   groupId = 'g1',
-): OffsetCommitRequest {
-  const topics = new Map<string, OffsetCommitRequest['topics'][number]>();
+): OffsetCommitCall {
+  const topics = new Map<string, OffsetCommitCall['topics'][number]>();
   for (const [name, partitionIndex, committedOffset, committedMetadata = null] of partitions) {
     if (!topics.has(name)) topics.set(name, { name, partitions: [] });
     topics.get(name)!.partitions.push({ partitionIndex, committedOffset, committedMetadata });

@@ -1,5 +1,5 @@
 import type { GroupCoordinator } from '../../src/groups/group-coordinator.ts';
-import type { GroupProtocol, JoinGroupRequest, JoinGroupResponse } from '../../src/groups/group-api-types.ts';
+import type { GroupProtocol, JoinGroupCall, JoinGroupResult } from '../../src/groups/group-api-types.ts';
 
 export const JOIN_VERSION = 5;
 
@@ -7,7 +7,7 @@ export function protocols(owner: string, names: string[] = ['RoundRobinAssigner'
   return names.map((name) => ({ name, metadata: Buffer.from(`${owner}:${name}`) }));
 }
 
-export function joinRequest(overrides: Partial<JoinGroupRequest> = {}): JoinGroupRequest {
+export function joinRequest(overrides: Partial<JoinGroupCall> = {}): JoinGroupCall {
   return {
     groupId: 'g1',
     sessionTimeoutMs: 300,
@@ -25,8 +25,8 @@ export function joinRequest(overrides: Partial<JoinGroupRequest> = {}): JoinGrou
 /** A v5 join the way kafkajs does it: MEMBER_ID_REQUIRED first, then the rejoin (held). */
 export async function joinAsNewMember(
   coordinator: GroupCoordinator,
-  overrides: Partial<JoinGroupRequest> = {},
-): Promise<{ memberId: string; joined: Promise<JoinGroupResponse> }> {
+  overrides: Partial<JoinGroupCall> = {},
+): Promise<{ memberId: string; joined: Promise<JoinGroupResult> }> {
   const first = await coordinator.joinGroup(JOIN_VERSION, joinRequest(overrides));
   if (first.errorCode !== 79) throw new Error(`expected MEMBER_ID_REQUIRED, got ${first.errorCode}`);
   const joined = coordinator.joinGroup(JOIN_VERSION, joinRequest({ ...overrides, memberId: first.memberId }));
@@ -60,9 +60,9 @@ export interface StableGroup {
  * member's join starts a rebalance, the existing members rejoin, then everyone syncs. Each member
  * is assigned the bytes `assigned:<clientId>`.
  */
-export async function formStableGroup(coordinator: GroupCoordinator, clientIds: string[], overrides: Partial<JoinGroupRequest> = {}): Promise<StableGroup> {
+export async function formStableGroup(coordinator: GroupCoordinator, clientIds: string[], overrides: Partial<JoinGroupCall> = {}): Promise<StableGroup> {
   const memberIds = new Map<string, string>();
-  let last: JoinGroupResponse | undefined;
+  let last: JoinGroupResult | undefined;
   for (const clientId of clientIds) {
     const added = await joinAsNewMember(coordinator, { ...overrides, clientId });
     const joins = [...memberIds].map(([existingClient, memberId]) =>

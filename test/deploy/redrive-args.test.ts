@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRedriveArgs } from '../../src/dead-letters/redrive-args.ts';
+import { parseRedriveArgs } from '../../scripts/redrive-args.ts';
 
 describe('parseRedriveArgs', () => {
   it('re-drives everything pending by default', () => {
