@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   API_CODECS,
@@ -45,18 +46,10 @@ function allCodecVersions(): [string, number, AnyApiCodec][] {
   });
 }
 
-/** Deterministic pseudo-random bytes (mulberry32), so a failure can be reproduced. */
+/** Deterministic random bytes (fast-check's generator, seeded), so a failure can be reproduced. */
 function randomBytes(seed: number, length: number): Buffer {
-  let state = seed >>> 0;
-  const out = Buffer.alloc(length);
-  for (let i = 0; i < length; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) & 0xff;
-  }
-  return out;
+  const [bytes] = fc.sample(fc.uint8Array({ minLength: length, maxLength: length }), { seed, numRuns: 1 });
+  return Buffer.from(bytes!);
 }
 
 describe('API table', () => {
