@@ -24,8 +24,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/services ./services
 COPY --from=build /app/migrations ./migrations
-COPY --from=build /app/scripts/topics.ts ./scripts/
+COPY --from=build /app/scripts/topics.ts /app/scripts/migrate.ts ./scripts/
 COPY --from=build /app/scripts/topics ./scripts/topics
+COPY --from=build /app/scripts/migrate ./scripts/migrate
 USER node
 EXPOSE 5011 5012 5013 5014
 # node itself is the container's main process (no npm, no shell), so SIGTERM reaches the service,

@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { ensureDatabase } from '../migrations/ensure-database.ts';
-import { runMigrations } from '../migrations/run.ts';
+import { ensureDatabase } from '../scripts/migrate/ensure-database.ts';
+import { runMigrations } from '../scripts/migrate/run.ts';
 import { cdmStage } from '../services/cdm/src/cdm-stage.ts';
 import type { ClosedOrder, EnrichedOrder } from '../services/shared/src/contracts/index.ts';
 import type { OrderEvent } from '../services/shared/src/contracts/order-event.ts';

@@ -5,8 +5,7 @@ import path from 'node:path';
 import { startBroker } from '../broker/src/index.ts';
 import { startApacheKafka } from '../kafka/src/apache-kafka.ts';
 import { ensureKafkaDistribution } from '../kafka/src/distribution.ts';
-
-export type LocalKafkaKind = 'development' | 'apache';
+import type { LocalKafkaConfig } from '../services/shared/src/config.ts';
 
 export interface LocalKafka {
   address: string;
@@ -14,23 +13,20 @@ export interface LocalKafka {
   close(): Promise<void>;
 }
 
-export function localKafkaKind(argv: string[], env: NodeJS.ProcessEnv): LocalKafkaKind {
+/** The --kafka argument, if given (it wins over LOCAL_KAFKA). */
+export function kafkaFlag(argv: readonly string[]): string | undefined {
   const flag = argv.indexOf('--kafka');
-  const value = flag >= 0 ? argv[flag + 1] : env.LOCAL_KAFKA || 'development';
-  if (value !== 'development' && value !== 'apache') throw new Error(`--kafka (or LOCAL_KAFKA) must be "development" or "apache", got "${value}"`);
-  return value;
+  return flag >= 0 ? (argv[flag + 1] ?? '') : undefined;
 }
 
 export async function startLocalKafka(
-  kind: LocalKafkaKind,
+  { kind, port, partitions, devBrokerDataDir, apacheDataDir }: LocalKafkaConfig,
   root: string,
   env: NodeJS.ProcessEnv,
   options: { onUnexpectedExit: (reason: string) => void; log: (line: string) => void },
 ): Promise<LocalKafka> {
-  const port = Number(env.DEV_BROKER_PORT || 9092);
-  const partitions = Number(env.TOPIC_PARTITIONS || 6);
   if (kind === 'apache') {
-    const dataDir = path.resolve(root, env.APACHE_KAFKA_DATA_DIR || path.join('.data', 'kafka'));
+    const dataDir = path.resolve(root, apacheDataDir);
     const node = await startApacheKafka({
       dataDir,
       port,
@@ -44,7 +40,7 @@ export async function startLocalKafka(
       close: () => node.stop(),
     };
   }
-  const dataDir = path.resolve(root, env.DEV_BROKER_DATA_DIR || path.join('.data', 'broker'));
+  const dataDir = path.resolve(root, devBrokerDataDir);
   const broker = await startBroker({ host: '127.0.0.1', port, dataDir, defaultPartitions: partitions });
   return { address: broker.address, description: `development broker listening on ${broker.address}, data in ${dataDir}`, close: () => broker.close() };
 }

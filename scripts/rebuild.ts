@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { exitWith } from './exit-with.ts';
 import { createPool } from '../services/shared/src/clients/postgres.ts';
 import { loadConfig } from '../services/shared/src/config.ts';
-import { createLogger } from '../services/shared/src/logger.ts';
+import { configuredLogger } from '../services/shared/src/logger.ts';
 import { rebuildCdm } from '../services/cdm/src/rebuild.ts';
 
 const USAGE = 'usage: npm run rebuild -- --layer cdm';
@@ -24,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   // One long transaction by design: the services' statement deadlines do not fit it.
   const timeouts = { ...config.postgres, queryTimeoutMs: 3_600_000, statementTimeoutMs: 3_000_000 };
-  const pool = createPool(config.databaseUrl, createLogger('rebuild', config.logLevel), 1, timeouts);
+  const pool = createPool(config.databaseUrl, configuredLogger('rebuild', config), 1, timeouts);
   try {
     const result = await rebuildCdm(pool);
     process.stdout.write(

@@ -3,7 +3,7 @@
 import { exitWith } from './exit-with.ts';
 import { createPool } from '../services/shared/src/clients/postgres.ts';
 import { loadConfig } from '../services/shared/src/config.ts';
-import { createLogger } from '../services/shared/src/logger.ts';
+import { configuredLogger } from '../services/shared/src/logger.ts';
 import { differenceCount, formatReconcileReport, reconcile } from '../services/cdm/src/reconcile.ts';
 
 const USAGE = 'usage: npm run reconcile [-- --json]';
@@ -15,7 +15,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const pool = createPool(config.databaseUrl, createLogger('reconcile', config.logLevel), 1, config.postgres);
+  const pool = createPool(config.databaseUrl, configuredLogger('reconcile', config), 1, config.postgres);
   try {
     const report = await reconcile(pool);
     process.stdout.write(`${argv.includes('--json') ? JSON.stringify(report) : formatReconcileReport(report)}\n`);

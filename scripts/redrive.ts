@@ -6,7 +6,7 @@ import { createPool } from '../services/shared/src/clients/postgres.ts';
 import { loadConfig } from '../services/shared/src/config.ts';
 import { parseRedriveArgs, REDRIVE_USAGE, RedriveArgsError } from './redrive-args.ts';
 import { redriveDeadLetters, type RedriveSummary } from '../services/shared/src/dead-letters/redrive.ts';
-import { createLogger } from '../services/shared/src/logger.ts';
+import { configuredLogger } from '../services/shared/src/logger.ts';
 
 async function main(): Promise<number> {
   let args;
@@ -22,7 +22,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const config = loadConfig();
-  const log = createLogger('redrive', config.logLevel);
+  const log = configuredLogger('redrive', config);
   const pool = createPool(config.databaseUrl, log, 2, config.postgres);
   const producer = args.dryRun ? null : createProducer(createKafka(config.kafkaBrokers, `${config.kafkaClientId}-redrive`, log));
   try {

@@ -7,14 +7,14 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { ensureDatabase } from '../migrations/ensure-database.ts';
-import { runMigrations } from '../migrations/run.ts';
+import { ensureDatabase } from '../scripts/migrate/ensure-database.ts';
+import { runMigrations } from '../scripts/migrate/run.ts';
 import { createKafka } from '../services/shared/src/clients/kafka.ts';
-import { loadConfig } from '../services/shared/src/config.ts';
+import { loadConfig, loadLocalKafkaConfig } from '../services/shared/src/config.ts';
 import { ensureTopics } from '../services/shared/src/kafka/ensure-topics.ts';
-import { createLogger } from '../services/shared/src/logger.ts';
+import { configuredLogger } from '../services/shared/src/logger.ts';
 import { formatLogLine } from '../services/shared/src/logging/log-format.ts';
-import { localKafkaKind, startLocalKafka, type LocalKafka } from './local-kafka.ts';
+import { kafkaFlag, startLocalKafka, type LocalKafka } from './local-kafka.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SERVICES = ['source', 'stg', 'dds', 'cdm'] as const;
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const envFile = path.join(root, '.env');
   if (existsSync(envFile)) process.loadEnvFile(envFile);
   const env = { ...process.env };
-  const kind = localKafkaKind(process.argv.slice(2), env);
+  const localKafka = loadLocalKafkaConfig(env, kafkaFlag(process.argv.slice(2)));
   let broker: LocalKafka | null = null;
   const children = new Map<string, ChildProcess>();
   let stopping = false;
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     if (children.size === 0) await finish();
   };
   if (!env.KAFKA_BROKERS) {
-    broker = await startLocalKafka(kind, root, env, {
+    broker = await startLocalKafka(localKafka, root, env, {
       log: say,
       onUnexpectedExit: (reason) => {
         say(`Apache Kafka stopped by itself (${reason}); stopping everything`);
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     say(broker.description);
   }
   const config = loadConfig(env);
-  const log = createLogger('start', 'warn');
+  const log = configuredLogger('start', { ...config, logLevel: 'warn' });
 
   await ensureDatabase(config.databaseUrl);
   await runMigrations(config.databaseUrl);

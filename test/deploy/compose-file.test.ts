@@ -8,7 +8,7 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { SERVICE_ROLES } from '../../migrations/service-roles.ts';
+import { SERVICE_ROLES } from '../../scripts/migrate/service-roles.ts';
 import { loadConfig } from '../../services/shared/src/config.ts';
 import { interpolate, InterpolationError, readEnvFile, variablesUsed, type Env } from './compose-interpolation.ts';
 import { isFixedHostPort, parsePort } from './compose-ports.ts';
@@ -129,7 +129,7 @@ describe('docker-compose.yml: the pipeline', () => {
     expect(migrate.restart).toBe('no');
     const script = (migrate.command as string[]).join(' ');
     for (const file of script.match(/[\w/-]+\.ts/g) ?? []) expect(existsSync(path.join(root, file)), file).toBe(true);
-    expect(script).toMatch(/migrations\/cli\.ts && exec node .*migrations\/set-role-passwords\.ts/);
+    expect(script).toMatch(/scripts\/migrate\.ts && exec node .*scripts\/migrate\/set-role-passwords\.ts/);
   });
 
   it('has a healthcheck on every long-running service', () => {

@@ -101,8 +101,8 @@ describe('docker build, dry run', () => {
     // The commands of docker-compose.yml and deploy/k8s, and every migration (loaded by node-pg-migrate).
     const entries = [
       ...['source', 'stg', 'dds', 'cdm'].map((name) => `services/${name}/src/main.ts`),
-      'migrations/cli.ts',
-      'migrations/set-role-passwords.ts',
+      'scripts/migrate.ts',
+      'scripts/migrate/set-role-passwords.ts',
       'scripts/topics.ts',
       ...readdirSync(path.join(runtime, 'migrations'))
         .filter((f) => /^\d{13,17}_[\w-]+\.ts$/.test(f))

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { SERVICE_ROLES } from '../../migrations/service-roles.ts';
+import { SERVICE_ROLES } from '../../scripts/migrate/service-roles.ts';
 import { loadConfig } from '../../services/shared/src/config.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

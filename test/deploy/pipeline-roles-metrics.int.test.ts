@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../../broker/src/index.ts';
-import { serviceDatabaseUrl } from '../../migrations/service-roles.ts';
+import { serviceDatabaseUrl } from '../../scripts/migrate/service-roles.ts';
 import { parsePrometheusText, sampleValue, type Sample } from '../../services/shared/test/metrics/prometheus-text.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { waitForDrain } from '../support/drain.ts';

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rolePasswordsFromEnv, serviceDatabaseUrl, SERVICE_ROLES, type ServiceWithRole } from '../../migrations/service-roles.ts';
+import { rolePasswordsFromEnv, serviceDatabaseUrl, SERVICE_ROLES, type ServiceWithRole } from '../../scripts/migrate/service-roles.ts';
 import { inTransaction } from '../../services/shared/src/clients/postgres.ts';
 import type { ClosedOrder } from '../../services/shared/src/contracts/index.ts';
 import { insertDeadLetters, type DeadLetter } from '../../services/shared/src/stage/dead-letters.ts';
@@ -185,7 +185,7 @@ describe('set-role-passwords', () => {
       `SELECT rolname, rolpassword FROM pg_authid WHERE rolname IN ('dwh_cdm', 'dwh_dds') ORDER BY rolname`,
     );
     try {
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'migrations/set-role-passwords.ts'], {
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/migrate/set-role-passwords.ts'], {
         cwd: root,
         env: { ...process.env, DATABASE_URL: db.url, DWH_CDM_PASSWORD: 'correct-horse', DWH_DDS_PASSWORD: '', DWH_STG_PASSWORD: '', DWH_SOURCE_PASSWORD: '' },
       });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { ensureDatabase } from '../../migrations/ensure-database.ts';
-import { runMigrations } from '../../migrations/run.ts';
+import { ensureDatabase } from '../../scripts/migrate/ensure-database.ts';
+import { runMigrations } from '../../scripts/migrate/run.ts';
 
 export interface TestDatabase {
   /** Connection string of the fresh, migrated database. */

@@ -1,5 +1,7 @@
 // Configuration is read from the environment once, validated, and passed down as a typed object.
-// Every variable is documented in .env_template.
+// Every variable is documented in .env_template; nothing else in the services and scripts reads the
+// environment (the Apache Kafka launcher in kafka/ has its own: JAVA_HOME, KAFKA_CACHE_DIR ...).
+import { CRASH_POINTS, type CrashPoint } from './stage/crash-point.ts';
 
 export interface Config {
   databaseUrl: string;
@@ -45,6 +47,20 @@ export interface Config {
     commandTimeoutMs: number;
   };
   logLevel: string;
+  /** NODE_ENV=production: JSON logs even at a terminal. */
+  production: boolean;
+  /** Fault injection for the crash tests only (STAGE_CRASH_POINT): none outside them. */
+  crash: { points: CrashPoint[]; probability: number };
+}
+
+/** What `npm start` needs before it can run anything: which local Kafka, on which port, with its data where. */
+export interface LocalKafkaConfig {
+  kind: 'development' | 'apache';
+  port: number;
+  /** Relative to the project's root unless absolute. */
+  devBrokerDataDir: string;
+  apacheDataDir: string;
+  partitions: number;
 }
 
 export class ConfigError extends Error {
@@ -152,6 +168,46 @@ function serviceUrls(env: Env, ports: Config['ports']): Config['serviceUrls'] {
   return { stg: at('STG_URL', ports.stg), dds: at('DDS_URL', ports.dds), cdm: at('CDM_URL', ports.cdm) };
 }
 
+/** STAGE_CRASH_POINT: a comma-separated list of the runner's crash points; STAGE_CRASH_PROBABILITY: how often each kills. */
+function crash(env: Env): Config['crash'] {
+  const raw = str(env, 'STAGE_CRASH_POINT', '');
+  const points = [
+    ...new Set(
+      raw
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    ),
+  ];
+  for (const point of points) {
+    if (!(CRASH_POINTS as readonly string[]).includes(point))
+      throw new ConfigError(`STAGE_CRASH_POINT must list points among ${CRASH_POINTS.join(', ')}, got "${point}"`);
+  }
+  return { points: points as CrashPoint[], probability: fraction(env, 'STAGE_CRASH_PROBABILITY', 1) };
+}
+
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/dwh';
+
+/** DATABASE_URL alone, for the commands that need nothing else (npm run migrate, the role passwords). */
+export function loadDatabaseUrl(env: Env = process.env): string {
+  return url(env, 'DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres', 'postgresql']);
+}
+
+/** `npm start`'s local Kafka; `kindFlag` is its --kafka argument, which wins over LOCAL_KAFKA. */
+export function loadLocalKafkaConfig(env: Env = process.env, kindFlag?: string): LocalKafkaConfig {
+  const kinds = ['development', 'apache'] as const;
+  if (kindFlag !== undefined && !(kinds as readonly string[]).includes(kindFlag)) {
+    throw new ConfigError(`--kafka must be one of ${kinds.join(', ')}, got "${kindFlag}"`);
+  }
+  return {
+    kind: (kindFlag as LocalKafkaConfig['kind'] | undefined) ?? oneOf(env, 'LOCAL_KAFKA', kinds, 'development'),
+    port: port(env, 'DEV_BROKER_PORT', 9092),
+    devBrokerDataDir: str(env, 'DEV_BROKER_DATA_DIR', '.data/broker'),
+    apacheDataDir: str(env, 'APACHE_KAFKA_DATA_DIR', '.data/kafka'),
+    partitions: int(env, 'TOPIC_PARTITIONS', 6, 1, 1000),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const brokers = str(env, 'KAFKA_BROKERS', '127.0.0.1:9092')
     .split(',')
@@ -168,7 +224,7 @@ export function loadConfig(env: Env = process.env): Config {
     cdm: port(env, 'CDM_PORT', 5014),
   };
   return {
-    databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/dwh', ['postgres', 'postgresql']),
+    databaseUrl: loadDatabaseUrl(env),
     redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis', 'rediss']),
     redisKeyPrefix: str(env, 'REDIS_KEY_PREFIX', 'dwh:'),
     kafkaBrokers: brokers,
@@ -209,5 +265,7 @@ export function loadConfig(env: Env = process.env): Config {
     cancelShare: fraction(env, 'CANCEL_SHARE', 0.1),
     stgCacheSize: int(env, 'STG_CACHE_SIZE', 10_000, 1, 10_000_000),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    production: env.NODE_ENV?.trim() === 'production',
+    crash: crash(env),
   };
 }

@@ -1,11 +1,12 @@
 import { pino, type Logger } from 'pino';
+import type { Config } from './config.ts';
 import { logDestination, shouldPrettyPrint } from './logging/log-destination.ts';
 import { REDACTED, SECRET_PATHS } from './logging/scrub-secrets.ts';
 
 export type { Logger };
 
 export interface LoggerOptions {
-  /** Readable lines instead of JSON; by default only at a terminal outside production. */
+  /** Readable lines instead of JSON (default: JSON). */
   pretty?: boolean;
   /** Where lines go instead of stdout (tests). */
   write?: (text: string) => void;
@@ -16,7 +17,7 @@ export interface LoggerOptions {
  * URL passwords scrubbed from every line). The launcher (`npm start`) makes them readable.
  */
 export function createLogger(service: string, level: string, options: LoggerOptions = {}): Logger {
-  const pretty = options.pretty ?? shouldPrettyPrint(process.env, process.stdout.isTTY === true);
+  const pretty = options.pretty ?? false;
   return pino(
     {
       level,
@@ -25,4 +26,9 @@ export function createLogger(service: string, level: string, options: LoggerOpti
     },
     logDestination({ pretty, prefix: service, ...(options.write ? { write: options.write } : {}) }),
   );
+}
+
+/** A process's logger as its configuration asks: LOG_LEVEL, readable lines only at a terminal outside production. */
+export function configuredLogger(service: string, config: Pick<Config, 'logLevel' | 'production'>): Logger {
+  return createLogger(service, config.logLevel, { pretty: shouldPrettyPrint(config.production, process.stdout.isTTY === true) });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.ts';
+import { loadConfig } from '../src/config.ts';
 import { shouldPrettyPrint } from '../src/logging/log-destination.ts';
 import { scrubSecrets } from '../src/logging/scrub-secrets.ts';
 
@@ -51,9 +52,9 @@ describe('logger', () => {
   });
 
   it('is JSON in production, readable only at a terminal otherwise', () => {
-    expect(shouldPrettyPrint({ NODE_ENV: 'production' }, true)).toBe(false);
-    expect(shouldPrettyPrint({}, true)).toBe(true);
-    expect(shouldPrettyPrint({ NODE_ENV: 'development' }, false)).toBe(false);
+    expect(shouldPrettyPrint(loadConfig({ NODE_ENV: 'production' }).production, true)).toBe(false);
+    expect(shouldPrettyPrint(loadConfig({}).production, true)).toBe(true);
+    expect(shouldPrettyPrint(loadConfig({ NODE_ENV: 'development' }).production, false)).toBe(false);
   });
 });
 

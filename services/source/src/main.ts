@@ -3,7 +3,7 @@ import { loadConfig } from '../../shared/src/config.ts';
 import { kafkaCheck, postgresCheck, redisCheck, runHealthChecks } from '../../shared/src/health/health-checks.ts';
 import { registerHealthRoute } from '../../shared/src/health/health-route.ts';
 import { ensureTopics } from '../../shared/src/kafka/ensure-topics.ts';
-import { createLogger } from '../../shared/src/logger.ts';
+import { configuredLogger } from '../../shared/src/logger.ts';
 import { MessageMetrics } from '../../shared/src/metrics/message-metrics.ts';
 import { createMetricsRegistry } from '../../shared/src/metrics/metrics-registry.ts';
 import { registerMetricsRoute } from '../../shared/src/metrics/metrics-route.ts';
@@ -16,7 +16,7 @@ import { createKafkaOrderSink } from './kafka-order-sink.ts';
 import { ensureReferenceData, referenceOptionsFrom } from './reference-store.ts';
 
 const config = loadConfig();
-const log = createLogger('source', config.logLevel);
+const log = configuredLogger('source', config);
 const clients = await openServiceClients(config, 'source', log, { redis: true });
 const redis = clients.redis!;
 await ensureTopics(clients.kafka, [config.topics.stg], config.topicPartitions, config.topicReplicationFactor);

@@ -19,8 +19,8 @@ export interface LogDestinationOptions {
  * JSON in production and whenever the output goes to a program (`npm start`, a container runtime,
  * a log shipper); readable lines for a person at a terminal during development.
  */
-export function shouldPrettyPrint(env: Record<string, string | undefined>, stdoutIsTerminal: boolean): boolean {
-  return env.NODE_ENV !== 'production' && stdoutIsTerminal;
+export function shouldPrettyPrint(production: boolean, stdoutIsTerminal: boolean): boolean {
+  return !production && stdoutIsTerminal;
 }
 
 export function logDestination({ pretty, prefix, write = (text) => void process.stdout.write(text) }: LogDestinationOptions): LogDestination {

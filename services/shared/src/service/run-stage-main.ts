@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { loadConfig, type Config } from '../config.ts';
 import { ensureTopics } from '../kafka/ensure-topics.ts';
-import { createLogger, type Logger } from '../logger.ts';
+import { configuredLogger, type Logger } from '../logger.ts';
 import type { StageDefinition } from '../stage/stage-definition.ts';
 import { exitOnSignal } from './graceful-shutdown.ts';
 import { openServiceClients, type ServiceClients } from './service-clients.ts';
@@ -20,7 +20,7 @@ export interface StageMain<In, Ready> {
 /** Entry point of a consuming service process: connect, consume, listen, stop on SIGTERM. */
 export async function runStageMain<In, Ready>(main: StageMain<In, Ready>): Promise<void> {
   const config = loadConfig();
-  const log = createLogger(main.name, config.logLevel);
+  const log = configuredLogger(main.name, config);
   const clients = await openServiceClients(config, main.name, log, {
     redis: main.usesRedis,
     poolSize: config.consumer.partitionsConcurrently + 2,

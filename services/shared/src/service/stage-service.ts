@@ -7,7 +7,7 @@ import { createMetricsRegistry } from '../metrics/metrics-registry.ts';
 import { registerMetricsRoute } from '../metrics/metrics-route.ts';
 import { StageMetrics } from '../metrics/stage-metrics.ts';
 import type { StageDefinition } from '../stage/stage-definition.ts';
-import { crashHookFromEnv, type CrashHook } from '../stage/crash-point.ts';
+import { crashHook, type CrashHook } from '../stage/crash-point.ts';
 import { StageRunner } from '../stage/stage-runner.ts';
 import type { ServiceClients } from './service-clients.ts';
 
@@ -16,7 +16,7 @@ export interface StageServiceSpec<In, Ready> {
   inputTopic: string;
   outputTopic: string | null;
   stage: StageDefinition<In, Ready>;
-  /** Fault injection for tests; by default the one STAGE_CRASH_POINT asks for (none). */
+  /** Fault injection for tests; by default the one config.crash (STAGE_CRASH_POINT) asks for: none. */
   crashHook?: CrashHook;
   /** The service's own HTTP routes besides /health and /metrics (cdm's read API). */
   routes?: FastifyPluginAsync;
@@ -47,7 +47,7 @@ export function buildStageService<In, Ready>(spec: StageServiceSpec<In, Ready>, 
       partitionsConcurrently: config.consumer.partitionsConcurrently,
       sessionTimeoutMs: config.consumer.sessionTimeoutMs,
       batchDeadlineMs: config.consumer.batchDeadlineMs,
-      crashHook: spec.crashHook ?? crashHookFromEnv(),
+      crashHook: spec.crashHook ?? crashHook(config.crash),
     },
   );
   const topics = [spec.inputTopic, ...(spec.outputTopic ? [spec.outputTopic] : [])];

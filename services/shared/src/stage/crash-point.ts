@@ -13,22 +13,16 @@ export const CRASH_LINE_PREFIX = 'STAGE_CRASH_POINT reached: ';
 
 export const noCrash: CrashHook = () => {};
 
-export function crashHookFromEnv(
-  env: Record<string, string | undefined> = process.env,
+/** The hook config.crash asks for (STAGE_CRASH_POINT, STAGE_CRASH_PROBABILITY): none when no point is listed. */
+export function crashHook(
+  { points, probability }: { points: readonly CrashPoint[]; probability: number },
   random: () => number = Math.random,
   die: (point: CrashPoint) => void = killSelf,
 ): CrashHook {
-  const raw = env.STAGE_CRASH_POINT?.trim();
-  if (!raw) return noCrash;
-  const points = new Set(raw.split(',').map((p) => p.trim()));
-  for (const point of points) {
-    if (!(CRASH_POINTS as readonly string[]).includes(point))
-      throw new Error(`STAGE_CRASH_POINT: unknown point "${point}" (known: ${CRASH_POINTS.join(', ')})`);
-  }
-  const probability = Number(env.STAGE_CRASH_PROBABILITY ?? '1');
-  if (!(probability >= 0 && probability <= 1)) throw new Error(`STAGE_CRASH_PROBABILITY must be from 0 to 1, got "${env.STAGE_CRASH_PROBABILITY}"`);
+  if (points.length === 0) return noCrash;
+  const listed = new Set(points);
   return (point) => {
-    if (points.has(point) && random() < probability) die(point);
+    if (listed.has(point) && random() < probability) die(point);
   };
 }
 

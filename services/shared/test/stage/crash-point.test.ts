@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { crashHookFromEnv, type CrashPoint } from '../../src/stage/crash-point.ts';
+import { loadConfig } from '../../src/config.ts';
+import { crashHook, type CrashPoint } from '../../src/stage/crash-point.ts';
 
 function deaths(env: Record<string, string>, points: CrashPoint[], random = () => 0.5): CrashPoint[] {
   const died: CrashPoint[] = [];
-  const hook = crashHookFromEnv(env, random, (point) => died.push(point));
+  const hook = crashHook(loadConfig(env).crash, random, (point) => died.push(point));
   for (const point of points) {
     hook(point);
   }
   return died;
 }
 
-describe('crashHookFromEnv', () => {
+describe('crashHook (STAGE_CRASH_POINT through the config)', () => {
   it('never kills when STAGE_CRASH_POINT is unset or empty', () => {
     expect(deaths({}, ['before-commit', 'after-commit', 'after-produce'], () => 0)).toEqual([]);
     expect(deaths({ STAGE_CRASH_POINT: ' ' }, ['after-commit'], () => 0)).toEqual([]);
@@ -31,8 +32,10 @@ describe('crashHookFromEnv', () => {
   });
 
   it('refuses unknown points and bad probabilities', () => {
-    expect(() => crashHookFromEnv({ STAGE_CRASH_POINT: 'after-lunch' })).toThrow(/unknown point "after-lunch"/);
-    expect(() => crashHookFromEnv({ STAGE_CRASH_POINT: 'after-commit', STAGE_CRASH_PROBABILITY: '2' })).toThrow(/from 0 to 1/);
-    expect(() => crashHookFromEnv({ STAGE_CRASH_POINT: 'after-commit', STAGE_CRASH_PROBABILITY: 'often' })).toThrow(/from 0 to 1/);
+    expect(() => loadConfig({ STAGE_CRASH_POINT: 'after-lunch' })).toThrow(
+      'STAGE_CRASH_POINT must list points among before-commit, after-commit, after-produce, got "after-lunch"',
+    );
+    expect(() => loadConfig({ STAGE_CRASH_POINT: 'after-commit', STAGE_CRASH_PROBABILITY: '2' })).toThrow(/from 0 to 1/);
+    expect(() => loadConfig({ STAGE_CRASH_POINT: 'after-commit', STAGE_CRASH_PROBABILITY: 'often' })).toThrow(/from 0 to 1/);
   });
 });

@@ -1,8 +1,9 @@
 // `npm run migrate`: creates the database in DATABASE_URL if needed and applies pending migrations.
-import { ensureDatabase } from './ensure-database.ts';
-import { runMigrations } from './run.ts';
+import { loadDatabaseUrl } from '../services/shared/src/config.ts';
+import { ensureDatabase } from './migrate/ensure-database.ts';
+import { runMigrations } from './migrate/run.ts';
 
-const databaseUrl = process.env.DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/dwh';
+const databaseUrl = loadDatabaseUrl();
 
 try {
   if (await ensureDatabase(databaseUrl)) console.log('created the database');

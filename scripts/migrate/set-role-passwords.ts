@@ -1,9 +1,10 @@
 // Sets the password of each service role whose DWH_<ROLE>_PASSWORD variable is set, connecting as
 // the owner in DATABASE_URL (which needs CREATEROLE). Run by the compose stack after the migrations.
 import pg from 'pg';
+import { loadDatabaseUrl } from '../../services/shared/src/config.ts';
 import { rolePasswordsFromEnv } from './service-roles.ts';
 
-const databaseUrl = process.env.DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/dwh';
+const databaseUrl = loadDatabaseUrl();
 const passwords = rolePasswordsFromEnv(process.env);
 const client = new pg.Client({ connectionString: databaseUrl });
 try {

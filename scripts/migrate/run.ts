@@ -1,12 +1,13 @@
-import { dirname } from 'node:path';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import { register } from 'tsx/esm/api';
 
 export type MigrationLog = (message: string) => void;
 
-const migrationsDir = dirname(fileURLToPath(import.meta.url));
-// Only timestamped files are migrations; run.ts, cli.ts and friends live in the same folder.
+/** migrations/ at the project's root holds the migrations and nothing else. */
+const migrationsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations');
+// Only timestamped TypeScript files are migrations (a README or an editor's backup file is not).
 const notAMigration = String.raw`(?!\d{13,17}_[\w-]+\.ts$).*`;
 const lockRetryDelayMs = 250;
 const lockRetryLimitMs = 30_000;

@@ -3,9 +3,9 @@ import type { ClosedOrder } from '../../services/shared/src/contracts/index.ts';
 import { cdmStage } from '../../services/cdm/src/cdm-stage.ts';
 import { inBatches, orderStream } from '../../services/cdm/test/order-stream.ts';
 import { ddsStage } from '../../services/dds/src/dds-stage.ts';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
-import { runBatch } from '../../test/support/run-batch.ts';
-import { runMigrations } from '../run.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { runBatch } from '../support/run-batch.ts';
+import { runMigrations } from '../../scripts/migrate/run.ts';
 
 // The read-side migrations fill, for orders loaded before them, what dds and cdm now write as
 // they stream: taken down and applied again over a streamed warehouse, they must give it back.

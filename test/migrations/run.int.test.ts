@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureDatabase } from '../ensure-database.ts';
-import { runMigrations } from '../run.ts';
+import { ensureDatabase } from '../../scripts/migrate/ensure-database.ts';
+import { runMigrations } from '../../scripts/migrate/run.ts';
 
 const server = 'postgres://postgres@127.0.0.1:5432';
 const created: string[] = [];
