@@ -1,4 +1,5 @@
 // `npm run topics [-- --brokers host:port] [--json]` or `npm run topics -- --tail <topic> [--last N]`.
+import { brokerList, ConfigError, loadConfig } from '../../services/shared/src/config.ts';
 
 export type TopicsCommand =
   | { kind: 'overview'; brokers: string[]; json: boolean }
@@ -17,10 +18,7 @@ export class UsageError extends Error {
 }
 
 export function parseTopicsArgs(argv: string[], env: Record<string, string | undefined>): TopicsCommand {
-  let brokers = (env.KAFKA_BROKERS?.trim() || '127.0.0.1:9092')
-    .split(',')
-    .map((b) => b.trim())
-    .filter(Boolean);
+  let brokersFlag: string | null = null;
   let tail: string | null = null;
   let last = 10;
   let json = false;
@@ -34,17 +32,26 @@ export function parseTopicsArgs(argv: string[], env: Record<string, string | und
     if (arg === '--help' || arg === '-h') return { kind: 'help' };
     else if (arg === '--json') json = true;
     else if (arg === '--tail') tail = value();
-    else if (arg === '--brokers')
-      brokers = value()
-        .split(',')
-        .map((b) => b.trim())
-        .filter(Boolean);
+    else if (arg === '--brokers') brokersFlag = value();
     else if (arg === '--last') {
       const raw = value();
       last = Number(raw);
       if (!Number.isInteger(last) || last < 1 || last > 10_000) throw new UsageError(`--last must be an integer from 1 to 10000, got "${raw}"`);
     } else throw new UsageError(`unknown option ${arg}`);
   }
-  if (brokers.length === 0 || brokers.some((b) => !/^[^:\s]+:\d+$/.test(b))) throw new UsageError(`brokers must be host:port, got "${brokers.join(',')}"`);
+  // --brokers, else KAFKA_BROKERS as the services read it (the whole configuration is checked).
+  const brokers = brokersFlag === null ? kafkaBrokersOf(env) : usage(() => brokerList(brokersFlag!, '--brokers'));
   return tail === null ? { kind: 'overview', brokers, json } : { kind: 'tail', brokers, topic: tail, last, json };
 }
+
+/** A configuration error as a usage error: the tool prints its usage with it. */
+function usage<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+const kafkaBrokersOf = (env: Record<string, string | undefined>) => usage(() => loadConfig(env).kafkaBrokers);

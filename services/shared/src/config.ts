@@ -168,6 +168,19 @@ function serviceUrls(env: Env, ports: Config['ports']): Config['serviceUrls'] {
   return { stg: at('STG_URL', ports.stg), dds: at('DDS_URL', ports.dds), cdm: at('CDM_URL', ports.cdm) };
 }
 
+/** A comma-separated list of host:port (KAFKA_BROKERS, or a command's --brokers named `name`). */
+export function brokerList(raw: string, name: string): string[] {
+  const brokers = raw
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  if (brokers.length === 0) throw new ConfigError(`${name} must list at least one host:port`);
+  for (const broker of brokers) {
+    if (!/^[^:\s]+:\d+$/.test(broker)) throw new ConfigError(`${name} entries must be host:port, got "${broker}"`);
+  }
+  return brokers;
+}
+
 /** STAGE_CRASH_POINT: a comma-separated list of the runner's crash points; STAGE_CRASH_PROBABILITY: how often each kills. */
 function crash(env: Env): Config['crash'] {
   const raw = str(env, 'STAGE_CRASH_POINT', '');
@@ -209,14 +222,7 @@ export function loadLocalKafkaConfig(env: Env = process.env, kindFlag?: string):
 }
 
 export function loadConfig(env: Env = process.env): Config {
-  const brokers = str(env, 'KAFKA_BROKERS', '127.0.0.1:9092')
-    .split(',')
-    .map((b) => b.trim())
-    .filter(Boolean);
-  if (brokers.length === 0) throw new ConfigError('KAFKA_BROKERS must list at least one host:port');
-  for (const broker of brokers) {
-    if (!/^[^:\s]+:\d+$/.test(broker)) throw new ConfigError(`KAFKA_BROKERS entries must be host:port, got "${broker}"`);
-  }
+  const brokers = brokerList(str(env, 'KAFKA_BROKERS', '127.0.0.1:9092'), 'KAFKA_BROKERS');
   const ports = {
     source: port(env, 'SOURCE_PORT', 5011),
     stg: port(env, 'STG_PORT', 5012),
