@@ -33,7 +33,15 @@ export interface Config {
     sessionTimeoutMs: number;
     /** Longest a batch may take (write, forward, commit) before the runner aborts and retries it. */
     batchDeadlineMs: number;
+    /** How often the consumer tells the group it is alive: at most a third of the session. */
+    heartbeatIntervalMs: number;
+    /** How long a fetch waits for data before answering empty. */
+    maxWaitMs: number;
+    /** kafkajs's retries of a failing consumer request before the consumer crashes (and is rebuilt). */
+    retry: KafkaRetry;
   };
+  /** kafkajs's retries of the producer's and admin's requests. */
+  kafkaRetry: KafkaRetry;
   postgres: {
     /** Client side: a query with no answer after this long fails and its connection is discarded. */
     queryTimeoutMs: number;
@@ -52,6 +60,15 @@ export interface Config {
   /** Fault injection for the crash tests only (STAGE_CRASH_POINT): none outside them. */
   crash: { points: CrashPoint[]; probability: number };
 }
+
+export interface KafkaRetry {
+  retries: number;
+  initialRetryTime: number;
+  maxRetryTime: number;
+}
+
+/** The producer's and admin's retries unless KAFKA_RETRIES and the like say otherwise. */
+export const KAFKA_RETRY_DEFAULTS: KafkaRetry = { retries: 8, initialRetryTime: 200, maxRetryTime: 5000 };
 
 /** What `npm start` needs before it can run anything: which local Kafka, on which port, with its data where. */
 export interface LocalKafkaConfig {
@@ -168,6 +185,27 @@ function serviceUrls(env: Env, ports: Config['ports']): Config['serviceUrls'] {
   return { stg: at('STG_URL', ports.stg), dds: at('DDS_URL', ports.dds), cdm: at('CDM_URL', ports.cdm) };
 }
 
+/** Heartbeats every third of the session, at most every 3 s by default; the fetch wait; the consumer's retries. */
+function consumerTuning(env: Env): Pick<Config['consumer'], 'heartbeatIntervalMs' | 'maxWaitMs' | 'retry'> {
+  const sessionTimeoutMs = int(env, 'CONSUMER_SESSION_TIMEOUT_MS', 30_000, 6000, 1_800_000);
+  const third = Math.floor(sessionTimeoutMs / 3);
+  return {
+    heartbeatIntervalMs: int(env, 'CONSUMER_HEARTBEAT_INTERVAL_MS', Math.min(3000, third), 100, third),
+    maxWaitMs: int(env, 'CONSUMER_MAX_WAIT_MS', 500, 0, 30_000),
+    retry: kafkaRetry(env, 'CONSUMER', { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 }),
+  };
+}
+
+/** <prefix>_RETRIES, <prefix>_RETRY_INITIAL_MS, <prefix>_RETRY_MAX_MS: kafkajs's retry settings. */
+function kafkaRetry(env: Env, prefix: string, defaults: KafkaRetry): KafkaRetry {
+  const initialRetryTime = int(env, `${prefix}_RETRY_INITIAL_MS`, defaults.initialRetryTime, 1, 60_000);
+  return {
+    retries: int(env, `${prefix}_RETRIES`, defaults.retries, 0, 100),
+    initialRetryTime,
+    maxRetryTime: int(env, `${prefix}_RETRY_MAX_MS`, Math.max(defaults.maxRetryTime, initialRetryTime), initialRetryTime, 600_000),
+  };
+}
+
 /** A comma-separated list of host:port (KAFKA_BROKERS, or a command's --brokers named `name`). */
 export function brokerList(raw: string, name: string): string[] {
   const brokers = raw
@@ -264,7 +302,9 @@ export function loadConfig(env: Env = process.env): Config {
       // Kafka's default group.min/max.session.timeout.ms: brokers refuse values outside.
       sessionTimeoutMs: int(env, 'CONSUMER_SESSION_TIMEOUT_MS', 30_000, 6000, 1_800_000),
       batchDeadlineMs: batchDeadline(env),
+      ...consumerTuning(env),
     },
+    kafkaRetry: kafkaRetry(env, 'KAFKA', KAFKA_RETRY_DEFAULTS),
     postgres: postgresTimeouts(env),
     redis: { commandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 5000, 100, 600_000) },
     orderEvents: oneOf(env, 'ORDER_EVENTS', ['final', 'lifecycle'] as const, 'final'),

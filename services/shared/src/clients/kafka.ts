@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { KAFKA_RETRY_DEFAULTS, type KafkaRetry } from '../config.ts';
 import kafkajs, {
   Kafka,
   logLevel as KafkaLogLevel,
@@ -25,13 +26,13 @@ const toPino = {
   [KafkaLogLevel.NOTHING]: 'silent',
 } as const;
 
-export function createKafka(brokers: string[], clientId: string, log: Logger): Kafka {
+export function createKafka(brokers: string[], clientId: string, log: Logger, retry: KafkaRetry = KAFKA_RETRY_DEFAULTS): Kafka {
   const kafkaLog = log.child({ component: 'kafkajs' });
   return new Kafka({
     clientId,
     brokers,
     logLevel: KafkaLogLevel.WARN,
-    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
+    retry,
     logCreator:
       () =>
       ({ level, log: { message, ...extra } }: LogEntry) => {

@@ -20,7 +20,7 @@ export interface ServiceClients {
 export async function openServiceClients(config: Config, service: string, log: Logger, opts: { redis: boolean; poolSize?: number }): Promise<ServiceClients> {
   const pool = createPool(config.databaseUrl, log, opts.poolSize ?? 10, config.postgres);
   const redis = opts.redis ? createRedis(config.redisUrl, log, config.redis) : null;
-  const kafka = createKafka(config.kafkaBrokers, `${config.kafkaClientId}-${service}`, log);
+  const kafka = createKafka(config.kafkaBrokers, `${config.kafkaClientId}-${service}`, log, config.kafkaRetry);
   const producer = createProducer(kafka);
   const admin = kafka.admin();
   await Promise.all([producer.connect(), admin.connect()]);

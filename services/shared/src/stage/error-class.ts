@@ -84,11 +84,37 @@ export class BatchStepError extends Error {
   }
 }
 
-/** Runs one step; its error travels tagged with the step (an inner step's tag is kept). */
-export async function atStep<T>(step: BatchStep, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs one step; its error travels tagged with the step (an inner step's tag is kept). With a
+ * signal (the attempt's deadline), a step still running when it aborts gets graceMs to settle on its
+ * own, then fails with the abort's reason, tagged with this step: so an abandoned attempt names the
+ * dependency it was waiting for.
+ */
+export async function atStep<T>(step: BatchStep, work: () => Promise<T>, abandon?: { signal: AbortSignal; graceMs: number }): Promise<T> {
   try {
-    return await work();
+    if (abandon) throwIfAbortedAt(step, abandon.signal);
+    const running = work();
+    return await (abandon ? abandonedAfter(running, abandon.signal, abandon.graceMs) : running);
   } catch (error) {
     throw error instanceof BatchStepError ? error : new BatchStepError(step, error);
   }
+}
+
+/** Fails tagged with `step` when the signal has aborted (between two steps). */
+export function throwIfAbortedAt(step: BatchStep, signal: AbortSignal): void {
+  if (signal.aborted) throw new BatchStepError(step, signal.reason);
+}
+
+/** The work's own outcome, or — once the signal aborted and graceMs passed — the abort reason. */
+function abandonedAfter<T>(work: Promise<T>, signal: AbortSignal, graceMs: number): Promise<T> {
+  work.catch(() => {});
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = () => (timer = setTimeout(() => reject(signal.reason), graceMs));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    });
+  });
 }
