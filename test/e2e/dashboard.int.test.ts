@@ -123,7 +123,10 @@ describe.runIf(chromiumFound)('dashboard in a browser', () => {
     expect(shownProducts).toEqual(recommendations.recommendations.map((r) => r.product_id));
 
     mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard.png'), fullPage: true });
+    // The first screen (docs/dashboard.png, at the top of the README), and the whole page.
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard.png') });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-full.png'), fullPage: true });
   });
 
   it('says which service is down and keeps showing the rest', async () => {
