@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderEvent } from '../../services/shared/src/contracts/order-event.ts';
+import type { OrderEvent } from '../../services/shared/src/contracts/index.ts';
 import { committedOffsets, readTopic } from '../../services/shared/test/service-harness.ts';
 import { expectedWarehouse } from '../../test/reliability/support/expected-warehouse.ts';
 import { STAGES } from '../../test/reliability/support/pipeline-under-test.ts';

@@ -1,4 +1,4 @@
-import type { OrderEvent, OrderItem, OrderStatus } from '../../shared/src/contracts/order-event.ts';
+import type { OrderEvent, OrderItem, OrderStatus } from '../../shared/src/contracts/index.ts';
 import type { ReferenceRestaurant } from '../../shared/src/reference/reference-layout.ts';
 import { intBetween, pick, sample, type Random } from './random.ts';
 

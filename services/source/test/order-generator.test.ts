@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderEventContract } from '../../shared/src/contracts/validate.ts';
-import type { OrderEvent } from '../../shared/src/contracts/order-event.ts';
+import { orderEventContract, type OrderEvent } from '../../shared/src/contracts/index.ts';
 import { createOrderGenerator, EmptyReferenceError, lifecycleEvents, type OrderReference } from '../src/order-generator.ts';
 import { seededRandom } from '../src/random.ts';
 import { generateReferenceData } from '../src/reference-data.ts';

@@ -2,8 +2,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../shared/src/config.ts';
-import type { OrderEvent } from '../../shared/src/contracts/order-event.ts';
-import { orderEventContract } from '../../shared/src/contracts/validate.ts';
+import { type OrderEvent, orderEventContract } from '../../shared/src/contracts/index.ts';
 import { kafkaCheck, postgresCheck, redisCheck } from '../../shared/src/health/health-checks.ts';
 import { registerHealthRoute } from '../../shared/src/health/health-route.ts';
 import { ensureTopics } from '../../shared/src/kafka/ensure-topics.ts';

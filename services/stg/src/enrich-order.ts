@@ -1,5 +1,4 @@
-import type { EnrichedOrder } from '../../shared/src/contracts/enriched-order.ts';
-import type { OrderEvent } from '../../shared/src/contracts/order-event.ts';
+import type { EnrichedOrder, OrderEvent } from '../../shared/src/contracts/index.ts';
 import type { MenuItem, ReferenceRestaurant, ReferenceUser } from '../../shared/src/reference/reference-layout.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { OrderEvent } from '../../shared/src/contracts/order-event.ts';
+import type { OrderEvent } from '../../shared/src/contracts/index.ts';
 
 /**
  * One event per order: the one with the latest payload.update_ts, the later one in the batch on a

@@ -1,4 +1,4 @@
-import { isContractText, priceSchema } from '../../shared/src/contracts/primitives.ts';
+import { isContractText, priceSchema } from '../../shared/src/contracts/index.ts';
 import type { MenuItem, ReferenceRestaurant, ReferenceUser } from '../../shared/src/reference/reference-layout.ts';
 import { referenceKeys } from '../../shared/src/reference/reference-layout.ts';
 import { LruCache } from './lru-cache.ts';

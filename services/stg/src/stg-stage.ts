@@ -1,6 +1,4 @@
-import type { EnrichedOrder } from '../../shared/src/contracts/enriched-order.ts';
-import type { OrderEvent } from '../../shared/src/contracts/order-event.ts';
-import { orderEventContract } from '../../shared/src/contracts/validate.ts';
+import { type EnrichedOrder, type OrderEvent, orderEventContract } from '../../shared/src/contracts/index.ts';
 import type { Rejection, StageDefinition } from '../../shared/src/stage/stage-definition.ts';
 import { enrichOrder, menuMismatches, statusHistoryProblems } from './enrich-order.ts';
 import { latestEventPerOrder } from './latest-events.ts';

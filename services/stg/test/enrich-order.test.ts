@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enrichedOrderContract } from '../../shared/src/contracts/validate.ts';
-import type { OrderItem } from '../../shared/src/contracts/order-event.ts';
+import { enrichedOrderContract, type OrderItem } from '../../shared/src/contracts/index.ts';
 import { enrichOrder, menuMismatches, statusHistoryProblems } from '../src/enrich-order.ts';
 import { orderEvent, restaurant, user } from './order-fixtures.ts';
 

@@ -1,4 +1,4 @@
-import type { OrderEvent } from '../../shared/src/contracts/order-event.ts';
+import type { OrderEvent } from '../../shared/src/contracts/index.ts';
 import type { ReferenceRestaurant, ReferenceUser } from '../../shared/src/reference/reference-layout.ts';
 
 export const user: ReferenceUser = {

@@ -1,9 +1,7 @@
 // The stg service in-process, through Kafka: order events on stg_service → stg.order_events, and
 // enriched orders on dds_service with names from Redis; unknown references → dead letters.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EnrichedOrder } from '../../shared/src/contracts/enriched-order.ts';
-import type { OrderEvent } from '../../shared/src/contracts/order-event.ts';
-import { enrichedOrderContract } from '../../shared/src/contracts/validate.ts';
+import { type EnrichedOrder, type OrderEvent, enrichedOrderContract } from '../../shared/src/contracts/index.ts';
 import type { Config } from '../../shared/src/config.ts';
 import { referenceKeys } from '../../shared/src/reference/reference-layout.ts';
 import type { DeadLetter } from '../../shared/src/stage/dead-letters.ts';

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { EnrichedOrder } from '../../shared/src/contracts/enriched-order.ts';
-import type { OrderEvent } from '../../shared/src/contracts/order-event.ts';
-import { enrichedOrderContract } from '../../shared/src/contracts/validate.ts';
+import { type EnrichedOrder, type OrderEvent, enrichedOrderContract } from '../../shared/src/contracts/index.ts';
 import { isRejection, type OutgoingMessage, type Rejection } from '../../shared/src/stage/stage-definition.ts';
 import { createOrderGenerator } from '../../source/src/order-generator.ts';
 import { seededRandom } from '../../source/src/random.ts';

@@ -1,6 +1,6 @@
 // Hand-made reference data and order lifecycles for the redrive and lifecycle tests.
 import type { Redis } from 'ioredis';
-import type { OrderEvent, OrderStatus } from '../../../services/shared/src/contracts/order-event.ts';
+import type { OrderEvent, OrderStatus } from '../../../services/shared/src/contracts/index.ts';
 import { referenceKeys, type ReferenceRestaurant, type ReferenceUser } from '../../../services/shared/src/reference/reference-layout.ts';
 
 const userOf = (n: number, name: string): ReferenceUser => ({
