@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClosedOrder } from '../../services/shared/src/contracts/index.ts';
 import { cdmStage } from '../../services/cdm/src/cdm-stage.ts';
@@ -9,7 +11,14 @@ import { runMigrations } from '../../scripts/migrate/run.ts';
 
 // The read-side migrations fill, for orders loaded before them, what dds and cdm now write as
 // they stream: taken down and applied again over a streamed warehouse, they must give it back.
-const MIGRATIONS = ['20251201000200000_order-restaurant-backfill', '20251201000100000_recommendations'];
+// Every migration from the first of them on goes down and up again (later ones must be reversible too).
+const FIRST = '20251201000100000_recommendations';
+const MIGRATIONS = readdirSync(path.resolve(import.meta.dirname, '..', '..', 'migrations'))
+  .filter((file) => /^\d{17}_[\w-]+\.ts$/.test(file))
+  .map((file) => file.slice(0, -'.ts'.length))
+  .filter((name) => name >= FIRST)
+  .sort()
+  .reverse();
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -37,7 +46,8 @@ describe('the recommendations migrations', () => {
     expect(streamed.orderRestaurants.length).toBe(150);
     expect(streamed.pairs.length).toBeGreaterThan(10);
 
-    expect(await runMigrations(db.url, () => {}, { direction: 'down', count: 2 })).toEqual(MIGRATIONS);
+    expect(MIGRATIONS).toContain('20251201000200000_order-restaurant-backfill');
+    expect(await runMigrations(db.url, () => {}, { direction: 'down', count: MIGRATIONS.length })).toEqual(MIGRATIONS);
     expect(await runMigrations(db.url)).toEqual([...MIGRATIONS].reverse());
     // Link rows of the backfill are stamped with the order's own load time, like dds would have.
     expect(await snapshot()).toEqual(streamed);

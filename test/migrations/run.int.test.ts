@@ -28,7 +28,7 @@ afterAll(async () => {
   for (const name of created) await query('postgres', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 });
 
-const migrationFiles = readdirSync(new URL('..', import.meta.url)).filter((f) => /^\d{17}_.*\.ts$/.test(f));
+const migrationFiles = readdirSync(new URL('../../migrations/', import.meta.url)).filter((f) => /^\d{17}_.*\.ts$/.test(f));
 const migrationNames = migrationFiles.map((f) => f.replace(/\.ts$/, '')).sort();
 
 describe('ensureDatabase', () => {
