@@ -98,7 +98,8 @@ describe.runIf(chromiumFound)('dashboard in a browser', () => {
     expect(await page.locator('#dead-latest img').count()).toBe(0);
     await page.selectOption('#redrive-service', 'stg');
     await page.click('#redrive-form button[type=submit]');
-    await waitForText('#redrive-result', (t) => t === 'Sent 1 dead letter of stg back to their topics; 0 still pending.');
+    // "still pending" may already count the letter stg wrote when it failed again.
+    await waitForText('#redrive-result', (t) => /^Sent 1 dead letter of stg back to their topics; [01] still pending\.$/.test(t));
     // Still not an order: stg dead-letters it again, with its own reason.
     await waitForText('#dead-count', (t) => t.startsWith('1 pending (stg 1), 1 re-driven'));
     expect(await text('#dead-latest li')).toMatch(/^stg: /);

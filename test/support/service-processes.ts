@@ -77,8 +77,10 @@ export async function createServiceFleet(env: Record<string, string>): Promise<S
       const output: string[] = [];
       child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
       child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+      // 'close', not 'exit': 'exit' can come before the last output is read, and a crash point's
+      // line (which tells its SIGKILL from an unexpected one) would be missing from `output`.
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        child.on('exit', (code, signal) => {
+        child.on('close', (code, signal) => {
           if (running.get(name)?.child === child) running.delete(name);
           resolve({ code, signal });
         }),
