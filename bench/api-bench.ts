@@ -19,7 +19,8 @@ import { runMigrations } from '../scripts/migrate/run.ts';
 import { dropDatabase } from '../test/support/database.ts';
 import { loadRoute, serialLatency, type RouteFigures } from './src/api-load.ts';
 import { machineInfo } from './src/machine.ts';
-import { committedTotal, endOffsetTotal, type StageGroup } from './src/offset-sampler.ts';
+import { committedTotal, consumerGroupId, endOffsetTotal } from '../services/shared/src/kafka/consumer-groups.ts';
+import type { StageGroup } from './src/offset-sampler.ts';
 import { startBrokerProcess, startService, type ServiceInstance } from './src/processes.ts';
 import { pacedPush, pushAll } from './src/push.ts';
 
@@ -98,12 +99,12 @@ async function main(): Promise<void> {
   await admin.connect();
   cleanups.push(() => admin.disconnect());
   const stages: StageGroup[] = [
-    { stage: 'stg', groupId: 'stg-service', topic: 'stg_service' },
-    { stage: 'dds', groupId: 'dds-service', topic: 'dds_service' },
-    { stage: 'cdm', groupId: 'cdm-service', topic: 'cdm_service' },
+    { stage: 'stg', groupId: consumerGroupId('stg'), topic: 'stg_service' },
+    { stage: 'dds', groupId: consumerGroupId('dds'), topic: 'dds_service' },
+    { stage: 'cdm', groupId: consumerGroupId('cdm'), topic: 'cdm_service' },
   ];
   const drained = async () => {
-    for (const stage of stages) if ((await committedTotal(admin, stage)) < (await endOffsetTotal(admin, stage.topic))) return false;
+    for (const stage of stages) if ((await committedTotal(admin, stage.groupId, stage.topic)) < (await endOffsetTotal(admin, stage.topic))) return false;
     return true;
   };
 

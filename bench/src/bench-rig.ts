@@ -11,6 +11,7 @@ import { startApacheKafka } from '../../kafka/src/apache-kafka.ts';
 import { ensureDatabase } from '../../scripts/migrate/ensure-database.ts';
 import { runMigrations } from '../../scripts/migrate/run.ts';
 import { type Config, loadConfig } from '../../services/shared/src/config.ts';
+import { consumerGroupId } from '../../services/shared/src/kafka/consumer-groups.ts';
 import { dropDatabase } from '../../test/support/database.ts';
 import type { StageGroup } from './offset-sampler.ts';
 import type { BenchOptions } from './options.ts';
@@ -117,9 +118,9 @@ export async function startRig({ options, ids, cleanups, services, profiled, log
     await Promise.all((['stg', 'dds', 'cdm'] as const).map(async (name) => services.push(await startService(name, instance, env, profiled(name)))));
   }
   const stages: StageGroup[] = [
-    { stage: 'stg', groupId: 'stg-service', topic: config.topics.stg },
-    { stage: 'dds', groupId: 'dds-service', topic: config.topics.dds },
-    { stage: 'cdm', groupId: 'cdm-service', topic: config.topics.cdm },
+    { stage: 'stg', groupId: consumerGroupId('stg'), topic: config.topics.stg },
+    { stage: 'dds', groupId: consumerGroupId('dds'), topic: config.topics.dds },
+    { stage: 'cdm', groupId: consumerGroupId('cdm'), topic: config.topics.cdm },
   ];
   await waitForStableGroups(admin, stages, options.instances);
   log(`services up: ${services.map((s) => `${s.label}(pid ${s.pid})`).join(' ')}`);

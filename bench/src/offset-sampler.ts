@@ -1,22 +1,13 @@
 // Reads each stage's committed offsets over time, so that every stage's own rate and the moment the
 // whole pipeline drained come from the same readings.
 import type { Admin } from 'kafkajs';
+import { committedTotal, endOffsetTotal } from '../../services/shared/src/kafka/consumer-groups.ts';
 import type { ProgressSample } from './stats.ts';
 
 export interface StageGroup {
   stage: 'stg' | 'dds' | 'cdm';
   groupId: string;
   topic: string;
-}
-
-/** Sum of committed offsets of the group on the topic (uncommitted partitions count 0). */
-export async function committedTotal(admin: Admin, { groupId, topic }: StageGroup): Promise<number> {
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  return (committed?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
-}
-
-export async function endOffsetTotal(admin: Admin, topic: string): Promise<number> {
-  return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
 }
 
 export interface DrainResult {
@@ -53,7 +44,7 @@ export async function sampleUntilDrained(
   for (;;) {
     let drained = options.upstreamDone();
     for (const stage of stages) {
-      const committed = await committedTotal(admin, stage);
+      const committed = await committedTotal(admin, stage.groupId, stage.topic);
       samples[stage.stage].push({ t: performance.now() - options.startedAt, committed });
       if (drained) {
         const end = await endOffsetTotal(admin, stage.topic);

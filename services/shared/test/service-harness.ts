@@ -8,6 +8,7 @@ import { waitForDrain } from '../../../test/support/drain.ts';
 import { startKafkaUnderTest, type KafkaUnderTest } from '../../../test/support/kafka-under-test.ts';
 import { createTestRedis, type TestRedis } from '../../../test/support/redis.ts';
 import { loadConfig, type Config } from '../src/config.ts';
+import { consumerGroupId } from '../src/kafka/consumer-groups.ts';
 import { ensureTopics } from '../src/kafka/ensure-topics.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
 import type { StageMain } from '../src/service/run-stage-main.ts';
@@ -107,7 +108,7 @@ export async function buildStage<In, Ready>(main: StageMain<In, Ready>, config: 
     clients,
     log,
   );
-  return { service, clients, config, log, groupId: `${main.name}-service`, topics: { input, output, deadLetters: config.topics.deadLetters } };
+  return { service, clients, config, log, groupId: consumerGroupId(main.name), topics: { input, output, deadLetters: config.topics.deadLetters } };
 }
 
 export async function startStage<In, Ready>(main: StageMain<In, Ready>, config: Config): Promise<RunningStage> {

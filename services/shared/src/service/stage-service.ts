@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config.ts';
 import { kafkaCheck, postgresCheck, redisCheck, type HealthCheck } from '../health/health-checks.ts';
+import { consumerGroupId } from '../kafka/consumer-groups.ts';
 import { registerHealthRoute } from '../health/health-route.ts';
 import type { Logger } from '../logger.ts';
 import { createMetricsRegistry } from '../metrics/metrics-registry.ts';
@@ -41,7 +42,7 @@ export function buildStageService<In, Ready>(spec: StageServiceSpec<In, Ready>, 
       inputTopic: spec.inputTopic,
       outputTopic: spec.outputTopic,
       deadLetterTopic: config.topics.deadLetters,
-      groupId: `${spec.name}-service`,
+      groupId: consumerGroupId(spec.name),
       maxBatchMessages: config.consumer.maxBatchMessages,
       consumer: {
         maxBytesPerPartition: config.consumer.maxBytesPerPartition,

@@ -6,6 +6,7 @@ import type { Admin } from 'kafkajs';
 import type pg from 'pg';
 import { withTimeout, type HealthReport } from '../../../shared/src/health/health-checks.ts';
 import { reasonOf } from '../../../shared/src/http/dependency-errors.ts';
+import { committedTotal, consumerGroupId, endOffsetTotal } from '../../../shared/src/kafka/consumer-groups.ts';
 import { parsePrometheusText } from '../../../shared/src/metrics/prometheus-text.ts';
 import { FRESHNESS_METRIC } from '../../../shared/src/metrics/stage-metrics.ts';
 import { histogramBuckets, type Buckets } from './histogram.ts';
@@ -108,13 +109,10 @@ export async function readStatus(sources: PipelineSources): Promise<StatusReadin
 
 async function readLayerOffsets({ admin, topics }: PipelineSources, layer: Layer, problems: string[]): Promise<LayerOffsets> {
   const topic = topics[layer];
-  const groupId = `${layer}-service`;
+  const groupId = consumerGroupId(layer);
   const [committed, end] = await Promise.all([
-    part(`kafka offsets of ${groupId}`, problems, async () => {
-      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      return (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
-    }),
-    part(`kafka end offsets of ${topic}`, problems, async () => (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0)),
+    part(`kafka offsets of ${groupId}`, problems, () => committedTotal(admin, groupId, topic)),
+    part(`kafka end offsets of ${topic}`, problems, () => endOffsetTotal(admin, topic)),
   ]);
   return { layer, topic, groupId, committed, end };
 }
