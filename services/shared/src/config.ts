@@ -148,12 +148,16 @@ function topic(env: Env, name: string, fallback: string): string {
   return value;
 }
 
+// Kafka's default group.min/max.session.timeout.ms: brokers refuse values outside.
+const sessionTimeout = (env: Env) => int(env, 'CONSUMER_SESSION_TIMEOUT_MS', 30_000, 6000, 1_800_000);
+const topicPartitions = (env: Env) => int(env, 'TOPIC_PARTITIONS', 6, 1, 1000);
+
 /**
  * kafkajs heartbeats only between batches: an attempt longer than the session timeout would cost
  * the instance its partitions, so the deadline must be shorter.
  */
 function batchDeadline(env: Env): number {
-  const sessionTimeoutMs = int(env, 'CONSUMER_SESSION_TIMEOUT_MS', 30_000, 6000, 1_800_000);
+  const sessionTimeoutMs = sessionTimeout(env);
   const deadline = int(env, 'BATCH_DEADLINE_MS', Math.min(20_000, sessionTimeoutMs - 1000), 1000, 1_800_000);
   if (deadline >= sessionTimeoutMs)
     throw new ConfigError(`BATCH_DEADLINE_MS must be lower than CONSUMER_SESSION_TIMEOUT_MS (${sessionTimeoutMs}), got "${deadline}"`);
@@ -187,8 +191,7 @@ function serviceUrls(env: Env, ports: Config['ports']): Config['serviceUrls'] {
 
 /** Heartbeats every third of the session, at most every 3 s by default; the fetch wait; the consumer's retries. */
 function consumerTuning(env: Env): Pick<Config['consumer'], 'heartbeatIntervalMs' | 'maxWaitMs' | 'retry'> {
-  const sessionTimeoutMs = int(env, 'CONSUMER_SESSION_TIMEOUT_MS', 30_000, 6000, 1_800_000);
-  const third = Math.floor(sessionTimeoutMs / 3);
+  const third = Math.floor(sessionTimeout(env) / 3);
   return {
     heartbeatIntervalMs: int(env, 'CONSUMER_HEARTBEAT_INTERVAL_MS', Math.min(3000, third), 100, third),
     maxWaitMs: int(env, 'CONSUMER_MAX_WAIT_MS', 500, 0, 30_000),
@@ -255,7 +258,7 @@ export function loadLocalKafkaConfig(env: Env = process.env, kindFlag?: string):
     port: port(env, 'DEV_BROKER_PORT', 9092),
     devBrokerDataDir: str(env, 'DEV_BROKER_DATA_DIR', '.data/broker'),
     apacheDataDir: str(env, 'APACHE_KAFKA_DATA_DIR', '.data/kafka'),
-    partitions: int(env, 'TOPIC_PARTITIONS', 6, 1, 1000),
+    partitions: topicPartitions(env),
   };
 }
 
@@ -279,7 +282,7 @@ export function loadConfig(env: Env = process.env): Config {
       cdm: topic(env, 'TOPIC_CDM', 'cdm_service'),
       deadLetters: topic(env, 'TOPIC_DEAD_LETTERS', 'dead_letters'),
     },
-    topicPartitions: int(env, 'TOPIC_PARTITIONS', 6, 1, 1000),
+    topicPartitions: topicPartitions(env),
     topicReplicationFactor: int(env, 'TOPIC_REPLICATION_FACTOR', 1, 1, 32),
     host: str(env, 'HOST', '127.0.0.1'),
     ports,
@@ -299,8 +302,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxBatchMessages: int(env, 'CONSUMER_MAX_BATCH', 1000, 1, 100_000),
       maxBytesPerPartition: int(env, 'CONSUMER_MAX_BYTES_PER_PARTITION', 4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
       partitionsConcurrently: int(env, 'CONSUMER_CONCURRENCY', 3, 1, 100),
-      // Kafka's default group.min/max.session.timeout.ms: brokers refuse values outside.
-      sessionTimeoutMs: int(env, 'CONSUMER_SESSION_TIMEOUT_MS', 30_000, 6000, 1_800_000),
+      sessionTimeoutMs: sessionTimeout(env),
       batchDeadlineMs: batchDeadline(env),
       ...consumerTuning(env),
     },

@@ -34,6 +34,12 @@ export function withTimeout<T>(promise: Promise<T>, name: string, ms = CHECK_TIM
   );
 }
 
+/** The names of the checks that failed. */
+export const failingChecks = (report: HealthReport): string[] =>
+  Object.entries(report.checks)
+    .filter(([, result]) => result.status === 'failing')
+    .map(([name]) => name);
+
 export async function runHealthChecks(checks: HealthCheck[]): Promise<HealthReport> {
   const results = await Promise.all(
     checks.map(async ({ name, check }) => {

@@ -78,7 +78,6 @@ export class StageRunner<In, Ready> {
    * the grace (a hung dependency) is abandoned uncommitted: the group redelivers it.
    */
   async stop(): Promise<void> {
-    this.supervisor.running = false;
     this.stopping.abort();
     const grace = setTimeout(
       () =>

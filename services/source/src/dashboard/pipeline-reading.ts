@@ -4,7 +4,7 @@
 // `problems` and left null, and the rest is still read.
 import type { Admin } from 'kafkajs';
 import type pg from 'pg';
-import { withTimeout, type HealthReport } from '../../../shared/src/health/health-checks.ts';
+import { failingChecks, withTimeout, type HealthReport } from '../../../shared/src/health/health-checks.ts';
 import { reasonOf } from '../../../shared/src/http/dependency-errors.ts';
 import { committedTotal, consumerGroupId, endOffsetTotal } from '../../../shared/src/kafka/consumer-groups.ts';
 import { parsePrometheusText } from '../../../shared/src/metrics/prometheus-text.ts';
@@ -124,12 +124,12 @@ async function readServicesHealth(sources: PipelineSources): Promise<ServiceHeal
 }
 
 function fromReport(name: ServiceName, report: HealthReport): ServiceHealth {
-  const failing = Object.entries(report.checks).filter(([, check]) => check.status === 'failing');
+  const failing = failingChecks(report);
   return {
     name,
     status: failing.length > 0 ? 'failing' : 'ok',
-    failing: failing.map(([check]) => check),
-    detail: failing.length > 0 ? failing.map(([check, result]) => `${check}: ${result.error ?? 'failing'}`).join('; ') : null,
+    failing,
+    detail: failing.length > 0 ? failing.map((check) => `${check}: ${report.checks[check]!.error ?? 'failing'}`).join('; ') : null,
   };
 }
 
