@@ -1,9 +1,10 @@
 // Ids in URLs are the business ids users know; the datamarts and the vault are keyed by hub hash
 // keys, derived from them by hubHashKey exactly as dds derives them.
+import { BUSINESS_ID_PATTERN } from '../../../shared/src/contracts/index.ts';
 
 /** A user or product id of the reference data: 24 hexadecimal characters (a MongoDB ObjectId). */
 export const businessIdSchema = (what: string) =>
-  ({ type: 'string', pattern: '^[0-9a-fA-F]{24}$', description: `a ${what} id: 24 hexadecimal characters` }) as const;
+  ({ type: 'string', pattern: BUSINESS_ID_PATTERN, description: `a ${what} id: 24 hexadecimal characters` }) as const;
 
 /** An order id of the source system: a positive integer. */
 export const orderIdSchema = { type: 'string', pattern: '^[1-9][0-9]{0,17}$', description: 'an order id: a positive integer' } as const;

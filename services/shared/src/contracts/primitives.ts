@@ -4,6 +4,9 @@
 /** A reference-data id: 24 lowercase hex characters. */
 export const id24Schema = { type: 'string', pattern: '^[0-9a-f]{24}$' } as const;
 
+/** The same id as a person types it into a URL or a search box: either case (cdm's read API, the dashboard). */
+export const BUSINESS_ID_PATTERN = '^[0-9a-fA-F]{24}$';
+
 /** Longest name, login or category accepted, in characters. */
 export const MAX_TEXT_LENGTH = 200;
 

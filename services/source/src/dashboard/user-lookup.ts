@@ -1,8 +1,9 @@
 // The dashboard's user search: the user's latest orders and recommendations, from cdm's read API.
+import { BUSINESS_ID_PATTERN } from '../../../shared/src/contracts/index.ts';
 import { HttpError } from '../../../shared/src/http/http-errors.ts';
 import { whyFetchFailed } from './pipeline-reading.ts';
 
-export const USER_ID_PATTERN = /^[0-9a-fA-F]{24}$/;
+const USER_ID = new RegExp(BUSINESS_ID_PATTERN);
 const SHOWN = 10;
 
 export interface UserLookup {
@@ -15,7 +16,7 @@ export interface UserLookup {
  * cannot be reached.
  */
 export async function lookUpUser(cdmUrl: string, userId: string): Promise<{ status: number; body: UserLookup | unknown }> {
-  if (!USER_ID_PATTERN.test(userId)) {
+  if (!USER_ID.test(userId)) {
     throw new HttpError(400, 'invalid_params', `A user id is 24 hexadecimal characters; got ${JSON.stringify(userId.slice(0, 40))}.`);
   }
   const get = async (route: string) => {
