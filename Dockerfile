@@ -6,7 +6,11 @@
 # through tsx (as `npm start` does), so no compiled output is carried over: see README, "Image".
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
+# npm ci links the workspace packages (package.json "workspaces"), so their manifests come first.
 COPY package.json package-lock.json ./
+COPY services/shared/package.json ./services/shared/
+COPY broker/package.json ./broker/
+COPY kafka/package.json ./kafka/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY broker ./broker
@@ -20,7 +24,11 @@ RUN npx tsc -p tsconfig.json --noEmit
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0
 WORKDIR /app
+# The development broker and the Apache Kafka launcher do not ship: only their manifests, for npm ci.
 COPY package.json package-lock.json ./
+COPY services/shared/package.json ./services/shared/
+COPY broker/package.json ./broker/
+COPY kafka/package.json ./kafka/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/services ./services
 COPY --from=build /app/migrations ./migrations

@@ -19,7 +19,7 @@ import { runMigrations } from '../scripts/migrate/run.ts';
 import { dropDatabase } from '../test/support/database.ts';
 import { loadRoute, serialLatency, type RouteFigures } from './src/api-load.ts';
 import { machineInfo } from './src/machine.ts';
-import { committedTotal, consumerGroupId, endOffsetTotal } from '../services/shared/src/kafka/consumer-groups.ts';
+import { committedTotal, consumerGroupId, endOffsetTotal } from '@orders-dwh/shared/kafka';
 import type { StageGroup } from './src/offset-sampler.ts';
 import { startBrokerProcess, startService, type ServiceInstance } from './src/processes.ts';
 import { pacedPush, pushAll } from './src/push.ts';

@@ -1,5 +1,5 @@
 import type { MigrationBuilder } from 'node-pg-migrate';
-import { linkHashKey } from '../services/shared/src/vault/hash-keys.ts';
+import { linkHashKey } from '@orders-dwh/shared/vault';
 
 // Fills dds.l_order_restaurant for the orders loaded before it existed: an order's restaurant is
 // the one its products are on the menu of. Link keys are uuid v5 like every hash key of the vault,

@@ -2,10 +2,9 @@
 // (default), or Apache Kafka as a child JVM from Maven jars (`npm start -- --kafka apache`, or
 // LOCAL_KAFKA=apache), on DEV_BROKER_PORT either way.
 import path from 'node:path';
-import { startBroker } from '../broker/src/index.ts';
-import { startApacheKafka } from '../kafka/src/apache-kafka.ts';
-import { ensureKafkaDistribution } from '../kafka/src/distribution.ts';
-import type { LocalKafkaConfig } from '../services/shared/src/config.ts';
+import { startBroker } from '@orders-dwh/dev-broker';
+import { startApacheKafka, ensureKafkaDistribution } from '@orders-dwh/apache-kafka';
+import type { LocalKafkaConfig } from '@orders-dwh/shared/config';
 
 export interface LocalKafka {
   address: string;

@@ -1,5 +1,5 @@
 // `npm run migrate`: creates the database in DATABASE_URL if needed and applies pending migrations.
-import { loadDatabaseUrl } from '../services/shared/src/config.ts';
+import { loadDatabaseUrl } from '@orders-dwh/shared/config';
 import { ensureDatabase } from './migrate/ensure-database.ts';
 import { runMigrations } from './migrate/run.ts';
 

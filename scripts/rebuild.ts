@@ -2,9 +2,9 @@
 // with no window of empty tables and no double counting (see services/cdm/src/rebuild.ts).
 import { parseArgs } from 'node:util';
 import { exitWith } from './exit-with.ts';
-import { createPool } from '../services/shared/src/clients/postgres.ts';
-import { loadConfig } from '../services/shared/src/config.ts';
-import { configuredLogger } from '../services/shared/src/logger.ts';
+import { createPool } from '@orders-dwh/shared/clients';
+import { loadConfig } from '@orders-dwh/shared/config';
+import { configuredLogger } from '@orders-dwh/shared/logging';
 import { rebuildCdm } from '../services/cdm/src/rebuild.ts';
 
 const USAGE = 'usage: npm run rebuild -- --layer cdm';

@@ -1,9 +1,9 @@
 // `npm run reconcile [-- --json]`: stg vs dds vs cdm, a short report, exit 1 on any difference
 // (see services/cdm/src/reconcile.ts). Reads DATABASE_URL.
 import { exitWith } from './exit-with.ts';
-import { createPool } from '../services/shared/src/clients/postgres.ts';
-import { loadConfig } from '../services/shared/src/config.ts';
-import { configuredLogger } from '../services/shared/src/logger.ts';
+import { createPool } from '@orders-dwh/shared/clients';
+import { loadConfig } from '@orders-dwh/shared/config';
+import { configuredLogger } from '@orders-dwh/shared/logging';
 import { differenceCount, formatReconcileReport, reconcile } from '../services/cdm/src/reconcile.ts';
 
 const USAGE = 'usage: npm run reconcile [-- --json]';

@@ -1,12 +1,11 @@
 // `npm run redrive -- [--service stg] [--id N ...] [--dry-run]`: sends dead letters back to the
 // topic they came from once their cause is fixed (see services/shared/src/dead-letters/redrive.ts).
 import { exitWith } from './exit-with.ts';
-import { createKafka, createProducer } from '../services/shared/src/clients/kafka.ts';
-import { createPool } from '../services/shared/src/clients/postgres.ts';
-import { loadConfig } from '../services/shared/src/config.ts';
+import { createKafka, createProducer, createPool } from '@orders-dwh/shared/clients';
+import { loadConfig } from '@orders-dwh/shared/config';
 import { parseRedriveArgs, REDRIVE_USAGE, RedriveArgsError } from './redrive-args.ts';
-import { redriveDeadLetters, type RedriveSummary } from '../services/shared/src/dead-letters/redrive.ts';
-import { configuredLogger } from '../services/shared/src/logger.ts';
+import { redriveDeadLetters, type RedriveSummary } from '@orders-dwh/shared/dead-letters';
+import { configuredLogger } from '@orders-dwh/shared/logging';
 
 async function main(): Promise<number> {
   let args;

@@ -1,7 +1,7 @@
 // Reads each stage's committed offsets over time, so that every stage's own rate and the moment the
 // whole pipeline drained come from the same readings.
 import type { Admin } from 'kafkajs';
-import { committedTotal, endOffsetTotal } from '../../services/shared/src/kafka/consumer-groups.ts';
+import { committedTotal, endOffsetTotal } from '@orders-dwh/shared/kafka';
 import type { ProgressSample } from './stats.ts';
 
 export interface StageGroup {

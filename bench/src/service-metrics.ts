@@ -1,7 +1,7 @@
 // What each consuming service says about its batches on GET /metrics (Prometheus text): batches,
 // messages, time in batches and in database writes. Best effort: a service without the route
 // yields nothing.
-import { parsePrometheusText } from '../../services/shared/src/metrics/prometheus-text.ts';
+import { parsePrometheusText } from '@orders-dwh/shared/metrics';
 
 export const SCRAPED = {
   consumed: 'dwh_messages_consumed_total',

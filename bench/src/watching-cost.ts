@@ -3,7 +3,7 @@
 // and this one, standing in for the source) is divided by the repetitions, less what the idle
 // pipeline uses in the same time. Per second of watching: one offsets reading, one status reading
 // every STATUS_INTERVAL_MS, one snapshot answer per open page.
-import type { HealthReport } from '../../services/shared/src/health/health-checks.ts';
+import type { HealthReport } from '@orders-dwh/shared/health';
 import { OFFSETS_INTERVAL_MS, STATUS_INTERVAL_MS } from '../../services/source/src/dashboard/dashboard-feed.ts';
 import { readOffsets, readStatus, type PipelineSources } from '../../services/source/src/dashboard/pipeline-reading.ts';
 import type { BenchRig } from './bench-rig.ts';

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startBroker } from '../../broker/src/index.ts';
+import { startBroker } from '@orders-dwh/dev-broker';
 import { startApacheKafka } from '../src/apache-kafka.ts';
 import { ensureKafkaDistribution, type KafkaDistribution } from '../src/distribution.ts';
 import { toolCommand } from '../src/tools.ts';

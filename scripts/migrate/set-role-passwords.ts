@@ -1,7 +1,7 @@
 // Sets the password of each service role whose DWH_<ROLE>_PASSWORD variable is set, connecting as
 // the owner in DATABASE_URL (which needs CREATEROLE). Run by the compose stack after the migrations.
 import pg from 'pg';
-import { loadDatabaseUrl } from '../../services/shared/src/config.ts';
+import { loadDatabaseUrl } from '@orders-dwh/shared/config';
 import { rolePasswordsFromEnv } from './service-roles.ts';
 
 const databaseUrl = loadDatabaseUrl();

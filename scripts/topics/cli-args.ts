@@ -1,5 +1,5 @@
 // `npm run topics [-- --brokers host:port] [--json]` or `npm run topics -- --tail <topic> [--last N]`.
-import { brokerList, ConfigError, loadConfig } from '../../services/shared/src/config.ts';
+import { brokerList, ConfigError, loadConfig } from '@orders-dwh/shared/config';
 
 export type TopicsCommand =
   | { kind: 'overview'; brokers: string[]; json: boolean }

@@ -9,7 +9,7 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { SERVICE_ROLES } from '../../scripts/migrate/service-roles.ts';
-import { loadConfig } from '../../services/shared/src/config.ts';
+import { loadConfig } from '@orders-dwh/shared/config';
 import { interpolate, InterpolationError, readEnvFile, variablesUsed, type Env } from './compose-interpolation.ts';
 import { isFixedHostPort, parsePort } from './compose-ports.ts';
 

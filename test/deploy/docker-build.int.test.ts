@@ -33,6 +33,30 @@ function buildContext(): string {
   return context;
 }
 
+/**
+ * What `npm ci` installs: the project's own node_modules stands in for the registry's packages, and
+ * the workspace packages are linked to the stage's own copies, as npm ci links them, so that code
+ * missing from the image is missing here too.
+ */
+function installLikeNpmCi(app: string): void {
+  const modules = path.join(app, 'node_modules');
+  mkdirSync(modules);
+  const { workspaces } = JSON.parse(readFileSync(path.join(app, 'package.json'), 'utf8')) as { workspaces: string[] };
+  const linked = workspaces.map((dir) => ({ dir, name: (JSON.parse(readFileSync(path.join(app, dir, 'package.json'), 'utf8')) as { name: string }).name }));
+  const scopes = new Set(linked.map(({ name }) => name.split('/')[0]!));
+  for (const entry of readdirSync(path.join(root, 'node_modules'))) {
+    if (!scopes.has(entry)) symlinkSync(path.join(root, 'node_modules', entry), path.join(modules, entry), 'dir');
+  }
+  for (const scope of scopes) {
+    mkdirSync(path.join(modules, scope));
+    for (const entry of readdirSync(path.join(root, 'node_modules', scope))) {
+      if (!linked.some(({ name }) => name === `${scope}/${entry}`))
+        symlinkSync(path.join(root, 'node_modules', scope, entry), path.join(modules, scope, entry), 'dir');
+    }
+  }
+  for (const { dir, name } of linked) symlinkSync(path.join(app, dir), path.join(modules, name), 'dir');
+}
+
 /** Applies a stage's COPY lines (relative destinations are under WORKDIR /app). */
 function assemble(stage: Stage, context: string): string {
   const app = path.join(work, `stage-${stage.name ?? 'final'}`);
@@ -52,8 +76,7 @@ function assemble(stage: Stage, context: string): string {
       cpSync(from, to, { recursive: true });
     }
   }
-  // What `npm ci` installs: the project's own node_modules stands in for it.
-  symlinkSync(path.join(root, 'node_modules'), path.join(app, 'node_modules'), 'dir');
+  installLikeNpmCi(app);
   if (stage.name) folders.set(stage.name, app);
   return app;
 }

@@ -69,6 +69,17 @@ describe('Dockerfile', () => {
     for (const needed of ['services', 'migrations', 'scripts/topics.ts']) expect(shipped).toContain(needed);
   });
 
+  it('gives npm ci every workspace package’s manifest before it runs, in both stages', () => {
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { workspaces: string[] };
+    for (const stage of [build, runtime]) {
+      const install = all(stage, 'RUN').find((r) => /\bnpm ci\b/.test(r.args))!;
+      const copiedBefore = all(stage, 'COPY')
+        .filter((c) => c.line < install.line)
+        .flatMap((c) => copyArgs(c.args).sources);
+      for (const workspace of pkg.workspaces) expect(copiedBefore).toContain(`${workspace}/package.json`);
+    }
+  });
+
   it('the lint can fail: shell-form CMD, root user and single stage are caught', () => {
     const bad = parseDockerfile('FROM node:20\nUSER root\nCMD npm start\n');
     expect(bad.length).toBe(1);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { SERVICE_ROLES } from '../../scripts/migrate/service-roles.ts';
-import { loadConfig } from '../../services/shared/src/config.ts';
+import { loadConfig } from '@orders-dwh/shared/config';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const k8s = path.join(root, 'deploy', 'k8s');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadLocalKafkaConfig } from '../../services/shared/src/config.ts';
+import { loadLocalKafkaConfig } from '@orders-dwh/shared/config';
 import { kafkaFlag } from '../../scripts/local-kafka.ts';
 
 const kindOf = (argv: string[], env: Record<string, string>) => loadLocalKafkaConfig(env, kafkaFlag(argv)).kind;

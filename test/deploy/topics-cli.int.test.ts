@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBroker, type RunningBroker } from '../../broker/src/index.ts';
+import { startBroker, type RunningBroker } from '@orders-dwh/dev-broker';
 import type { KafkaOverview } from '../../scripts/topics/overview.ts';
 import type { TailedMessage } from '../../scripts/topics/tail.ts';
 

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClosedOrder } from '../../services/shared/src/contracts/index.ts';
+import type { ClosedOrder } from '@orders-dwh/shared/contracts';
 import { cdmStage } from '../../services/cdm/src/cdm-stage.ts';
 import { inBatches, orderStream } from '../../services/cdm/test/order-stream.ts';
 import { ddsStage } from '../../services/dds/src/dds-stage.ts';

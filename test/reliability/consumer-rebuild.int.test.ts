@@ -7,7 +7,7 @@ import { AssignerProtocol, type Consumer, type PartitionAssigner } from 'kafkajs
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toClosedOrderMessage } from '../../services/dds/src/closed-order-message.ts';
 import { enrichedOrder, menu } from '../../services/dds/test/enriched-order-fixture.ts';
-import { startStage, startTestInfra, waitForStage, type RunningStage, type TestInfra } from '../../services/shared/test/service-harness.ts';
+import { startStage, startTestInfra, waitForStage, type RunningStage, type TestInfra } from '../support/service-harness.ts';
 import { ddsStage } from '../../services/dds/src/dds-stage.ts';
 import { runBatch } from '../support/run-batch.ts';
 import { cdmMain } from './support/stage-mains.ts';

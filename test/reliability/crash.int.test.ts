@@ -12,7 +12,7 @@
 // (re)start and dies at it on its first batch there. A soak on demand, many minutes:
 //   CRASH_SEED=7 CRASH_PUSHES=120 CRASH_KILLS=300 npx vitest run test/reliability/crash.int.test.ts
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CrashPoint } from '../../services/shared/src/stage/crash-point.ts';
+import type { CrashPoint } from '@orders-dwh/shared/stage';
 import { pick as pickWith, seededRandom, testSeed } from '../support/seeded-random.ts';
 import { SERVICE_NAMES, type ServiceName } from '../support/service-processes.ts';
 import { expectedWarehouse } from './support/expected-warehouse.ts';

@@ -3,7 +3,7 @@
 // 1 MiB record-batch limit. The runner and the source sink must split such sends; before they did,
 // stg retried the same refused batch forever after a restart with a backlog.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStage, startTestInfra, topicSize, waitForStage, type RunningStage, type TestInfra } from '../../services/shared/test/service-harness.ts';
+import { startStage, startTestInfra, topicSize, waitForStage, type RunningStage, type TestInfra } from '../support/service-harness.ts';
 import { createKafkaOrderSink } from '../../services/source/src/kafka-order-sink.ts';
 import { createOrderGenerator, lifecycleEvents } from '../../services/source/src/order-generator.ts';
 import { seededRandom } from '../../services/source/src/random.ts';

@@ -4,8 +4,8 @@
 // when it is CLOSED and never when CANCELLED; replaying everything changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWithGroundTruth } from '../../services/cdm/src/ground-truth.ts';
-import type { OrderEvent } from '../../services/shared/src/contracts/index.ts';
-import { startStage, startTestInfra, type RunningStage, type TestInfra } from '../../services/shared/test/service-harness.ts';
+import type { OrderEvent } from '@orders-dwh/shared/contracts';
+import { startStage, startTestInfra, type RunningStage, type TestInfra } from '../support/service-harness.ts';
 import { waitForDrain } from '../support/drain.ts';
 import { lifecycle, users, writeReference } from './support/order-fixtures.ts';
 import { STAGES } from './support/pipeline-under-test.ts';

@@ -6,7 +6,7 @@
 // and cdm hold exactly what the topic says — no order lost, none counted twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_NAMES, type ServiceName } from '../support/service-processes.ts';
-import { committedOffsets } from '../../services/shared/test/service-harness.ts';
+import { committedOffsets } from '../support/service-harness.ts';
 import { pipelineChecks, sleep } from './support/pipeline-checks.ts';
 import { startPipelineUnderTest, STAGES, type PipelineUnderTest } from './support/pipeline-under-test.ts';
 

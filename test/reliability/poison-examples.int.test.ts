@@ -5,10 +5,10 @@
 // the same partition, are counted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWithGroundTruth } from '../../services/cdm/src/ground-truth.ts';
-import type { Config } from '../../services/shared/src/config.ts';
-import type { OrderEvent } from '../../services/shared/src/contracts/index.ts';
-import { referenceKeys } from '../../services/shared/src/reference/reference-layout.ts';
-import { deadLetterRows, produce, startStage, startTestInfra, type RunningStage, type TestInfra } from '../../services/shared/test/service-harness.ts';
+import type { Config } from '@orders-dwh/shared/config';
+import type { OrderEvent } from '@orders-dwh/shared/contracts';
+import { referenceKeys } from '@orders-dwh/shared/reference';
+import { deadLetterRows, produce, startStage, startTestInfra, type RunningStage, type TestInfra } from '../support/service-harness.ts';
 import { orderEvent, restaurant, user } from '../../services/stg/test/order-fixtures.ts';
 import { waitForDrain } from '../support/drain.ts';
 import { cdmMain, ddsMain, stgMain } from './support/stage-mains.ts';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWithGroundTruth } from '../../services/cdm/src/ground-truth.ts';
-import { startStage, startTestInfra, topicSize, type RunningStage, type TestInfra } from '../../services/shared/test/service-harness.ts';
+import { startStage, startTestInfra, topicSize, type RunningStage, type TestInfra } from '../support/service-harness.ts';
 import { waitForDrain } from '../support/drain.ts';
 import { lifecycle, users, writeReference } from './support/order-fixtures.ts';
 import { STAGES } from './support/pipeline-under-test.ts';

@@ -7,7 +7,7 @@
 // instances, and satellites loaded by several instances at once change nothing.
 //   SCALE_SEED=… replays a run's choices (printed).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CrashPoint } from '../../services/shared/src/stage/crash-point.ts';
+import type { CrashPoint } from '@orders-dwh/shared/stage';
 import { seededRandom, testSeed } from '../support/seeded-random.ts';
 import { createServiceFleet, type ServiceFleet, type ServiceName } from '../support/service-processes.ts';
 import { expectedWarehouse } from './support/expected-warehouse.ts';

@@ -3,7 +3,7 @@ import net from 'node:net';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { destroyConnection } from '../../services/shared/src/clients/postgres.ts';
+import { destroyConnection } from '@orders-dwh/shared/clients';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
 let proxy: TcpProxy | undefined;

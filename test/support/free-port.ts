@@ -1,1 +1,1 @@
-export { freePort } from '../../kafka/src/free-port.ts';
+export { freePort } from '@orders-dwh/apache-kafka';

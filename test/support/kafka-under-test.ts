@@ -5,9 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { startBroker, type RunningBroker } from '../../broker/src/index.ts';
-import { createApacheKafkaNode, type ApacheKafkaNode } from '../../kafka/src/apache-kafka.ts';
-import { ensureKafkaDistribution } from '../../kafka/src/distribution.ts';
+import { startBroker, type RunningBroker } from '@orders-dwh/dev-broker';
+import { createApacheKafkaNode, type ApacheKafkaNode, ensureKafkaDistribution } from '@orders-dwh/apache-kafka';
 
 export type KafkaEngine = 'development' | 'apache';
 

@@ -1,7 +1,7 @@
 // Runs a stage's write the way the stage runner does: one transaction per batch.
 import type pg from 'pg';
-import { inTransaction } from '../../services/shared/src/clients/postgres.ts';
-import { collectingContext, type OutgoingMessage, type StageDefinition } from '../../services/shared/src/stage/stage-definition.ts';
+import { inTransaction } from '@orders-dwh/shared/clients';
+import { collectingContext, type OutgoingMessage, type StageDefinition } from '@orders-dwh/shared/stage';
 
 /** The batch's forwarded messages; an item the stage rejects fails the call (pass `rejected` to collect them instead). */
 export async function runBatch<In, Ready>(

@@ -1,5 +1,5 @@
-import type { StageMain } from '../../shared/src/service/run-stage-main.ts';
-import type { ClosedOrder } from '../../shared/src/contracts/index.ts';
+import type { StageMain } from '@orders-dwh/shared/service';
+import type { ClosedOrder } from '@orders-dwh/shared/contracts';
 import { readApiRoutes } from './api/read-api-routes.ts';
 import { cdmStage } from './cdm-stage.ts';
 

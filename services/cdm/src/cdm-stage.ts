@@ -1,5 +1,5 @@
-import { closedOrderContract, type ClosedOrder } from '../../shared/src/contracts/index.ts';
-import type { StageDefinition } from '../../shared/src/stage/stage-definition.ts';
+import { closedOrderContract, type ClosedOrder } from '@orders-dwh/shared/contracts';
+import type { StageDefinition } from '@orders-dwh/shared/stage';
 import { toCounterDeltas } from './counter-deltas.ts';
 import { addCounterDeltas, recordCountedOrders } from './counter-writes.ts';
 import { ordersNotInVault } from './vault-check.ts';

@@ -1,4 +1,4 @@
-import type { ClosedOrder, ClosedOrderProduct } from '../../shared/src/contracts/index.ts';
+import type { ClosedOrder, ClosedOrderProduct } from '@orders-dwh/shared/contracts';
 
 export interface ProductCounterDelta {
   user_id: string;

@@ -1,4 +1,4 @@
-import { runStageMain } from '../../shared/src/service/run-stage-main.ts';
+import { runStageMain } from '@orders-dwh/shared/service';
 import { cdmMain } from './cdm-main.ts';
 
 await runStageMain(cdmMain);

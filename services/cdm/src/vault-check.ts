@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
-import type { ClosedOrder } from '../../shared/src/contracts/index.ts';
-import { linkHashKey } from '../../shared/src/vault/hash-keys.ts';
+import type { ClosedOrder } from '@orders-dwh/shared/contracts';
+import { linkHashKey } from '@orders-dwh/shared/vault';
 
 interface Expected {
   order: ClosedOrder;

@@ -4,7 +4,7 @@
 // Postgres reports no deadlock, every transaction commits at once, and the counters are exact.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClosedOrder, EnrichedOrder } from '../../shared/src/contracts/index.ts';
+import type { ClosedOrder, EnrichedOrder } from '@orders-dwh/shared/contracts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import { runBatch } from '../../../test/support/run-batch.ts';
 import { ddsStage } from '../../dds/src/dds-stage.ts';

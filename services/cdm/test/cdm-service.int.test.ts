@@ -1,8 +1,8 @@
 // The cdm service in-process, through Kafka: closed orders on cdm_service → per-user counters,
 // each order counted once however often it is delivered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClosedOrder } from '../../shared/src/contracts/index.ts';
-import type { Config } from '../../shared/src/config.ts';
+import type { ClosedOrder } from '@orders-dwh/shared/contracts';
+import type { Config } from '@orders-dwh/shared/config';
 import {
   deadLetterRows,
   produce,
@@ -12,7 +12,7 @@ import {
   type ProducedMessage,
   type RunningStage,
   type TestInfra,
-} from '../../shared/test/service-harness.ts';
+} from '../../../test/support/service-harness.ts';
 import { toClosedOrderMessage } from '../../dds/src/closed-order-message.ts';
 import { enrichedOrder, hexId, menu } from '../../dds/test/enriched-order-fixture.ts';
 import { ddsStage } from '../../dds/src/dds-stage.ts';

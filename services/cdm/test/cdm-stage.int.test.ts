@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClosedOrder, EnrichedOrder } from '../../shared/src/contracts/index.ts';
+import type { ClosedOrder, EnrichedOrder } from '@orders-dwh/shared/contracts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import { ddsStage } from '../../dds/src/dds-stage.ts';
-import { hubHashKey } from '../../shared/src/vault/hash-keys.ts';
+import { hubHashKey } from '@orders-dwh/shared/vault';
 import { enrichedOrder, menu } from '../../dds/test/enriched-order-fixture.ts';
 import { runBatch } from '../../../test/support/run-batch.ts';
 import { cdmStage } from '../src/cdm-stage.ts';

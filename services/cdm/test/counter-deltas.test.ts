@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClosedOrder } from '../../shared/src/contracts/index.ts';
+import type { ClosedOrder } from '@orders-dwh/shared/contracts';
 import { toCounterDeltas } from '../src/counter-deltas.ts';
 
 const soup = { product_id: 'p-soup', product_name: 'Soup', category_id: 'c-soups', category_name: 'Soups' };

@@ -1,6 +1,6 @@
 // A reproducible stream of order events, the way the topics deliver them: each order's events in
 // order, orders interleaved, some orders never closing.
-import type { EnrichedOrder, EnrichedProduct, OrderStatus } from '../../shared/src/contracts/index.ts';
+import type { EnrichedOrder, EnrichedProduct, OrderStatus } from '@orders-dwh/shared/contracts';
 import { enrichedOrder, hexId } from '../../dds/test/enriched-order-fixture.ts';
 import { seededRandom } from '../../source/src/random.ts';
 

@@ -1,8 +1,8 @@
 // A small warehouse for the read API's tests: orders of several users at three restaurants, pushed
 // through the dds and cdm stages, and what each route must answer, computed here from the events
 // alone (plain maps over the orders, no SQL, none of the API's code).
-import type { EnrichedOrder, EnrichedProduct, OrderStatus } from '../../shared/src/contracts/index.ts';
-import { hubHashKey } from '../../shared/src/vault/hash-keys.ts';
+import type { EnrichedOrder, EnrichedProduct, OrderStatus } from '@orders-dwh/shared/contracts';
+import { hubHashKey } from '@orders-dwh/shared/vault';
 import { hexId } from '../../dds/test/enriched-order-fixture.ts';
 import { seededRandom } from '../../source/src/random.ts';
 

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClosedOrder } from '../../shared/src/contracts/index.ts';
+import type { ClosedOrder } from '@orders-dwh/shared/contracts';
 import { ddsStage } from '../../dds/src/dds-stage.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import { runBatch } from '../../../test/support/run-batch.ts';

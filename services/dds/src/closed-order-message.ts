@@ -1,5 +1,5 @@
-import type { ClosedOrder, ClosedOrderProduct, EnrichedOrder } from '../../shared/src/contracts/index.ts';
-import type { OutgoingMessage } from '../../shared/src/stage/stage-definition.ts';
+import type { ClosedOrder, ClosedOrderProduct, EnrichedOrder } from '@orders-dwh/shared/contracts';
+import type { OutgoingMessage } from '@orders-dwh/shared/stage';
 import { hubs } from './vault-model.ts';
 import { hubKey } from './vault-rows.ts';
 

@@ -1,5 +1,5 @@
-import type { StageMain } from '../../shared/src/service/run-stage-main.ts';
-import type { EnrichedOrder } from '../../shared/src/contracts/index.ts';
+import type { StageMain } from '@orders-dwh/shared/service';
+import type { EnrichedOrder } from '@orders-dwh/shared/contracts';
 import { ddsStage } from './dds-stage.ts';
 
 /** dds: enriched orders from dds_service loaded into the Data Vault; CLOSED orders forwarded to cdm_service. */

@@ -1,5 +1,5 @@
-import { enrichedOrderContract, type EnrichedOrder } from '../../shared/src/contracts/index.ts';
-import type { StageDefinition } from '../../shared/src/stage/stage-definition.ts';
+import { enrichedOrderContract, type EnrichedOrder } from '@orders-dwh/shared/contracts';
+import type { StageDefinition } from '@orders-dwh/shared/stage';
 import { closedOrderMessages } from './closed-order-message.ts';
 import { toVaultRows } from './to-vault-rows.ts';
 import { loadVault } from './vault-loader.ts';

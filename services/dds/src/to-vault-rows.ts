@@ -1,4 +1,4 @@
-import type { EnrichedOrder, EnrichedProduct } from '../../shared/src/contracts/index.ts';
+import type { EnrichedOrder, EnrichedProduct } from '@orders-dwh/shared/contracts';
 import { hubs, links, satellites } from './vault-model.ts';
 import { toInstant, VaultBatch, type VaultRows } from './vault-rows.ts';
 

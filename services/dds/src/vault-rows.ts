@@ -1,4 +1,4 @@
-import { hashDiff, hubHashKey, linkHashKey } from '../../shared/src/vault/hash-keys.ts';
+import { hashDiff, hubHashKey, linkHashKey } from '@orders-dwh/shared/vault';
 import { vaultTables, type ColumnModel, type HubModel, type LinkModel, type SatelliteModel, type TableModel } from './vault-model.ts';
 
 export type CellValue = string | number | null;

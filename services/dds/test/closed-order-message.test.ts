@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closedOrderContract } from '../../shared/src/contracts/index.ts';
+import { closedOrderContract } from '@orders-dwh/shared/contracts';
 import { closedOrderMessages, toClosedOrderMessage } from '../src/closed-order-message.ts';
 import { toVaultRows } from '../src/to-vault-rows.ts';
 import { hubs } from '../src/vault-model.ts';

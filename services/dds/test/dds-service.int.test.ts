@@ -1,8 +1,8 @@
 // The dds service in-process, through Kafka: enriched orders on dds_service → the Data Vault, and
 // one closed-order message per CLOSED order on cdm_service.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedOrderContract, type ClosedOrder, type EnrichedOrder } from '../../shared/src/contracts/index.ts';
-import type { Config } from '../../shared/src/config.ts';
+import { closedOrderContract, type ClosedOrder, type EnrichedOrder } from '@orders-dwh/shared/contracts';
+import type { Config } from '@orders-dwh/shared/config';
 import {
   deadLetterRows,
   produce,
@@ -12,8 +12,8 @@ import {
   waitForStage,
   type RunningStage,
   type TestInfra,
-} from '../../shared/test/service-harness.ts';
-import { hubHashKey } from '../../shared/src/vault/hash-keys.ts';
+} from '../../../test/support/service-harness.ts';
+import { hubHashKey } from '@orders-dwh/shared/vault';
 import { menu, orderLifecycle } from './enriched-order-fixture.ts';
 import { ddsMain } from '../src/dds-main.ts';
 

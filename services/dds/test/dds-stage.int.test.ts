@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import { ddsStage } from '../src/dds-stage.ts';
-import { hubHashKey } from '../../shared/src/vault/hash-keys.ts';
+import { hubHashKey } from '@orders-dwh/shared/vault';
 import { vaultTables } from '../src/vault-model.ts';
 import { enrichedOrder, hexId, menu, orderLifecycle } from './enriched-order-fixture.ts';
 import { runBatch } from '../../../test/support/run-batch.ts';

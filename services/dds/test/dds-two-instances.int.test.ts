@@ -2,9 +2,9 @@
 // rounds of orders that all introduce the same new users, products and restaurants at the same
 // time: every satellite ends with one version per key (nothing changed), as a single loader would.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../../shared/src/config.ts';
-import type { EnrichedOrder } from '../../shared/src/contracts/index.ts';
-import { produce, startStage, startTestInfra, waitForStage, type RunningStage, type TestInfra } from '../../shared/test/service-harness.ts';
+import type { Config } from '@orders-dwh/shared/config';
+import type { EnrichedOrder } from '@orders-dwh/shared/contracts';
+import { produce, startStage, startTestInfra, waitForStage, type RunningStage, type TestInfra } from '../../../test/support/service-harness.ts';
 import { ddsMain } from '../../../test/reliability/support/stage-mains.ts';
 import { satelliteRepeats } from '../src/satellite-history.ts';
 import { enrichedOrder, hexId } from './enriched-order-fixture.ts';

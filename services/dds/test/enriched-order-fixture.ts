@@ -1,6 +1,5 @@
 // Builds enriched orders for tests: small, readable, every field overridable.
-import type { EnrichedOrder, EnrichedProduct } from '../../shared/src/contracts/index.ts';
-import type { OrderStatus } from '../../shared/src/contracts/index.ts';
+import type { EnrichedOrder, EnrichedProduct, OrderStatus } from '@orders-dwh/shared/contracts';
 
 export const hexId = (n: number) => n.toString(16).padStart(24, '0');
 

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inTransaction } from '../../shared/src/clients/postgres.ts';
+import { inTransaction } from '@orders-dwh/shared/clients';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import { satelliteRepeats } from '../src/satellite-history.ts';
 import { loadVault } from '../src/vault-loader.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hubHashKey, linkHashKey } from '../../shared/src/vault/hash-keys.ts';
+import { hubHashKey, linkHashKey } from '@orders-dwh/shared/vault';
 import { toVaultRows } from '../src/to-vault-rows.ts';
 import { hubs, links, satellites, vaultTables } from '../src/vault-model.ts';
 import { enrichedOrder, hexId, menu } from './enriched-order-fixture.ts';

@@ -1,8 +1,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
-import type { Config } from '../../shared/src/config.ts';
-import { createErrorHandler, notFoundHandler } from '../../shared/src/http/http-errors.ts';
+import type { Config } from '@orders-dwh/shared/config';
+import { createErrorHandler, notFoundHandler } from '@orders-dwh/shared/http';
 import { dashboardRoutes, type DashboardOptions } from './dashboard/dashboard-routes.ts';
 import type { OrderSink } from './push-orders.ts';
 import { describePushBodyError, pushRoute } from './push-route.ts';

@@ -1,5 +1,5 @@
 import type { Producer } from 'kafkajs';
-import { chunkByBytes } from '../../shared/src/stage/message-chunks.ts';
+import { chunkByBytes } from '@orders-dwh/shared/stage';
 import type { OrderSink } from './push-orders.ts';
 
 /**

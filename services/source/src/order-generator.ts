@@ -1,5 +1,5 @@
-import type { OrderEvent, OrderItem, OrderStatus } from '../../shared/src/contracts/index.ts';
-import type { ReferenceRestaurant } from '../../shared/src/reference/reference-layout.ts';
+import type { OrderEvent, OrderItem, OrderStatus } from '@orders-dwh/shared/contracts';
+import type { ReferenceRestaurant } from '@orders-dwh/shared/reference';
 import { intBetween, pick, sample, type Random } from './random.ts';
 
 /** What orders are made from: any user may order from any restaurant's menu. */

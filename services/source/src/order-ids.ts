@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { fromPostgres } from '../../shared/src/http/dependency-errors.ts';
+import { fromPostgres } from '@orders-dwh/shared/http';
 
 /** Name of the durable Postgres sequence every source instance allocates order ids from. */
 export const ORDER_ID_SEQUENCE = 'stg.order_id_seq';

@@ -1,4 +1,4 @@
-import type { OrderEvent } from '../../shared/src/contracts/index.ts';
+import type { OrderEvent } from '@orders-dwh/shared/contracts';
 
 /** Where pushed orders go; `send` resolves once Kafka acknowledged every message (acks = all). */
 export interface OrderSink {

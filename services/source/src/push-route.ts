@@ -1,8 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
-import { DependencyUnavailableError, reasonOf } from '../../shared/src/http/dependency-errors.ts';
-import { HttpError, methodNotAllowed } from '../../shared/src/http/http-errors.ts';
+import { DependencyUnavailableError, reasonOf, HttpError, methodNotAllowed } from '@orders-dwh/shared/http';
 import { apiKeyCheck } from './api-key.ts';
 import { allocateOrderIds } from './order-ids.ts';
 import { createOrderGenerator, EmptyReferenceError, lifecycleEvents } from './order-generator.ts';

@@ -1,11 +1,5 @@
 import { Faker, en } from '@faker-js/faker';
-import {
-  MENU_CATEGORIES,
-  type MenuItem,
-  type ReferenceData,
-  type ReferenceRestaurant,
-  type ReferenceUser,
-} from '../../shared/src/reference/reference-layout.ts';
+import { MENU_CATEGORIES, type MenuItem, type ReferenceData, type ReferenceRestaurant, type ReferenceUser } from '@orders-dwh/shared/reference';
 
 export interface ReferenceSizes {
   users: number;

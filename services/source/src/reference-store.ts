@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
-import type { Config } from '../../shared/src/config.ts';
-import { fromRedis } from '../../shared/src/http/dependency-errors.ts';
+import type { Config } from '@orders-dwh/shared/config';
+import { fromRedis } from '@orders-dwh/shared/http';
 import { generateReferenceData, type ReferenceSizes } from './reference-data.ts';
-import { referenceKeys as keys, type ReferenceData, type ReferenceRestaurant, type ReferenceUser } from '../../shared/src/reference/reference-layout.ts';
+import { referenceKeys as keys, type ReferenceData, type ReferenceRestaurant, type ReferenceUser } from '@orders-dwh/shared/reference';
 
 export interface EnsureReferenceOptions extends ReferenceSizes {
   prefix: string;

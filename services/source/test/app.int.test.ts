@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPool } from '../../shared/src/clients/postgres.ts';
-import { createRedis } from '../../shared/src/clients/redis.ts';
-import { loadConfig, type Config } from '../../shared/src/config.ts';
-import { type OrderEvent, orderEventContract } from '../../shared/src/contracts/index.ts';
-import { createLogger } from '../../shared/src/logger.ts';
+import { createPool, createRedis } from '@orders-dwh/shared/clients';
+import { loadConfig, type Config } from '@orders-dwh/shared/config';
+import { type OrderEvent, orderEventContract } from '@orders-dwh/shared/contracts';
+import { createLogger } from '@orders-dwh/shared/logging';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import { createTestRedis } from '../../../test/support/redis.ts';
 import { startTcpProxy, type TcpProxy } from '../../../test/support/tcp-proxy.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderEventContract, type OrderEvent } from '../../shared/src/contracts/index.ts';
+import { orderEventContract, type OrderEvent } from '@orders-dwh/shared/contracts';
 import { createOrderGenerator, EmptyReferenceError, lifecycleEvents, type OrderReference } from '../src/order-generator.ts';
 import { seededRandom } from '../src/random.ts';
 import { generateReferenceData } from '../src/reference-data.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OrderEvent } from '../../shared/src/contracts/index.ts';
+import type { OrderEvent } from '@orders-dwh/shared/contracts';
 import { createOrderGenerator } from '../src/order-generator.ts';
 import { pushOrders, PushFailedError, type OrderSink } from '../src/push-orders.ts';
 import { seededRandom } from '../src/random.ts';

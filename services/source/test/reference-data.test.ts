@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateReferenceData, MENU_SIZE, PRICE } from '../src/reference-data.ts';
-import { MENU_CATEGORIES } from '../../shared/src/reference/reference-layout.ts';
+import { MENU_CATEGORIES } from '@orders-dwh/shared/reference';
 
 const hex24 = /^[0-9a-f]{24}$/;
 

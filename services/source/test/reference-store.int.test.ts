@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestRedis } from '../../../test/support/redis.ts';
 import { generateReferenceData } from '../src/reference-data.ts';
-import { referenceKeys } from '../../shared/src/reference/reference-layout.ts';
+import { referenceKeys } from '@orders-dwh/shared/reference';
 import { ensureReferenceData, readRestaurants, readUserIds, readUsers } from '../src/reference-store.ts';
 
 const { redis, prefix: base, cleanup } = createTestRedis();

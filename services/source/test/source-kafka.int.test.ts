@@ -1,14 +1,13 @@
 // The source app with its real Kafka sink, the way main.ts wires it: POST /push → stg_service.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../../shared/src/config.ts';
-import { type OrderEvent, orderEventContract } from '../../shared/src/contracts/index.ts';
-import { kafkaCheck, postgresCheck, redisCheck } from '../../shared/src/health/health-checks.ts';
-import { registerHealthRoute } from '../../shared/src/health/health-route.ts';
-import { ensureTopics } from '../../shared/src/kafka/ensure-topics.ts';
-import { createLogger } from '../../shared/src/logger.ts';
-import { openServiceClients, type ServiceClients } from '../../shared/src/service/service-clients.ts';
-import { readTopic, startTestInfra, topicSize, type TestInfra } from '../../shared/test/service-harness.ts';
+import type { Config } from '@orders-dwh/shared/config';
+import { type OrderEvent, orderEventContract } from '@orders-dwh/shared/contracts';
+import { kafkaCheck, postgresCheck, redisCheck, registerHealthRoute } from '@orders-dwh/shared/health';
+import { ensureTopics } from '@orders-dwh/shared/kafka';
+import { createLogger } from '@orders-dwh/shared/logging';
+import { openServiceClients, type ServiceClients } from '@orders-dwh/shared/service';
+import { readTopic, startTestInfra, topicSize, type TestInfra } from '../../../test/support/service-harness.ts';
 import { buildApp } from '../src/app.ts';
 import { createKafkaOrderSink } from '../src/kafka-order-sink.ts';
 import { ensureReferenceData, readRestaurants, readUserIds } from '../src/reference-store.ts';

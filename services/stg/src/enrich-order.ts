@@ -1,5 +1,5 @@
-import type { EnrichedOrder, OrderEvent } from '../../shared/src/contracts/index.ts';
-import type { MenuItem, ReferenceRestaurant, ReferenceUser } from '../../shared/src/reference/reference-layout.ts';
+import type { EnrichedOrder, OrderEvent } from '@orders-dwh/shared/contracts';
+import type { MenuItem, ReferenceRestaurant, ReferenceUser } from '@orders-dwh/shared/reference';
 
 /**
  * The dds_service message for an order event: the event's amounts and items (what was ordered, at

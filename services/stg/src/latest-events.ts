@@ -1,4 +1,4 @@
-import type { OrderEvent } from '../../shared/src/contracts/index.ts';
+import type { OrderEvent } from '@orders-dwh/shared/contracts';
 
 /**
  * One event per order: the one with the latest payload.update_ts, the later one in the batch on a

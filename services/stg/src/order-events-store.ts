@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { OrderEvent } from '../../shared/src/contracts/index.ts';
+import type { OrderEvent } from '@orders-dwh/shared/contracts';
 
 /**
  * Upserts one row per order into stg.order_events with a single statement. `events` must hold at

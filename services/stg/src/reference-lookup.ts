@@ -1,6 +1,5 @@
-import { isContractText, priceSchema } from '../../shared/src/contracts/index.ts';
-import type { MenuItem, ReferenceRestaurant, ReferenceUser } from '../../shared/src/reference/reference-layout.ts';
-import { referenceKeys } from '../../shared/src/reference/reference-layout.ts';
+import { isContractText, priceSchema } from '@orders-dwh/shared/contracts';
+import { type MenuItem, type ReferenceRestaurant, type ReferenceUser, referenceKeys } from '@orders-dwh/shared/reference';
 import { LruCache } from './lru-cache.ts';
 
 /** The one Redis command the lookup needs (ioredis' Redis satisfies it). */

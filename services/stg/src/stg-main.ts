@@ -1,5 +1,5 @@
-import type { StageMain } from '../../shared/src/service/run-stage-main.ts';
-import type { OrderEvent } from '../../shared/src/contracts/index.ts';
+import type { StageMain } from '@orders-dwh/shared/service';
+import type { OrderEvent } from '@orders-dwh/shared/contracts';
 import { createStgStage, type StgReady } from './stg-stage.ts';
 
 /** stg: order events from stg_service, enriched from Redis, kept in stg.order_events, forwarded to dds_service. */

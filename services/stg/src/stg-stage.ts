@@ -1,5 +1,5 @@
-import { type EnrichedOrder, type OrderEvent, orderEventContract } from '../../shared/src/contracts/index.ts';
-import type { Rejection, StageDefinition } from '../../shared/src/stage/stage-definition.ts';
+import { type EnrichedOrder, type OrderEvent, orderEventContract } from '@orders-dwh/shared/contracts';
+import type { Rejection, StageDefinition } from '@orders-dwh/shared/stage';
 import { enrichOrder, menuMismatches, statusHistoryProblems } from './enrich-order.ts';
 import { latestEventPerOrder } from './latest-events.ts';
 import { upsertOrderEvents } from './order-events-store.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enrichedOrderContract, type OrderItem } from '../../shared/src/contracts/index.ts';
+import { enrichedOrderContract, type OrderItem } from '@orders-dwh/shared/contracts';
 import { enrichOrder, menuMismatches, statusHistoryProblems } from '../src/enrich-order.ts';
 import { orderEvent, restaurant, user } from './order-fixtures.ts';
 

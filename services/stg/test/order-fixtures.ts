@@ -1,5 +1,5 @@
-import type { OrderEvent } from '../../shared/src/contracts/index.ts';
-import type { ReferenceRestaurant, ReferenceUser } from '../../shared/src/reference/reference-layout.ts';
+import type { OrderEvent } from '@orders-dwh/shared/contracts';
+import type { ReferenceRestaurant, ReferenceUser } from '@orders-dwh/shared/reference';
 
 export const user: ReferenceUser = {
   id: 'aaaaaaaaaaaaaaaaaaaaaaa1',

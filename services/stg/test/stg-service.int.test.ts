@@ -1,10 +1,10 @@
 // The stg service in-process, through Kafka: order events on stg_service → stg.order_events, and
 // enriched orders on dds_service with names from Redis; unknown references → dead letters.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EnrichedOrder, type OrderEvent, enrichedOrderContract } from '../../shared/src/contracts/index.ts';
-import type { Config } from '../../shared/src/config.ts';
-import { referenceKeys } from '../../shared/src/reference/reference-layout.ts';
-import type { DeadLetter } from '../../shared/src/stage/dead-letters.ts';
+import { type EnrichedOrder, type OrderEvent, enrichedOrderContract } from '@orders-dwh/shared/contracts';
+import type { Config } from '@orders-dwh/shared/config';
+import { referenceKeys } from '@orders-dwh/shared/reference';
+import type { DeadLetter } from '@orders-dwh/shared/stage';
 import {
   deadLetterRows,
   produce,
@@ -14,7 +14,7 @@ import {
   waitForStage,
   type RunningStage,
   type TestInfra,
-} from '../../shared/test/service-harness.ts';
+} from '../../../test/support/service-harness.ts';
 import { orderEvent, restaurant, user } from './order-fixtures.ts';
 import { stgMain } from '../src/stg-main.ts';
 

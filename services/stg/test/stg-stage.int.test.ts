@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type EnrichedOrder, type OrderEvent, enrichedOrderContract } from '../../shared/src/contracts/index.ts';
-import { isRejection, type OutgoingMessage, type Rejection } from '../../shared/src/stage/stage-definition.ts';
+import { type EnrichedOrder, type OrderEvent, enrichedOrderContract } from '@orders-dwh/shared/contracts';
+import { isRejection, type OutgoingMessage, type Rejection } from '@orders-dwh/shared/stage';
 import { createOrderGenerator } from '../../source/src/order-generator.ts';
 import { seededRandom } from '../../source/src/random.ts';
-import { referenceKeys } from '../../shared/src/reference/reference-layout.ts';
+import { referenceKeys } from '@orders-dwh/shared/reference';
 import { ensureReferenceData, readRestaurants, readUsers } from '../../source/src/reference-store.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import { createTestRedis } from '../../../test/support/redis.ts';

@@ -1,7 +1,7 @@
 // What a crash-free run makes of a stream of order events: the warehouse is a function of the
 // stg_service topic alone (duplicates and order of delivery must not matter), so the tests derive
 // the expected stg, dds and cdm contents from the topic itself and compare every row.
-import type { OrderEvent } from '../../../services/shared/src/contracts/index.ts';
+import type { OrderEvent } from '@orders-dwh/shared/contracts';
 
 export interface ExpectedOrder {
   /** Status of the event with the latest update_ts: what stg.order_events keeps. */

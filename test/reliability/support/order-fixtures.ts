@@ -1,7 +1,7 @@
 // Hand-made reference data and order lifecycles for the redrive and lifecycle tests.
 import type { Redis } from 'ioredis';
-import type { OrderEvent, OrderStatus } from '../../../services/shared/src/contracts/index.ts';
-import { referenceKeys, type ReferenceRestaurant, type ReferenceUser } from '../../../services/shared/src/reference/reference-layout.ts';
+import type { OrderEvent, OrderStatus } from '@orders-dwh/shared/contracts';
+import { referenceKeys, type ReferenceRestaurant, type ReferenceUser } from '@orders-dwh/shared/reference';
 
 const userOf = (n: number, name: string): ReferenceUser => ({
   id: `a${'0'.repeat(22)}${n}`,

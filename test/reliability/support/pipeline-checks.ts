@@ -2,7 +2,7 @@
 // committed offsets and unfinished work, that every service still runs, and that the warehouse
 // holds exactly what the topic says.
 import { expect } from 'vitest';
-import { committedOffsets } from '../../../services/shared/test/service-harness.ts';
+import { committedOffsets } from '../../support/service-harness.ts';
 import { groupLag } from '../../support/drain.ts';
 import { SERVICE_NAMES, type ServiceName } from '../../support/service-processes.ts';
 import { expectedWarehouse } from './expected-warehouse.ts';

@@ -3,8 +3,8 @@
 // Redis key prefix, and the four services as child processes, optionally reaching Postgres and
 // Redis through proxies the test can cut.
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
-import type { OrderEvent } from '../../../services/shared/src/contracts/index.ts';
-import { readTopic } from '../../../services/shared/test/service-harness.ts';
+import type { OrderEvent } from '@orders-dwh/shared/contracts';
+import { readTopic } from '../../support/service-harness.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { waitForDrain, type StageGroup } from '../../support/drain.ts';
 import { startKafkaUnderTest, type KafkaUnderTest } from '../../support/kafka-under-test.ts';

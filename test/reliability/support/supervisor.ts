@@ -1,6 +1,6 @@
 // Keeps the fleet's services running through deliberate kills: restarts the ones that kill
 // themselves at a crash point, tells those deaths apart from unexpected ones, and records events.
-import { CRASH_LINE_PREFIX, type CrashPoint } from '../../../services/shared/src/stage/crash-point.ts';
+import { CRASH_LINE_PREFIX, type CrashPoint } from '@orders-dwh/shared/stage';
 import type { ServiceFleet, ServiceName, ServiceProcess } from '../../support/service-processes.ts';
 
 export interface SupervisorEvent {

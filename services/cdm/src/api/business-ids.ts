@@ -1,6 +1,6 @@
 // Ids in URLs are the business ids users know; the datamarts and the vault are keyed by hub hash
 // keys, derived from them by hubHashKey exactly as dds derives them.
-import { BUSINESS_ID_PATTERN } from '../../../shared/src/contracts/index.ts';
+import { BUSINESS_ID_PATTERN } from '@orders-dwh/shared/contracts';
 
 /** A user or product id of the reference data: 24 hexadecimal characters (a MongoDB ObjectId). */
 export const businessIdSchema = (what: string) =>

@@ -1,4 +1,4 @@
-import { HttpError } from '../../../shared/src/http/http-errors.ts';
+import { HttpError } from '@orders-dwh/shared/http';
 
 export const notFound = (message: string) => new HttpError(404, 'not_found', message);
 

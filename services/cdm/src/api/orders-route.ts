@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { fromPostgres } from '../../../shared/src/http/dependency-errors.ts';
-import { hubHashKey, linkHashKey } from '../../../shared/src/vault/hash-keys.ts';
+import { fromPostgres } from '@orders-dwh/shared/http';
+import { hubHashKey, linkHashKey } from '@orders-dwh/shared/vault';
 import { limitSchema, orderIdSchema, userParamsSchema } from './business-ids.ts';
 import { errorResponses, notFound } from './not-found.ts';
 import type { ReadContext } from './product-details.ts';

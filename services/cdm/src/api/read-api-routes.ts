@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { createPool } from '../../../shared/src/clients/postgres.ts';
-import type { Config } from '../../../shared/src/config.ts';
-import type { Logger } from '../../../shared/src/logger.ts';
+import { createPool } from '@orders-dwh/shared/clients';
+import type { Config } from '@orders-dwh/shared/config';
+import type { Logger } from '@orders-dwh/shared/logging';
 import { registerReadApi } from './read-api.ts';
 
 /** Reads answer in milliseconds; one that takes seconds is cancelled rather than held. */

@@ -3,7 +3,7 @@
 import swagger from '@fastify/swagger';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
-import { createErrorHandler, HttpError, notFoundHandler } from '../../../shared/src/http/http-errors.ts';
+import { createErrorHandler, HttpError, notFoundHandler } from '@orders-dwh/shared/http';
 import { alsoOrderedRoute } from './also-ordered-route.ts';
 import { countersRoute } from './counters-route.ts';
 import { ordersRoute } from './orders-route.ts';

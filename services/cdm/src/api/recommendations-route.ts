@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
-import { fromPostgres } from '../../../shared/src/http/dependency-errors.ts';
-import { hubHashKey } from '../../../shared/src/vault/hash-keys.ts';
+import { fromPostgres } from '@orders-dwh/shared/http';
+import { hubHashKey } from '@orders-dwh/shared/vault';
 import { limitSchema, userParamsSchema } from './business-ids.ts';
 import { errorResponses, notFound } from './not-found.ts';
 import { productWith, type ProductDetails, type ReadContext } from './product-details.ts';

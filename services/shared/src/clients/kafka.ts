@@ -71,7 +71,7 @@ export function unacknowledgedPartitions(assigned: Iterable<string>, results: Re
  * wrote to acknowledged its messages.
  *
  * Two kafkajs 2.2.4 flaws show on a cluster when a partition leader dies, and this wrapper closes
- * them (kafka/test/three-brokers.int.test.ts shows both):
+ * them (test/reliability/three-brokers.int.test.ts shows both):
  * - kafkajs retries a failed send only towards the brokers that have not answered yet; a partition
  *   whose leadership moved to a broker that had already answered for its own partitions is skipped,
  *   and send() resolves as if it had been written (acknowledged orders missing from the topic).

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redriveDeadLetters, type RedriveSummary } from '../../src/dead-letters/redrive.ts';
-import { readTopic, startTestInfra, type TestInfra } from '../service-harness.ts';
+import { readTopic, startTestInfra, type TestInfra } from '../../../../test/support/service-harness.ts';
 
 let infra: TestInfra;
 

@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createMetricsRegistry } from '../../src/metrics/metrics-registry.ts';
 import { partitionLag, StageMetrics, type ProcessedBatch } from '../../src/metrics/stage-metrics.ts';
-import { parsePrometheusText, sampleValue } from './prometheus-text.ts';
+import { parsePrometheusText, sampleValue } from '../../../../test/support/prometheus-samples.ts';
 
 const batch = (overrides: Partial<ProcessedBatch> = {}): ProcessedBatch => ({
   topic: 'dds_service',

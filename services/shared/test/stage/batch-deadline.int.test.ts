@@ -7,7 +7,15 @@ import type { Config } from '../../src/config.ts';
 import type { Contract } from '../../src/contracts/validate.ts';
 import type { StageMain } from '../../src/service/run-stage-main.ts';
 import type { StageDefinition } from '../../src/stage/stage-definition.ts';
-import { committedOffsets, produce, startStage, startTestInfra, waitForStage, type RunningStage, type TestInfra } from '../service-harness.ts';
+import {
+  committedOffsets,
+  produce,
+  startStage,
+  startTestInfra,
+  waitForStage,
+  type RunningStage,
+  type TestInfra,
+} from '../../../../test/support/service-harness.ts';
 
 const anyObject: Contract<{ id: number }> = (value) => ({ ok: true, value: value as { id: number } });
 let attempts = 0;

@@ -20,7 +20,7 @@ import {
   type ProducedMessage,
   type RunningStage,
   type TestInfra,
-} from '../service-harness.ts';
+} from '../../../../test/support/service-harness.ts';
 
 interface Probe {
   id: number;

@@ -1,6 +1,6 @@
 // A Prometheus histogram read back from /metrics, and its quantiles over a window of time, computed
 // the way Prometheus's histogram_quantile() does.
-import type { MetricSample } from '../../../shared/src/metrics/prometheus-text.ts';
+import type { MetricSample } from '@orders-dwh/shared/metrics';
 
 /** Cumulative counts by upper bound, ascending; the last bound is Infinity. */
 export type Buckets = ReadonlyArray<{ le: number; count: number }>;

@@ -4,11 +4,10 @@
 // `problems` and left null, and the rest is still read.
 import type { Admin } from 'kafkajs';
 import type pg from 'pg';
-import { failingChecks, withTimeout, type HealthReport } from '../../../shared/src/health/health-checks.ts';
-import { reasonOf } from '../../../shared/src/http/dependency-errors.ts';
-import { committedTotal, consumerGroupId, endOffsetTotal } from '../../../shared/src/kafka/consumer-groups.ts';
-import { parsePrometheusText } from '../../../shared/src/metrics/prometheus-text.ts';
-import { FRESHNESS_METRIC } from '../../../shared/src/metrics/stage-metrics.ts';
+import { failingChecks, withTimeout, type HealthReport } from '@orders-dwh/shared/health';
+import { reasonOf } from '@orders-dwh/shared/http';
+import { committedTotal, consumerGroupId, endOffsetTotal } from '@orders-dwh/shared/kafka';
+import { parsePrometheusText, FRESHNESS_METRIC } from '@orders-dwh/shared/metrics';
 import { histogramBuckets, type Buckets } from './histogram.ts';
 
 export const LAYERS = ['stg', 'dds', 'cdm'] as const;

@@ -1,6 +1,6 @@
 // The dashboard's user search: the user's latest orders and recommendations, from cdm's read API.
-import { BUSINESS_ID_PATTERN } from '../../../shared/src/contracts/index.ts';
-import { HttpError } from '../../../shared/src/http/http-errors.ts';
+import { BUSINESS_ID_PATTERN } from '@orders-dwh/shared/contracts';
+import { HttpError } from '@orders-dwh/shared/http';
 import { whyFetchFailed } from './pipeline-reading.ts';
 
 const USER_ID = new RegExp(BUSINESS_ID_PATTERN);

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { parsePrometheusText } from '../../../shared/src/metrics/prometheus-text.ts';
-import { FRESHNESS_BUCKETS } from '../../../shared/src/metrics/stage-metrics.ts';
+import { parsePrometheusText, FRESHNESS_BUCKETS } from '@orders-dwh/shared/metrics';
 import { bucketsBetween, histogramBuckets, histogramQuantile, observations } from '../../src/dashboard/histogram.ts';
 
 /** Observes the values in a real prom-client histogram (two label sets) and reads it back as /metrics shows it. */

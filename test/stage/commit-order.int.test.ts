@@ -4,12 +4,21 @@
 // offset has not moved (it was snapshotted before anything was produced); once it goes on, the
 // vault holds each order once and every CLOSED order is forwarded — the replay changed nothing.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EnrichedOrder } from '../../src/contracts/index.ts';
-import type { Config } from '../../src/config.ts';
-import type { CrashPoint } from '../../src/stage/crash-point.ts';
-import { ddsMain } from '../../../../test/reliability/support/stage-mains.ts';
-import { enrichedOrder, menu } from '../../../dds/test/enriched-order-fixture.ts';
-import { buildStage, committedOffsets, produce, readTopic, startTestInfra, waitForStage, type RunningStage, type TestInfra } from '../service-harness.ts';
+import type { EnrichedOrder } from '@orders-dwh/shared/contracts';
+import type { Config } from '@orders-dwh/shared/config';
+import type { CrashPoint } from '@orders-dwh/shared/stage';
+import { ddsMain } from '../reliability/support/stage-mains.ts';
+import { enrichedOrder, menu } from '../../services/dds/test/enriched-order-fixture.ts';
+import {
+  buildStage,
+  committedOffsets,
+  produce,
+  readTopic,
+  startTestInfra,
+  waitForStage,
+  type RunningStage,
+  type TestInfra,
+} from '../support/service-harness.ts';
 
 const PARTITION = 1;
 const orders: EnrichedOrder[] = Array.from({ length: 12 }, (_, i) =>

@@ -3,18 +3,15 @@
 // ensureTopics → buildStageService), but without listen() or process signals.
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type IHeaders, type Producer } from 'kafkajs';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
-import { waitForDrain } from '../../../test/support/drain.ts';
-import { startKafkaUnderTest, type KafkaUnderTest } from '../../../test/support/kafka-under-test.ts';
-import { createTestRedis, type TestRedis } from '../../../test/support/redis.ts';
-import { loadConfig, type Config } from '../src/config.ts';
-import { consumerGroupId } from '../src/kafka/consumer-groups.ts';
-import { ensureTopics } from '../src/kafka/ensure-topics.ts';
-import { createLogger, type Logger } from '../src/logger.ts';
-import type { StageMain } from '../src/service/run-stage-main.ts';
-import { openServiceClients, type ServiceClients } from '../src/service/service-clients.ts';
-import { buildStageService, type StageService } from '../src/service/stage-service.ts';
-import type { CrashHook } from '../src/stage/crash-point.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+import { waitForDrain } from './drain.ts';
+import { startKafkaUnderTest, type KafkaUnderTest } from './kafka-under-test.ts';
+import { createTestRedis, type TestRedis } from './redis.ts';
+import { loadConfig, type Config } from '@orders-dwh/shared/config';
+import { consumerGroupId, ensureTopics } from '@orders-dwh/shared/kafka';
+import { createLogger, type Logger } from '@orders-dwh/shared/logging';
+import { type StageMain, openServiceClients, type ServiceClients, buildStageService, type StageService } from '@orders-dwh/shared/service';
+import type { CrashHook } from '@orders-dwh/shared/stage';
 
 export const TEST_PARTITIONS = 3;
 const LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';

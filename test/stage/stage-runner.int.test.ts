@@ -1,11 +1,11 @@
 // The shared stage runner with the real dds stage, a real broker, Postgres and the dead letters:
 // bad messages amid good ones in one partition, then a replay of the whole topic.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedOrderContract, type EnrichedOrder } from '../../src/contracts/index.ts';
-import type { Config } from '../../src/config.ts';
-import type { DeadLetter } from '../../src/stage/dead-letters.ts';
-import { toClosedOrderMessage } from '../../../dds/src/closed-order-message.ts';
-import { enrichedOrder, menu, orderLifecycle } from '../../../dds/test/enriched-order-fixture.ts';
+import { closedOrderContract, type EnrichedOrder } from '@orders-dwh/shared/contracts';
+import type { Config } from '@orders-dwh/shared/config';
+import type { DeadLetter } from '@orders-dwh/shared/stage';
+import { toClosedOrderMessage } from '../../services/dds/src/closed-order-message.ts';
+import { enrichedOrder, menu, orderLifecycle } from '../../services/dds/test/enriched-order-fixture.ts';
 import {
   buildStage,
   committedOffsets,
@@ -17,8 +17,8 @@ import {
   type ProducedMessage,
   type RunningStage,
   type TestInfra,
-} from '../service-harness.ts';
-import { ddsMain } from '../../../dds/src/dds-main.ts';
+} from '../support/service-harness.ts';
+import { ddsMain } from '../../services/dds/src/dds-main.ts';
 
 const PARTITION = 0;
 const [open1, closed1] = orderLifecycle({ id: 1, userId: 1, products: [menu.soup, menu.steak] }, ['OPEN', 'CLOSED']);

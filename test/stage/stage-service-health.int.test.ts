@@ -1,9 +1,9 @@
 // GET /health of a consuming service (stg: it uses Kafka, Postgres and Redis) with each dependency
 // up, and with each one down in turn.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../../test/support/free-port.ts';
-import { buildStage, startStage, startTestInfra, type RunningStage, type TestInfra } from '../service-harness.ts';
-import { stgMain } from '../../../stg/src/stg-main.ts';
+import { freePort } from '../support/free-port.ts';
+import { buildStage, startStage, startTestInfra, type RunningStage, type TestInfra } from '../support/service-harness.ts';
+import { stgMain } from '../../services/stg/src/stg-main.ts';
 
 interface HealthBody {
   status: 'ok' | 'failing';

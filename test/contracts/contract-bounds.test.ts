@@ -2,10 +2,10 @@
 // in text, overlong text, numbers past their columns, timestamps JavaScript and Postgres disagree on.
 // biome-ignore-all lint/suspicious/noExplicitAny: the mutations reach into messages by path, as any JSON
 import { describe, expect, it } from 'vitest';
-import { closedOrderContract, enrichedOrderContract, MAX_TEXT_LENGTH, orderEventContract } from '../../src/contracts/index.ts';
-import { orderEvent } from '../../../stg/test/order-fixtures.ts';
-import { enrichedOrder, menu } from '../../../dds/test/enriched-order-fixture.ts';
-import { toClosedOrderMessage } from '../../../dds/src/closed-order-message.ts';
+import { closedOrderContract, enrichedOrderContract, MAX_TEXT_LENGTH, orderEventContract } from '@orders-dwh/shared/contracts';
+import { orderEvent } from '../../services/stg/test/order-fixtures.ts';
+import { enrichedOrder, menu } from '../../services/dds/test/enriched-order-fixture.ts';
+import { toClosedOrderMessage } from '../../services/dds/src/closed-order-message.ts';
 
 /** A deep copy of value with fn applied to it. */
 function mutated<T>(value: T, fn: (copy: any) => void): unknown {

@@ -1,6 +1,6 @@
 // Prometheus's text exposition read back for tests that check figures: strictly (a line that is not
 // a sample fails the test).
-import { parsePrometheusText as parse, type MetricSample } from '../../src/metrics/prometheus-text.ts';
+import { parsePrometheusText as parse, type MetricSample } from '@orders-dwh/shared/metrics';
 
 export type Sample = MetricSample;
 

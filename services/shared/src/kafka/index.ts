@@ -1,0 +1,3 @@
+// @orders-dwh/shared/kafka: topics and consumer groups.
+export * from './consumer-groups.ts';
+export * from './ensure-topics.ts';

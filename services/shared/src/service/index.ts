@@ -1,0 +1,5 @@
+// @orders-dwh/shared/service: what a service's main() needs: clients, the stage service, graceful shutdown.
+export * from './graceful-shutdown.ts';
+export * from './run-stage-main.ts';
+export * from './service-clients.ts';
+export * from './stage-service.ts';
