@@ -9,7 +9,7 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { SERVICE_ROLES } from '../../scripts/migrate/service-roles.ts';
-import { loadConfig } from '@orders-dwh/shared/config';
+import { loadConfig, requirePushApiKey } from '@orders-dwh/shared/config';
 import { interpolate, InterpolationError, readEnvFile, variablesUsed, type Env } from './compose-interpolation.ts';
 import { isFixedHostPort, parsePort } from './compose-ports.ts';
 
@@ -21,7 +21,7 @@ const schema = JSON.parse(readFileSync(path.join(root, 'node_modules/compose-spe
 const PIPELINE = ['source', 'stg', 'dds', 'cdm'] as const;
 const SCALABLE = ['stg', 'dds', 'cdm'] as const;
 const INFRASTRUCTURE = ['kafka', 'akhq', 'postgres', 'redis', 'migrate'] as const;
-const PASSWORDS = ['POSTGRES_PASSWORD', 'DWH_SOURCE_PASSWORD', 'DWH_STG_PASSWORD', 'DWH_DDS_PASSWORD', 'DWH_CDM_PASSWORD'];
+const REQUIRED_SECRETS = ['POSTGRES_PASSWORD', 'DWH_SOURCE_PASSWORD', 'DWH_STG_PASSWORD', 'DWH_DDS_PASSWORD', 'DWH_CDM_PASSWORD', 'PUSH_API_KEY'];
 
 interface Service {
   image?: string;
@@ -41,7 +41,7 @@ interface ComposeFile {
 }
 
 /** What a user has after `cp .env_template .env` and setting the passwords. */
-const userEnv: Env = { ...template.values, ...Object.fromEntries(PASSWORDS.map((name, i) => [name, `pw${i}abc`])) };
+const userEnv: Env = { ...template.values, ...Object.fromEntries(REQUIRED_SECRETS.map((name, i) => [name, `pw${i}abc`])) };
 const raw = parse(composeText, { merge: true }) as ComposeFile;
 const compose = interpolate(raw, userEnv) as ComposeFile;
 const service = (name: string) => compose.services[name]!;
@@ -99,13 +99,13 @@ describe('docker-compose.yml against the Compose specification', () => {
     expect(validate(badCondition)).toBe(false);
   });
 
-  it('refuses to start without the passwords: none is committed', () => {
-    for (const missing of PASSWORDS) {
+  it('refuses to start without the passwords and the push API key: none is committed', () => {
+    for (const missing of REQUIRED_SECRETS) {
       const withoutOne = { ...userEnv, [missing]: '' };
       expect(() => interpolate(raw, withoutOne), missing).toThrow(InterpolationError);
       expect(() => interpolate(raw, withoutOne), missing).toThrow(missing);
     }
-    for (const name of PASSWORDS) expect(template.values[name], name).toBe('');
+    for (const name of REQUIRED_SECRETS) expect(template.values[name], name).toBe('');
     expect(composeText).not.toMatch(/PASSWORD:-/); // no default value for any password
     expect(composeText).not.toMatch(/postgres:\/\/[^$\s]+:[^$@\s]+@/); // no literal password in a URL
   });
@@ -216,7 +216,9 @@ describe('docker-compose.yml: the pipeline', () => {
       expect(config.topicPartitions, name).toBe(Number(userEnv.TOPIC_PARTITIONS));
       expect(env(name).NODE_ENV, name).toBe('production');
     }
-    expect(loadConfig(env('source')).push.apiKey).toBeNull();
+    const source = loadConfig(env('source'));
+    expect(source.push.apiKey).toBe(userEnv.PUSH_API_KEY);
+    expect(() => requirePushApiKey(source)).not.toThrow();
   });
 
   it('uses only variables documented in .env_template, and passes the services only configuration names', () => {

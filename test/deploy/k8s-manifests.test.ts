@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { SERVICE_ROLES } from '../../scripts/migrate/service-roles.ts';
-import { loadConfig } from '@orders-dwh/shared/config';
+import { loadConfig, requirePushApiKey } from '@orders-dwh/shared/config';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const k8s = path.join(root, 'deploy', 'k8s');
@@ -113,6 +113,11 @@ describe('deploy/k8s', () => {
       expect(new URL(config.databaseUrl).username, name).toBe(SERVICE_ROLES[name]);
       expect(env.NODE_ENV, name).toBe('production');
     }
+    // The source starts only with its API key, and no Secret reference may be left out when missing.
+    expect(() => requirePushApiKey(loadConfig(containerEnv(named('Deployment', 'dwh-source')!)))).not.toThrow();
+    const references = JSON.stringify(manifests).match(/"secretKeyRef":\{[^}]*\}/g) ?? [];
+    expect(references.length).toBeGreaterThan(5);
+    expect(references.filter((reference) => reference.includes('optional'))).toEqual([]);
     const job = named('Job', 'dwh-migrate')!;
     const env = containerEnv(job);
     expect(new URL(env.DATABASE_URL!).username).toBe('dwh');

@@ -17,7 +17,13 @@ export interface Config {
   ports: { source: number; stg: number; dds: number; cdm: number };
   /** Where the dashboard (on source) reaches the other services: /health, /metrics, cdm's read API. */
   serviceUrls: { stg: string; dds: string; cdm: string };
-  push: { maxN: number; batchSize: number; apiKey: string | null };
+  push: {
+    maxN: number;
+    batchSize: number;
+    apiKey: string | null;
+    /** Pushes one client address may make per window (0: no limit), counted by each source instance. */
+    rateLimit: { max: number; windowMs: number };
+  };
   reference: { users: number; restaurants: number; seed: number; reload: boolean };
   /** 'final': one event per order with its whole status history; 'lifecycle': one event per status. */
   orderEvents: 'final' | 'lifecycle';
@@ -262,6 +268,13 @@ export function loadLocalKafkaConfig(env: Env = process.env, kindFlag?: string):
   };
 }
 
+/** The source refuses to start in production without an API key: /push would be open to anyone. */
+export function requirePushApiKey(config: Pick<Config, 'production' | 'push'>): void {
+  if (config.production && !config.push.apiKey) {
+    throw new ConfigError('PUSH_API_KEY is required when NODE_ENV=production: without it anyone who reaches the source could push orders');
+  }
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const brokers = brokerList(str(env, 'KAFKA_BROKERS', '127.0.0.1:9092'), 'KAFKA_BROKERS');
   const ports = {
@@ -291,6 +304,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxN: int(env, 'PUSH_MAX_N', 1_000_000, 1, 100_000_000),
       batchSize: int(env, 'PUSH_BATCH_SIZE', 1000, 1, 100_000),
       apiKey: env.PUSH_API_KEY?.trim() || null,
+      rateLimit: { max: int(env, 'PUSH_RATE_LIMIT_MAX', 120, 0, 1_000_000), windowMs: int(env, 'PUSH_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000) },
     },
     reference: {
       users: int(env, 'REF_USERS', 100, 1, 1_000_000),

@@ -1,7 +1,7 @@
 import { pino, type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { logDestination, shouldPrettyPrint } from './logging/log-destination.ts';
-import { REDACTED, SECRET_PATHS } from './logging/scrub-secrets.ts';
+import { REDACTED, redactQuery, SECRET_PATHS } from './logging/scrub-secrets.ts';
 
 export type { Logger };
 
@@ -23,9 +23,24 @@ export function createLogger(service: string, level: string, options: LoggerOpti
       level,
       base: { service },
       redact: { paths: SECRET_PATHS, censor: REDACTED },
+      // Fastify logs each request with this serializer (a logger's own wins over Fastify's default).
+      serializers: { req: requestForLog },
     },
     logDestination({ pretty, prefix: service, ...(options.write ? { write: options.write } : {}) }),
   );
+}
+
+interface LoggedRequest {
+  method: string;
+  url: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
+/** Fastify's request fields, with the query string redacted. */
+function requestForLog(request: LoggedRequest) {
+  return { method: request.method, url: redactQuery(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort };
 }
 
 /** A process's logger as its configuration asks: LOG_LEVEL, readable lines only at a terminal outside production. */

@@ -30,16 +30,17 @@ describe('logger', () => {
     const url = `postgres://dwh_stg:${SECRET}@postgres:5432/dwh`;
     log.info({ databaseUrl: url, redisUrl: `rediss://default:${SECRET}@cache:6380` }, 'connecting');
     log.info({ config: { push: { apiKey: SECRET } }, credentials: { password: SECRET }, password: SECRET }, 'config');
-    log.info({ req: { method: 'POST', url: '/push', headers: { 'x-api-key': SECRET, authorization: `Bearer ${SECRET}` } } }, 'request');
+    log.info({ req: { method: 'POST', url: `/push?key=${SECRET}`, headers: { 'x-api-key': SECRET, authorization: `Bearer ${SECRET}` } } }, 'request');
     log.error({ err: new Error(`connect ECONNREFUSED for ${url}`) }, `could not reach ${url}`);
 
     const text = lines.join('');
     expect(text).not.toContain(SECRET);
-    expect(text.match(/\[redacted\]/g)!.length).toBeGreaterThanOrEqual(8);
+    expect(text.match(/\[redacted\]/g)!.length).toBeGreaterThanOrEqual(7);
     // What helps debugging stays: user, host, database, the shape of the request.
     const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(entries[0]!.databaseUrl).toBe('postgres://dwh_stg:[redacted]@postgres:5432/dwh');
-    expect(entries[2]).toMatchObject({ req: { method: 'POST', url: '/push', headers: { 'x-api-key': '[redacted]', authorization: '[redacted]' } } });
+    // A request is logged as Fastify logs it, without headers and with its query string cut.
+    expect(entries[2]!.req).toEqual({ method: 'POST', url: '/push?[redacted]' });
     expect(entries[3]!.msg).toBe('could not reach postgres://dwh_stg:[redacted]@postgres:5432/dwh');
     expect((entries[3]!.err as { message: string; stack: string }).stack).toContain('ECONNREFUSED for postgres://dwh_stg:[redacted]@');
   });

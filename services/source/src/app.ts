@@ -6,6 +6,7 @@ import { createErrorHandler, notFoundHandler } from '@orders-dwh/shared/http';
 import { dashboardRoutes, type DashboardOptions } from './dashboard/dashboard-routes.ts';
 import type { OrderSink } from './push-orders.ts';
 import { describePushBodyError, pushRoute } from './push-route.ts';
+import { registerPushRateLimit } from './push-rate-limit.ts';
 import type { Random } from './random.ts';
 
 export type { OrderSink } from './push-orders.ts';
@@ -44,6 +45,7 @@ export function buildApp(deps: SourceAppDeps): FastifyInstance {
   app.setErrorHandler(createErrorHandler(describePushBodyError(config.push.maxN)));
   app.setNotFoundHandler(notFoundHandler);
   deps.health?.(app);
+  registerPushRateLimit(app, config.push.rateLimit);
   app.register(pushRoute, {
     redis: deps.redis,
     db: deps.db,
@@ -52,6 +54,7 @@ export function buildApp(deps: SourceAppDeps): FastifyInstance {
     maxN: config.push.maxN,
     batchSize: config.push.batchSize,
     apiKey: config.push.apiKey,
+    rateLimited: config.push.rateLimit.max > 0,
     random: deps.random ?? Math.random,
     now: deps.now ?? (() => new Date()),
     cancelShare: deps.cancelShare ?? 0,

@@ -1,17 +1,17 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { loadConfig } from '@orders-dwh/shared/config';
+import { requirePushApiKey } from '@orders-dwh/shared/config';
 import { kafkaCheck, postgresCheck, redisCheck, runHealthChecks, registerHealthRoute } from '@orders-dwh/shared/health';
 import { ensureTopics } from '@orders-dwh/shared/kafka';
 import { configuredLogger } from '@orders-dwh/shared/logging';
 import { MessageMetrics, createMetricsRegistry, registerMetricsRoute } from '@orders-dwh/shared/metrics';
-import { exitOnSignal, openServiceClients } from '@orders-dwh/shared/service';
+import { exitOnSignal, loadServiceConfig, openServiceClients } from '@orders-dwh/shared/service';
 import { buildApp } from './app.ts';
 import { DashboardFeed } from './dashboard/dashboard-feed.ts';
 import { readOffsets, readStatus, type PipelineSources } from './dashboard/pipeline-reading.ts';
 import { createKafkaOrderSink } from './kafka-order-sink.ts';
 import { ensureReferenceData, referenceOptionsFrom } from './reference-store.ts';
 
-const config = loadConfig();
+const config = loadServiceConfig('source', requirePushApiKey);
 const log = configuredLogger('source', config);
 const clients = await openServiceClients(config, 'source', log, { redis: true });
 const redis = clients.redis!;

@@ -17,6 +17,8 @@ export interface PushRouteOptions {
   maxN: number;
   batchSize: number;
   apiKey: string | null;
+  /** Whether the app registered the push rate limit (registerPushRateLimit). */
+  rateLimited: boolean;
   random: Random;
   now: () => Date;
   cancelShare: number;
@@ -40,7 +42,8 @@ export async function pushRoute(app: FastifyInstance, options: PushRouteOptions)
     '/push',
     {
       schema: { body: pushBodySchema(maxN) },
-      onRequest: options.apiKey ? apiKeyCheck(options.apiKey) : undefined,
+      // The limit first: a guessed key is counted as well.
+      onRequest: [...(options.rateLimited ? [app.rateLimit()] : []), ...(options.apiKey ? [apiKeyCheck(options.apiKey)] : [])],
     },
     async (request) => {
       const count = request.body.N;

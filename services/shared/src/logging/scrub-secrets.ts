@@ -25,3 +25,9 @@ export const SECRET_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
 ];
+
+/** /users/1/orders?key=abc → /users/1/orders?[redacted]: a query string may carry a key or a token. */
+export function redactQuery(url: string): string {
+  const at = url.indexOf('?');
+  return at === -1 || at === url.length - 1 ? url : `${url.slice(0, at + 1)}${REDACTED}`;
+}

@@ -3,3 +3,4 @@ export * from './graceful-shutdown.ts';
 export * from './run-stage-main.ts';
 export * from './service-clients.ts';
 export * from './stage-service.ts';
+export * from './service-config.ts';

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { loadConfig, type Config } from '../config.ts';
+import type { Config } from '../config.ts';
 import { ensureTopics } from '../kafka/ensure-topics.ts';
 import { configuredLogger, type Logger } from '../logger.ts';
 import type { StageDefinition } from '../stage/stage-definition.ts';
 import { exitOnSignal } from './graceful-shutdown.ts';
 import { openServiceClients, type ServiceClients } from './service-clients.ts';
+import { loadServiceConfig } from './service-config.ts';
 import { buildStageService } from './stage-service.ts';
 
 export interface StageMain<In, Ready> {
@@ -19,7 +20,7 @@ export interface StageMain<In, Ready> {
 
 /** Entry point of a consuming service process: connect, consume, listen, stop on SIGTERM. */
 export async function runStageMain<In, Ready>(main: StageMain<In, Ready>): Promise<void> {
-  const config = loadConfig();
+  const config = loadServiceConfig(main.name);
   const log = configuredLogger(main.name, config);
   const clients = await openServiceClients(config, main.name, log, {
     redis: main.usesRedis,
