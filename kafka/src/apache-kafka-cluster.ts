@@ -6,6 +6,7 @@ import { createApacheKafkaNode, newClusterId, type ApacheKafkaNode, type ApacheK
 import { ensureKafkaDistribution, type KafkaDistribution } from './distribution.ts';
 import { freePort } from './free-port.ts';
 import { waitForBrokers } from './readiness.ts';
+import { type ApacheKafkaSecurityOptions, certificateHosts, withStoredSecrets } from './security/node-security.ts';
 
 export interface ApacheKafkaClusterOptions {
   /** Number of nodes, every one a broker and a voting controller; 3 by default. */
@@ -16,6 +17,8 @@ export interface ApacheKafkaClusterOptions {
   /** Extra server.properties for every node, e.g. `{ 'min.insync.replicas': 2 }`. */
   overrides?: ApacheKafkaOptions['overrides'];
   defaultPartitions?: number;
+  /** Security of every node, with one CA, server certificate and admin password made in `${baseDir}/security`. */
+  security?: ApacheKafkaSecurityOptions;
   /** JVM heap flags for each node, KAFKA_HEAP_OPTS style. */
   heapOptions?: string;
   /** How long to wait for every broker to register; 180 s by default (several JVMs start at once). */
@@ -74,6 +77,7 @@ export async function startApacheKafkaCluster(options: ApacheKafkaClusterOptions
   const layout = await clusterLayout(size, () => freePort(host));
   const voters = clusterVoters(host, layout);
   const clusterId = newClusterId();
+  const security = options.security && withStoredSecrets(options.security, path.join(options.baseDir, 'security'), certificateHosts(host, host));
   const nodes: ApacheKafkaNode[] = [];
   for (const { nodeId, port, controllerPort } of layout) {
     nodes.push(
@@ -87,6 +91,7 @@ export async function startApacheKafkaCluster(options: ApacheKafkaClusterOptions
         clusterId,
         defaultPartitions: options.defaultPartitions,
         overrides: options.overrides,
+        security,
         heapOptions: options.heapOptions,
         distribution,
         waitUntilReady: false,
@@ -101,7 +106,8 @@ export async function startApacheKafkaCluster(options: ApacheKafkaClusterOptions
   try {
     // Together: a node cannot serve clients before a majority of the voters elected a controller.
     await Promise.all(nodes.map((node) => node.start()));
-    const ready = waitForBrokers(addresses, size, options.readyTimeoutMs ?? 180_000);
+    const access = nodes[0]!.security;
+    const ready = waitForBrokers(addresses, size, options.readyTimeoutMs ?? 180_000, access ? access.kafkajs(access.admin, 'PLAIN') : {});
     let timer: NodeJS.Timeout | undefined;
     const exited = new Promise<never>((_, reject) => {
       timer = setInterval(() => {

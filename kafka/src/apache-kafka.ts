@@ -9,6 +9,7 @@ import path from 'node:path';
 import { ensureKafkaDistribution, type KafkaDistribution } from './distribution.ts';
 import { freePort } from './free-port.ts';
 import { waitForBrokers } from './readiness.ts';
+import { type ApacheKafkaSecurity, type ApacheKafkaSecurityOptions, certificateHosts, prepareNodeSecurity } from './security/node-security.ts';
 import { log4jProperties, serverProperties, type KafkaNodeLayout } from './server-properties.ts';
 
 export interface ApacheKafkaOptions {
@@ -25,6 +26,8 @@ export interface ApacheKafkaOptions {
   clusterId?: string;
   defaultPartitions?: number;
   overrides?: KafkaNodeLayout['overrides'];
+  /** TLS and SASL on the client port, SCRAM and PLAIN users, optionally ACLs (security/node-security.ts); PLAINTEXT when absent. */
+  security?: ApacheKafkaSecurityOptions;
   /** JVM heap flags, KAFKA_HEAP_OPTS style. */
   heapOptions?: string;
   stopTimeoutMs?: number;
@@ -45,6 +48,8 @@ export interface ApacheKafkaNode {
   readonly dataDir: string;
   readonly logFile: string;
   readonly version: string;
+  /** CA, admin and client options of a secured node; null for a PLAINTEXT one. */
+  readonly security: ApacheKafkaSecurity | null;
   /** The JVM's process id while it runs. */
   pid(): number | null;
   running(): boolean;
@@ -97,6 +102,8 @@ export async function createApacheKafkaNode(options: ApacheKafkaOptions): Promis
   const log4jFile = path.join(configDir, 'log4j.properties');
   mkdirSync(configDir, { recursive: true });
   mkdirSync(path.dirname(logFile), { recursive: true });
+  const advertisedHost = options.advertisedHost ?? host;
+  const security = options.security && prepareNodeSecurity(options.security, path.join(dataDir, 'security'), certificateHosts(host, advertisedHost));
   writeFileSync(
     propertiesFile,
     serverProperties({
@@ -108,6 +115,7 @@ export async function createApacheKafkaNode(options: ApacheKafkaOptions): Promis
       logDir,
       voters,
       defaultPartitions: options.defaultPartitions,
+      security: security?.layout,
       overrides: options.overrides,
     }),
   );
@@ -126,13 +134,17 @@ export async function createApacheKafkaNode(options: ApacheKafkaOptions): Promis
         '-c',
         propertiesFile,
         '--ignore-formatted',
+        ...(security?.formatArguments ?? []),
       ],
       { encoding: 'utf8' },
     );
     if (format.status !== 0) throw new Error(`kafka-storage format failed for ${logDir}:\n${format.stdout}${format.stderr}`);
   }
 
-  const address = `${options.advertisedHost ?? host}:${port}`;
+  const address = `${advertisedHost}:${port}`;
+  const access = security?.access(address, distribution) ?? null;
+  // The launcher's own check logs in by PLAIN: SCRAM users exist only once the metadata is loaded.
+  const readinessSecurity = access ? access.kafkajs(access.admin, 'PLAIN') : {};
   const stopTimeoutMs = options.stopTimeoutMs ?? 20_000;
   const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
   let child: ChildProcess | null = null;
@@ -147,6 +159,7 @@ export async function createApacheKafkaNode(options: ApacheKafkaOptions): Promis
     dataDir,
     logFile,
     version: distribution.version,
+    security: access,
     pid: () => (child && child.exitCode === null && child.signalCode === null ? (child.pid ?? null) : null),
     running: () => node.pid() !== null,
     async start() {
@@ -200,7 +213,7 @@ export async function createApacheKafkaNode(options: ApacheKafkaOptions): Promis
       const exited = waitForExit(current).then(() => {
         throw new Error(`the JVM exited with ${current.exitCode ?? current.signalCode}`);
       });
-      await Promise.race([waitForBrokers([address], brokers, readyTimeoutMs), exited]);
+      await Promise.race([waitForBrokers([address], brokers, readyTimeoutMs, readinessSecurity), exited]);
     },
     async stop() {
       const current = child;

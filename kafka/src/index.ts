@@ -6,3 +6,4 @@ export * from './distribution.ts';
 export * from './free-port.ts';
 export * from './tools.ts';
 export * from './readiness.ts';
+export * from './security/index.ts';

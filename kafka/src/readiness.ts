@@ -1,12 +1,16 @@
 // "Serving clients" means a metadata request answers with every expected broker registered; a
 // listening socket alone is not enough (KRaft accepts connections before the broker is unfenced).
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 
-export async function waitForBrokers(bootstrap: string[], brokers: number, timeoutMs: number): Promise<void> {
+/** How to reach a secured node: kafkajs's `ssl` and `sasl` (see security/client-security.ts). */
+export type ClientSecurity = Pick<KafkaConfig, 'ssl' | 'sasl'>;
+
+export async function waitForBrokers(bootstrap: string[], brokers: number, timeoutMs: number, security: ClientSecurity = {}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const kafka = new Kafka({
     clientId: 'kafka-readiness',
     brokers: bootstrap,
+    ...security,
     logLevel: logLevel.NOTHING,
     retry: { retries: 0 },
     connectionTimeout: 1000,

@@ -1,5 +1,6 @@
 // server.properties for one Apache Kafka node in KRaft mode (broker and controller in one JVM).
 // Pure: kafka/test/server-properties.test.ts checks it without a JVM.
+import { type KafkaSecurityLayout, secureListenerProperties, securityProperties } from './security/server-security.ts';
 
 export interface KafkaNodeLayout {
   nodeId: number;
@@ -13,6 +14,8 @@ export interface KafkaNodeLayout {
   voters: string[];
   /** Partitions of a topic created without a count (auto-created topics). */
   defaultPartitions?: number;
+  /** TLS and SASL on the client listener, and optionally the authorizer; PLAINTEXT when absent. */
+  security?: KafkaSecurityLayout;
   /** Extra or overriding settings, e.g. `min.insync.replicas`. */
   overrides?: Record<string, string | number | boolean>;
 }
@@ -20,15 +23,21 @@ export interface KafkaNodeLayout {
 export function serverProperties(layout: KafkaNodeLayout): string {
   const clusterSize = layout.voters.length;
   const replication = Math.min(3, clusterSize);
+  const advertisedHost = layout.advertisedHost ?? layout.host;
+  const listeners = layout.security
+    ? secureListenerProperties({ host: layout.host, advertisedHost, port: layout.port, controllerPort: layout.controllerPort })
+    : {
+        listeners: `PLAINTEXT://${layout.host}:${layout.port},CONTROLLER://${layout.host}:${layout.controllerPort}`,
+        'advertised.listeners': `PLAINTEXT://${advertisedHost}:${layout.port}`,
+        'controller.listener.names': 'CONTROLLER',
+        'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+        'inter.broker.listener.name': 'PLAINTEXT',
+      };
   const settings: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': layout.nodeId,
     'controller.quorum.voters': layout.voters.join(','),
-    listeners: `PLAINTEXT://${layout.host}:${layout.port},CONTROLLER://${layout.host}:${layout.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://${layout.advertisedHost ?? layout.host}:${layout.port}`,
-    'controller.listener.names': 'CONTROLLER',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    'inter.broker.listener.name': 'PLAINTEXT',
+    ...listeners,
     'log.dirs': layout.logDir,
     'num.partitions': layout.defaultPartitions ?? 1,
     'default.replication.factor': replication,
@@ -37,6 +46,7 @@ export function serverProperties(layout: KafkaNodeLayout): string {
     'transaction.state.log.min.isr': Math.min(2, replication),
     // A development cluster: a consumer group starts at once instead of waiting 3 s for more members.
     'group.initial.rebalance.delay.ms': 0,
+    ...(layout.security ? securityProperties(layout.security) : {}),
     ...layout.overrides,
   };
   return `${Object.entries(settings)

@@ -37,3 +37,19 @@ export async function runTool(name: string, args: string[], distribution = ensur
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
+
+/** Runs a tool with no input, collecting what it prints (stdout and stderr, interleaved). */
+export async function runToolQuietly(name: string, args: string[], distribution = ensureKafkaDistribution()): Promise<{ code: number; output: string }> {
+  const { command, args: javaArgs } = toolCommand(name, args, distribution);
+  const child = spawn(command, javaArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
+  });
+}
