@@ -2,6 +2,7 @@
 // `npm run topics -- --tail <topic> --last N`: the last N messages, pretty-printed. Works against the
 // development broker and any Kafka cluster (KAFKA_BROKERS or --brokers).
 import { Kafka, logLevel } from 'kafkajs';
+import { kafkajsSecurity, loadKafkaSecurity } from '@orders-dwh/shared/kafka';
 import { parseTopicsArgs, USAGE, UsageError } from './topics/cli-args.ts';
 import { formatMessages, formatOverview } from './topics/format.ts';
 import { fetchOverview } from './topics/overview.ts';
@@ -13,7 +14,15 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const kafka = new Kafka({ clientId: 'dwh-topics', brokers: command.brokers, logLevel: logLevel.NOTHING, retry: { retries: 2 }, connectionTimeout: 3000 });
+  const security = loadKafkaSecurity(process.env);
+  const kafka = new Kafka({
+    clientId: 'dwh-topics',
+    brokers: command.brokers,
+    ...kafkajsSecurity(security),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 2 },
+    connectionTimeout: 3000,
+  });
   if (command.kind === 'tail') {
     const messages = await tailTopic(kafka, command.topic, command.last);
     console.log(command.json ? JSON.stringify(messages, null, 2) : formatMessages(command.topic, messages));

@@ -11,7 +11,7 @@ import { startApacheKafka } from '@orders-dwh/apache-kafka';
 import { ensureDatabase } from '../../scripts/migrate/ensure-database.ts';
 import { runMigrations } from '../../scripts/migrate/run.ts';
 import { type Config, loadConfig } from '@orders-dwh/shared/config';
-import { consumerGroupId } from '@orders-dwh/shared/kafka';
+import { consumerGroupId, kafkajsSecurity } from '@orders-dwh/shared/kafka';
 import { dropDatabase } from '../../test/support/database.ts';
 import type { StageGroup } from './offset-sampler.ts';
 import type { BenchOptions } from './options.ts';
@@ -99,7 +99,12 @@ export async function startRig({ options, ids, cleanups, services, profiled, log
   };
   const config = loadConfig(env);
 
-  const kafka = new Kafka({ clientId: `pipeline-bench-${ids.runId}`, brokers: [brokers], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: `pipeline-bench-${ids.runId}`,
+    brokers: [brokers],
+    ...kafkajsSecurity(config.kafkaSecurity),
+    logLevel: logLevel.NOTHING,
+  });
   const admin = kafka.admin();
   await admin.connect();
   cleanups.push(() => admin.disconnect());

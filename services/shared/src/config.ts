@@ -1,7 +1,11 @@
 // Configuration is read from the environment once, validated, and passed down as a typed object.
 // Every variable is documented in .env_template; nothing else in the services and scripts reads the
 // environment (the Apache Kafka launcher in kafka/ has its own: JAVA_HOME, KAFKA_CACHE_DIR ...).
+import { bool, ConfigError, type Env, fraction, int, oneOf, port, secret, str, topic, url } from './config-values.ts';
+import { type KafkaSecurity, loadKafkaSecurity } from './kafka/kafka-security.ts';
 import { CRASH_POINTS, type CrashPoint } from './stage/crash-point.ts';
+
+export { ConfigError } from './config-values.ts';
 
 export interface Config {
   databaseUrl: string;
@@ -10,6 +14,8 @@ export interface Config {
   redisKeyPrefix: string;
   kafkaBrokers: string[];
   kafkaClientId: string;
+  /** TLS and SASL of every Kafka client (KAFKA_SSL*, KAFKA_SASL*); plaintext by default. */
+  kafkaSecurity: KafkaSecurity;
   topics: { stg: string; dds: string; cdm: string; deadLetters: string };
   topicPartitions: number;
   topicReplicationFactor: number;
@@ -84,74 +90,6 @@ export interface LocalKafkaConfig {
   devBrokerDataDir: string;
   apacheDataDir: string;
   partitions: number;
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-type Env = Record<string, string | undefined>;
-
-function str(env: Env, name: string, fallback: string): string {
-  const value = env[name]?.trim();
-  return value ? value : fallback;
-}
-
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (!raw) return fallback;
-  if (['1', 'true', 'yes'].includes(raw)) return true;
-  if (['0', 'false', 'no'].includes(raw)) return false;
-  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
-}
-
-function fraction(env: Env, name: string, fallback: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || value > 1) throw new ConfigError(`${name} must be a number from 0 to 1, got "${raw}"`);
-  return value;
-}
-
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
-  return raw as T;
-}
-
-const port = (env: Env, name: string, fallback: number) => int(env, name, fallback, 0, 65535);
-
-/** A URL with one of the given schemes (caught here rather than as a confusing connection error later). */
-function url(env: Env, name: string, fallback: string, schemes: readonly string[]): string {
-  const value = str(env, name, fallback);
-  let protocol: string;
-  try {
-    protocol = new URL(value).protocol;
-  } catch {
-    throw new ConfigError(`${name} must be a URL such as ${fallback}, got "${value}"`);
-  }
-  if (!schemes.includes(protocol.slice(0, -1))) throw new ConfigError(`${name} must be a ${schemes.map((s) => `${s}://`).join(' or ')} URL, got "${value}"`);
-  return value;
-}
-
-/** Kafka's own rule for topic names. */
-function topic(env: Env, name: string, fallback: string): string {
-  const value = str(env, name, fallback);
-  if (!/^[A-Za-z0-9._-]{1,249}$/.test(value) || value === '.' || value === '..') {
-    throw new ConfigError(`${name} must be a Kafka topic name (letters, digits, '.', '_', '-'), got "${value}"`);
-  }
-  return value;
 }
 
 // Kafka's default group.min/max.session.timeout.ms: brokers refuse values outside.
@@ -289,6 +227,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisKeyPrefix: str(env, 'REDIS_KEY_PREFIX', 'dwh:'),
     kafkaBrokers: brokers,
     kafkaClientId: str(env, 'KAFKA_CLIENT_ID', 'dwh-pipeline'),
+    kafkaSecurity: loadKafkaSecurity(env),
     topics: {
       stg: topic(env, 'TOPIC_STG', 'stg_service'),
       dds: topic(env, 'TOPIC_DDS', 'dds_service'),
@@ -303,7 +242,7 @@ export function loadConfig(env: Env = process.env): Config {
     push: {
       maxN: int(env, 'PUSH_MAX_N', 1_000_000, 1, 100_000_000),
       batchSize: int(env, 'PUSH_BATCH_SIZE', 1000, 1, 100_000),
-      apiKey: env.PUSH_API_KEY?.trim() || null,
+      apiKey: secret(env, 'PUSH_API_KEY'),
       rateLimit: { max: int(env, 'PUSH_RATE_LIMIT_MAX', 120, 0, 1_000_000), windowMs: int(env, 'PUSH_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000) },
     },
     reference: {

@@ -4,7 +4,7 @@ import { kafkaCheck, postgresCheck, redisCheck, runHealthChecks, registerHealthR
 import { ensureTopics } from '@orders-dwh/shared/kafka';
 import { configuredLogger } from '@orders-dwh/shared/logging';
 import { MessageMetrics, createMetricsRegistry, registerMetricsRoute } from '@orders-dwh/shared/metrics';
-import { exitOnSignal, loadServiceConfig, openServiceClients } from '@orders-dwh/shared/service';
+import { exitOnSignal, loadServiceConfig, createServiceClients } from '@orders-dwh/shared/service';
 import { buildApp } from './app.ts';
 import { DashboardFeed } from './dashboard/dashboard-feed.ts';
 import { readOffsets, readStatus, type PipelineSources } from './dashboard/pipeline-reading.ts';
@@ -13,9 +13,8 @@ import { ensureReferenceData, referenceOptionsFrom } from './reference-store.ts'
 
 const config = loadServiceConfig('source', requirePushApiKey);
 const log = configuredLogger('source', config);
-const clients = await openServiceClients(config, 'source', log, { redis: true });
+const clients = createServiceClients(config, 'source', log, { redis: true });
 const redis = clients.redis!;
-await ensureTopics(clients.kafka, [config.topics.stg], config.topicPartitions, config.topicReplicationFactor);
 
 const registry = createMetricsRegistry('source');
 const messages = new MessageMetrics(registry);
@@ -24,7 +23,7 @@ const orderSink = createKafkaOrderSink(clients.producer, config.topics.stg);
 const reference = await ensureReferenceData(redis, referenceOptionsFrom(config));
 log.info(reference, reference.loaded ? 'reference data loaded into redis' : 'reference data already in redis');
 
-const checks = [kafkaCheck(clients.admin, [config.topics.stg]), postgresCheck(clients.pool), redisCheck(redis)];
+const checks = [clients.kafkaConnection.healthCheck(kafkaCheck(clients.admin, [config.topics.stg])), postgresCheck(clients.pool), redisCheck(redis)];
 const pipeline: PipelineSources = {
   admin: clients.admin,
   pool: clients.pool,
@@ -60,6 +59,18 @@ const app = buildApp({
 });
 registerMetricsRoute(app, registry);
 app.addHook('onClose', () => clients.close());
-exitOnSignal(() => app.close(), log);
+const stopping = new AbortController();
+exitOnSignal(() => {
+  stopping.abort();
+  return app.close();
+}, log);
+// Listening first: while Kafka refuses the source, /health says why and /push answers 503.
 await app.listen({ host: config.host, port: config.ports.source });
-log.info({ url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.ports.source}/` }, 'dashboard ready');
+if (await clients.kafkaConnection.connect(stopping.signal)) {
+  try {
+    await ensureTopics(clients.kafka, [config.topics.stg], config.topicPartitions, config.topicReplicationFactor);
+    log.info({ url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.ports.source}/` }, 'dashboard ready');
+  } catch (error) {
+    if (!stopping.signal.aborted) throw error; // a stop closed the clients under the start: nothing is wrong
+  }
+}

@@ -12,6 +12,7 @@ import kafkajs, {
   type ProducerRecord,
   type RecordMetadata,
 } from 'kafkajs';
+import { type KafkaSecurity, kafkajsSecurity, NO_KAFKA_SECURITY } from '../kafka/kafka-security.ts';
 import type { Logger } from '../logger.ts';
 
 // Our exactly-once guarantee does not rest on the producer retrying forever: a send that gives up
@@ -26,11 +27,18 @@ const toPino = {
   [KafkaLogLevel.NOTHING]: 'silent',
 } as const;
 
-export function createKafka(brokers: string[], clientId: string, log: Logger, retry: KafkaRetry = KAFKA_RETRY_DEFAULTS): Kafka {
+export function createKafka(
+  brokers: string[],
+  clientId: string,
+  log: Logger,
+  retry: KafkaRetry = KAFKA_RETRY_DEFAULTS,
+  security: KafkaSecurity = NO_KAFKA_SECURITY,
+): Kafka {
   const kafkaLog = log.child({ component: 'kafkajs' });
   return new Kafka({
     clientId,
     brokers,
+    ...kafkajsSecurity(security),
     logLevel: KafkaLogLevel.WARN,
     retry,
     logCreator:

@@ -15,6 +15,8 @@ export function scrubSecrets(text: string): string {
 export const SECRET_PATHS = [
   'password',
   '*.password',
+  '*.*.password',
+  '*.*.*.password',
   'apiKey',
   '*.apiKey',
   '*.*.apiKey',

@@ -4,3 +4,4 @@ export * from './run-stage-main.ts';
 export * from './service-clients.ts';
 export * from './stage-service.ts';
 export * from './service-config.ts';
+export * from './kafka-connection.ts';

@@ -4,7 +4,7 @@ import { ensureTopics } from '../kafka/ensure-topics.ts';
 import { configuredLogger, type Logger } from '../logger.ts';
 import type { StageDefinition } from '../stage/stage-definition.ts';
 import { exitOnSignal } from './graceful-shutdown.ts';
-import { openServiceClients, type ServiceClients } from './service-clients.ts';
+import { createServiceClients, type ServiceClients } from './service-clients.ts';
 import { loadServiceConfig } from './service-config.ts';
 import { buildStageService } from './stage-service.ts';
 
@@ -18,23 +18,35 @@ export interface StageMain<In, Ready> {
   routes?(config: Config, log: Logger): FastifyPluginAsync;
 }
 
-/** Entry point of a consuming service process: connect, consume, listen, stop on SIGTERM. */
+/**
+ * Entry point of a consuming service process: listen (so /health can say what is wrong), connect to
+ * Kafka (retrying while it refuses), create the topics, consume; stop on SIGTERM.
+ */
 export async function runStageMain<In, Ready>(main: StageMain<In, Ready>): Promise<void> {
   const config = loadServiceConfig(main.name);
   const log = configuredLogger(main.name, config);
-  const clients = await openServiceClients(config, main.name, log, {
+  const clients = createServiceClients(config, main.name, log, {
     redis: main.usesRedis,
     poolSize: config.consumer.partitionsConcurrently + 2,
   });
   const { input, output } = main.topics(config);
-  await ensureTopics(clients.kafka, [input, ...(output ? [output] : []), config.topics.deadLetters], config.topicPartitions, config.topicReplicationFactor);
   const service = buildStageService(
     { name: main.name, inputTopic: input, outputTopic: output, stage: main.createStage(config, clients), routes: main.routes?.(config, log) },
     config,
     clients,
     log,
   );
-  exitOnSignal(() => service.stop(), log);
-  await service.start();
+  const stopping = new AbortController();
+  exitOnSignal(() => {
+    stopping.abort();
+    return service.stop();
+  }, log);
   await service.app.listen({ host: config.host, port: main.port(config) });
+  if (!(await clients.kafkaConnection.connect(stopping.signal))) return;
+  try {
+    await ensureTopics(clients.kafka, [input, ...(output ? [output] : []), config.topics.deadLetters], config.topicPartitions, config.topicReplicationFactor);
+    if (!stopping.signal.aborted) await service.start();
+  } catch (error) {
+    if (!stopping.signal.aborted) throw error; // a stop closed the clients under the start: nothing is wrong
+  }
 }

@@ -58,7 +58,7 @@ export function buildStageService<In, Ready>(spec: StageServiceSpec<In, Ready>, 
   );
   const topics = [spec.inputTopic, ...(spec.outputTopic ? [spec.outputTopic] : [])];
   const checks: HealthCheck[] = [
-    kafkaCheck(clients.admin, topics),
+    clients.kafkaConnection.healthCheck(kafkaCheck(clients.admin, topics)),
     postgresCheck(clients.pool),
     ...(clients.redis ? [redisCheck(clients.redis)] : []),
     runner.healthCheck(),
