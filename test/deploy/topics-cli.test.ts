@@ -1,8 +1,58 @@
 import { describe, expect, it } from 'vitest';
+import { formatAcls, pipelineAcls, SERVICES, toAclEntry } from '../../scripts/topics/acls.ts';
 import { parseTopicsArgs, UsageError } from '../../scripts/topics/cli-args.ts';
 import { formatMessages, formatOverview, prettyValue } from '../../scripts/topics/format.ts';
 import { partitionLag } from '../../scripts/topics/overview.ts';
 import { newest, tailStarts, type TailedMessage } from '../../scripts/topics/tail.ts';
+
+describe('topics: --acls', () => {
+  const topics = { stg: 'stg_service', dds: 'dds_service', cdm: 'cdm_service', deadLetters: 'dead_letters' };
+  const acls = pipelineAcls(topics);
+  const may = (service: string, operation: string, resource: string, name: string) =>
+    acls.some((acl) => acl.service === service && acl.operation === operation && acl.resource === resource && acl.name === name);
+
+  it('reads the users of the services, each defaulting to its service’s name, and the topics from the configuration', () => {
+    const command = parseTopicsArgs(['--acls', '--users', 'source=svc-source,cdm=svc-cdm'], { TOPIC_CDM: 'my_cdm' });
+    expect(command).toMatchObject({ kind: 'acls', users: { source: 'svc-source', stg: 'stg', dds: 'dds', cdm: 'svc-cdm' } });
+    expect(command.kind === 'acls' && command.config.topics.cdm).toBe('my_cdm');
+    expect(() => parseTopicsArgs(['--users', 'source=a'], {})).toThrow('--users goes with --acls');
+    expect(() => parseTopicsArgs(['--acls', '--users', 'sauce=a'], {})).toThrow('--users names services among source, stg, dds, cdm, got "sauce"');
+    expect(() => parseTopicsArgs(['--acls', '--users', 'stg=a b'], {})).toThrow('--users needs service=user with a Kafka user name, got "stg=a b"');
+    expect(() => parseTopicsArgs(['--acls', '--tail', 'x'], {})).toThrow('--acls and --tail do not go together');
+  });
+
+  it('lets each service write only its own output (and the dead letters), and read only its own input with its own group', () => {
+    const writes = (service: string) => acls.filter((acl) => acl.service === service && acl.operation === 'WRITE').map((acl) => acl.name);
+    expect(writes('source')).toEqual(['stg_service']);
+    expect(writes('stg')).toEqual(['dds_service', 'dead_letters']);
+    expect(writes('dds')).toEqual(['cdm_service', 'dead_letters']);
+    expect(writes('cdm')).toEqual(['dead_letters']);
+    const reads = (service: string) => acls.filter((acl) => acl.service === service && acl.operation === 'READ').map((acl) => `${acl.resource} ${acl.name}`);
+    expect(reads('source')).toEqual([]);
+    expect(reads('stg')).toEqual(['topic stg_service', 'group stg-service']);
+    expect(reads('dds')).toEqual(['topic dds_service', 'group dds-service']);
+    expect(reads('cdm')).toEqual(['topic cdm_service', 'group cdm-service']);
+    for (const service of SERVICES) expect(may(service, 'IDEMPOTENT_WRITE', 'cluster', 'kafka-cluster'), service).toBe(true);
+    expect(may('source', 'DESCRIBE', 'group', 'cdm-service')).toBe(true); // the dashboard's lag figures
+  });
+
+  it('turns each into kafkajs’s ACL for the service’s user, and prints one line per user', () => {
+    const users = { source: 'svc-source', stg: 'svc-stg', dds: 'svc-dds', cdm: 'svc-cdm' };
+    const entry = toAclEntry({ service: 'stg', resource: 'group', name: 'stg-service', operation: 'READ' }, users);
+    expect(entry).toEqual({
+      resourceType: 3,
+      resourceName: 'stg-service',
+      resourcePatternType: 3,
+      principal: 'User:svc-stg',
+      host: '*',
+      operation: 3,
+      permissionType: 3,
+    });
+    expect(formatAcls(acls, users).split('\n')[3]).toBe(
+      'User:svc-cdm (cdm): IDEMPOTENT_WRITE cluster kafka-cluster, READ+DESCRIBE topic cdm_service, READ+DESCRIBE group cdm-service, WRITE+DESCRIBE topic dead_letters',
+    );
+  });
+});
 
 describe('topics: arguments', () => {
   it('defaults to an overview of KAFKA_BROKERS, else 127.0.0.1:9092', () => {

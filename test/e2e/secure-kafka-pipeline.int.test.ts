@@ -1,9 +1,11 @@
 // The pipeline on Apache Kafka with security on: TLS with the test's own CA and SCRAM-SHA-512, one
 // Kafka user per service (one of them reading its password from a file, as from a Docker or
-// Kubernetes secret). Then what an operator sees when a service's settings are wrong: a wrong
-// password or an untrusted certificate is one line in the log and a 503 naming Kafka on /health, the
-// process stays up, and it stops cleanly. No password shows in any log, /health or /metrics.
-import { spawn } from 'node:child_process';
+// Kubernetes secret), and the StandardAuthorizer with only the ACLs `npm run topics -- --acls` makes:
+// the pipeline works under them, and a service's user cannot do another's part. Then what an
+// operator sees when a service's settings are wrong: a wrong password or an untrusted certificate is
+// one line in the log and a 503 naming Kafka on /health, the process stays up, and it stops cleanly.
+// No password shows in any log, /health or /metrics.
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +35,38 @@ const redis = createTestRedis();
 let fleet: ServiceFleet;
 let admin: Admin;
 const strays: Array<ReturnType<typeof spawn>> = [];
+let aclsRun: { code: number; stdout: string; stderr: string };
+
+/** `npm run topics` as an operator runs it, with this environment. */
+function topicsCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'scripts', 'topics.ts'), ...args],
+      { cwd: root, env: { PATH: process.env.PATH, ...env } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** A kafkajs client logged in as a service's user, giving up at once. */
+const clientAs = (name: ServiceName) =>
+  new Kafka({ brokers: [node.address], logLevel: logLevel.NOTHING, retry: { retries: 0 }, ...node.security!.kafkajs(USERS[name], 'SCRAM-SHA-512') });
+
+/** The Kafka error code name a failed call carries (kafkajs wraps it once or twice). */
+async function refusal(call: () => Promise<unknown>): Promise<string> {
+  try {
+    await call();
+  } catch (error) {
+    let current = error as { type?: string; cause?: unknown; originalError?: unknown } | undefined;
+    while (current) {
+      if (current.type) return current.type;
+      current = (current.originalError ?? current.cause) as typeof current;
+    }
+    return `no Kafka error code: ${(error as Error).message}`;
+  }
+  return 'allowed';
+}
 
 /** The environment a service needs for this node: TLS trusting the test CA, SCRAM-SHA-512 as its own user. */
 function serviceEnv(name: ServiceName): Record<string, string> {
@@ -47,17 +81,26 @@ beforeAll(async () => {
     dataDir: path.join(scratch, 'kafka'),
     port: 0,
     defaultPartitions: 3,
-    security: { scramUsers: Object.values(USERS) },
+    security: { scramUsers: Object.values(USERS), authorizer: true },
   });
   db = await createTestDatabase();
-  fleet = await createServiceFleet({
-    DATABASE_URL: db.url,
-    REDIS_KEY_PREFIX: redis.prefix,
+  const shared = {
     KAFKA_BROKERS: node.address,
     TOPIC_PARTITIONS: '3',
     KAFKA_SSL: 'true',
     KAFKA_SSL_CA_FILE: node.security!.caPath,
     KAFKA_SASL_MECHANISM: 'scram-sha-512',
+  };
+  aclsRun = await topicsCli(['--acls', '--users', SERVICE_NAMES.map((name) => `${name}=${USERS[name].username}`).join(',')], {
+    ...shared,
+    KAFKA_SASL_USERNAME: node.security!.admin.username,
+    KAFKA_SASL_PASSWORD: node.security!.admin.password,
+  });
+  if (aclsRun.code !== 0) throw new Error(`npm run topics -- --acls failed: ${aclsRun.stderr}`);
+  fleet = await createServiceFleet({
+    ...shared,
+    DATABASE_URL: db.url,
+    REDIS_KEY_PREFIX: redis.prefix,
     REF_USERS: '30',
     REF_RESTAURANTS: '5',
     LOG_LEVEL: 'info',
@@ -123,7 +166,16 @@ async function failingHealth(
   throw new Error(`kafka check never failed with ${reason}: ${last}`);
 }
 
-describe('the pipeline over SASL_SSL (SCRAM-SHA-512, TLS with a private CA)', () => {
+describe('the pipeline over SASL_SSL (SCRAM-SHA-512, TLS with a private CA) under per-service ACLs', () => {
+  it('npm run topics -- --acls made the topics and each user’s ACLs, as the admin', () => {
+    expect(aclsRun.stderr).toBe('');
+    expect(aclsRun.code).toBe(0);
+    expect(aclsRun.stdout).toContain('topics stg_service, dds_service, cdm_service, dead_letters exist;');
+    expect(aclsRun.stdout.split('\n')).toContain(
+      `User:${USERS.source.username} (source): IDEMPOTENT_WRITE cluster kafka-cluster, WRITE+DESCRIBE topic stg_service, DESCRIBE topic dds_service, DESCRIBE topic cdm_service, DESCRIBE group stg-service, DESCRIBE group dds-service, DESCRIBE group cdm-service`,
+    );
+  });
+
   it('carries orders through every layer with exact counters, each service as its own Kafka user', async () => {
     const response = await fetch(fleet.url('source', '/push'), {
       method: 'POST',
@@ -139,6 +191,35 @@ describe('the pipeline over SASL_SSL (SCRAM-SHA-512, TLS with a private CA)', ()
       await count(`SELECT count(*) AS n FROM stg.order_events WHERE payload->>'final_status' = 'CLOSED'`),
     );
     expect(await compareWithGroundTruth(db.pool)).toEqual([]);
+  });
+
+  it('a service’s user cannot do another’s part: write another topic, read another topic', async () => {
+    const send = (name: ServiceName, topic: string) => async () => {
+      const producer = clientAs(name).producer({ allowAutoTopicCreation: false });
+      await producer.connect();
+      try {
+        await producer.send({ topic, messages: [{ value: '{"counts":"forged"}' }] });
+      } finally {
+        await producer.disconnect();
+      }
+    };
+    const describeOffsets = (name: ServiceName, topic: string) => async () => {
+      const admin = clientAs(name).admin();
+      await admin.connect();
+      try {
+        await admin.fetchTopicOffsets(topic);
+      } finally {
+        await admin.disconnect();
+      }
+    };
+    expect(await refusal(send('source', 'cdm_service'))).toBe('TOPIC_AUTHORIZATION_FAILED');
+    expect(await refusal(send('source', 'dds_service'))).toBe('TOPIC_AUTHORIZATION_FAILED');
+    expect(await refusal(send('cdm', 'cdm_service'))).toBe('TOPIC_AUTHORIZATION_FAILED');
+    expect(await refusal(send('stg', 'cdm_service'))).toBe('TOPIC_AUTHORIZATION_FAILED');
+    expect(await refusal(describeOffsets('stg', 'cdm_service'))).toBe('TOPIC_AUTHORIZATION_FAILED');
+    // What each is allowed still works, so the refusals above are the ACLs and not a broken login.
+    expect(await refusal(send('source', 'stg_service'))).toBe('allowed');
+    expect(await refusal(describeOffsets('source', 'cdm_service'))).toBe('allowed');
   });
 
   it('shows no password in any log, /health or /metrics', async () => {
@@ -165,6 +246,7 @@ describe('the pipeline over SASL_SSL (SCRAM-SHA-512, TLS with a private CA)', ()
     await new Promise((resolve) => setTimeout(resolve, 3500));
     const text = stg.output.join('');
     expect(text.match(/refused the credentials/g)).toHaveLength(1);
+    expect(text.match(/"level":50/g)).toHaveLength(1); // kafkajs's own line per attempt is quiet until connected
     expect(text).not.toMatch(/\n\s+at /); // no stack trace
     expect(text).not.toContain('not-the-password');
     expect(stg.child.exitCode).toBeNull();

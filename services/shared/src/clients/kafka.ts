@@ -33,6 +33,8 @@ export function createKafka(
   log: Logger,
   retry: KafkaRetry = KAFKA_RETRY_DEFAULTS,
   security: KafkaSecurity = NO_KAFKA_SECURITY,
+  /** Whether kafkajs's own lines are logged now: a service quiets them until connected, having said why it is not. */
+  loud: () => boolean = () => true,
 ): Kafka {
   const kafkaLog = log.child({ component: 'kafkajs' });
   return new Kafka({
@@ -45,7 +47,7 @@ export function createKafka(
       () =>
       ({ level, log: { message, ...extra } }: LogEntry) => {
         const method = toPino[level as keyof typeof toPino] ?? 'info';
-        if (method !== 'silent' && !IGNORED_MESSAGES.has(message)) kafkaLog[method](extra, message);
+        if (method !== 'silent' && !IGNORED_MESSAGES.has(message) && loud()) kafkaLog[method](extra, message);
       },
   });
 }

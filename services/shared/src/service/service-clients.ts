@@ -27,17 +27,26 @@ type ClientOptions = { redis: boolean; poolSize?: number };
 export function createServiceClients(config: Config, service: string, log: Logger, opts: ClientOptions): ServiceClients {
   const pool = createPool(config.databaseUrl, log, opts.poolSize ?? 10, config.postgres);
   const redis = opts.redis ? createRedis(config.redisUrl, log, config.redis) : null;
-  const kafka = createKafka(config.kafkaBrokers, `${config.kafkaClientId}-${service}`, log, config.kafkaRetry, config.kafkaSecurity);
+  // kafkajs logs each failed attempt; until the first connection KafkaConnection says why, once.
+  const kafka = createKafka(
+    config.kafkaBrokers,
+    `${config.kafkaClientId}-${service}`,
+    log,
+    config.kafkaRetry,
+    config.kafkaSecurity,
+    () => kafkaConnection.connected,
+  );
   const producer = createProducer(kafka);
   const admin = kafka.admin();
   const describe = (error: unknown) => describeKafkaFailure(error, config.kafkaBrokers, config.kafkaSecurity);
+  const kafkaConnection = new KafkaConnection({ producer, admin, describe, log });
   return {
     pool,
     redis,
     kafka,
     producer,
     admin,
-    kafkaConnection: new KafkaConnection({ producer, admin, describe, log }),
+    kafkaConnection,
     async close() {
       await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
       await Promise.allSettled([pool.end(), redis?.quit()]);
