@@ -68,9 +68,13 @@ export class StageRunner<In, Ready> {
     );
   }
 
+  /** Whether start() has joined the group: the service listens before, and /health waits for this. */
+  private joined = false;
+
   async start(): Promise<void> {
     this.stopping = new AbortController();
     await this.supervisor.start((payload) => this.eachBatch(payload));
+    this.joined = true;
   }
 
   /**
@@ -98,6 +102,7 @@ export class StageRunner<In, Ready> {
         const { crashed, running } = this.supervisor;
         if (crashed) throw new Error(`consumer stopped: ${crashed}`);
         if (!running) throw new Error('consumer is not running');
+        if (!this.joined) throw new Error('consumer is joining its group');
         const { failure } = this.processor;
         if (failure) throw new Error(`${failure.step} failing: ${failure.error}`);
       },
