@@ -45,7 +45,8 @@ export class KafkaConnection {
         return true;
       } catch (error) {
         this.#failure = this.options.describe(error);
-        if (this.#failure !== logged) this.options.log.error(`${this.#failure}; trying again, every ${Math.round(maxMs / 1000)} s at most`);
+        const every = maxMs >= 1000 ? `${Math.round(maxMs / 1000)} s` : `${maxMs} ms`;
+        if (this.#failure !== logged) this.options.log.error(`${this.#failure}; trying again, every ${every} at most`);
         logged = this.#failure;
       }
       await sleep(delay, signal);
