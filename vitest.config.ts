@@ -19,7 +19,12 @@ const ON_BOTH_KAFKAS = [
   'test/reliability/lifecycle.int.test.ts',
   'test/reliability/large-batches.int.test.ts',
 ];
-const APACHE_ONLY = ['kafka/test/**/*.int.test.ts', 'test/reliability/three-brokers.int.test.ts', 'test/e2e/secure-kafka-pipeline.int.test.ts'];
+const APACHE_ONLY = [
+  'kafka/test/**/*.int.test.ts',
+  'test/reliability/three-brokers.int.test.ts',
+  'test/e2e/secure-kafka-pipeline.int.test.ts',
+  'test/deploy/secure-kafka-compose.int.test.ts',
+];
 
 const integration = {
   testTimeout: 120_000,

