@@ -24,6 +24,7 @@ const APACHE_ONLY = [
   'test/reliability/three-brokers.int.test.ts',
   'test/e2e/secure-kafka-pipeline.int.test.ts',
   'test/deploy/secure-kafka-compose.int.test.ts',
+  'test/e2e/kafka-client-certificate.int.test.ts',
 ];
 
 const integration = {
