@@ -4,7 +4,7 @@ import { kafkaCheck, postgresCheck, redisCheck, runHealthChecks, registerHealthR
 import { ensureTopics } from '@orders-dwh/shared/kafka';
 import { configuredLogger } from '@orders-dwh/shared/logging';
 import { MessageMetrics, createMetricsRegistry, registerMetricsRoute } from '@orders-dwh/shared/metrics';
-import { exitOnSignal, loadServiceConfig, createServiceClients } from '@orders-dwh/shared/service';
+import { createServiceClients, loadServiceConfig, serveThenConnect } from '@orders-dwh/shared/service';
 import { buildApp } from './app.ts';
 import { DashboardFeed } from './dashboard/dashboard-feed.ts';
 import { readOffsets, readStatus, type PipelineSources } from './dashboard/pipeline-reading.ts';
@@ -59,18 +59,15 @@ const app = buildApp({
 });
 registerMetricsRoute(app, registry);
 app.addHook('onClose', () => clients.close());
-const stopping = new AbortController();
-exitOnSignal(() => {
-  stopping.abort();
-  return app.close();
-}, log);
-// Listening first: while Kafka refuses the source, /health says why and /push answers 503.
-await app.listen({ host: config.host, port: config.ports.source });
-if (await clients.kafkaConnection.connect(stopping.signal)) {
-  try {
+await serveThenConnect({
+  app,
+  host: config.host,
+  port: config.ports.source,
+  clients,
+  log,
+  stop: () => app.close(),
+  async whenConnected() {
     await ensureTopics(clients.kafka, [config.topics.stg], config.topicPartitions, config.topicReplicationFactor);
     log.info({ url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.ports.source}/` }, 'dashboard ready');
-  } catch (error) {
-    if (!stopping.signal.aborted) throw error; // a stop closed the clients under the start: nothing is wrong
-  }
-}
+  },
+});

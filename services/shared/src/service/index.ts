@@ -5,3 +5,4 @@ export * from './service-clients.ts';
 export * from './stage-service.ts';
 export * from './service-config.ts';
 export * from './kafka-connection.ts';
+export * from './serve-then-connect.ts';

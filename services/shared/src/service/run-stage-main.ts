@@ -3,9 +3,9 @@ import type { Config } from '../config.ts';
 import { ensureTopics } from '../kafka/ensure-topics.ts';
 import { configuredLogger, type Logger } from '../logger.ts';
 import type { StageDefinition } from '../stage/stage-definition.ts';
-import { exitOnSignal } from './graceful-shutdown.ts';
 import { createServiceClients, type ServiceClients } from './service-clients.ts';
 import { loadServiceConfig } from './service-config.ts';
+import { serveThenConnect } from './serve-then-connect.ts';
 import { buildStageService } from './stage-service.ts';
 
 export interface StageMain<In, Ready> {
@@ -36,17 +36,16 @@ export async function runStageMain<In, Ready>(main: StageMain<In, Ready>): Promi
     clients,
     log,
   );
-  const stopping = new AbortController();
-  exitOnSignal(() => {
-    stopping.abort();
-    return service.stop();
-  }, log);
-  await service.app.listen({ host: config.host, port: main.port(config) });
-  if (!(await clients.kafkaConnection.connect(stopping.signal))) return;
-  try {
-    await ensureTopics(clients.kafka, [input, ...(output ? [output] : []), config.topics.deadLetters], config.topicPartitions, config.topicReplicationFactor);
-    if (!stopping.signal.aborted) await service.start();
-  } catch (error) {
-    if (!stopping.signal.aborted) throw error; // a stop closed the clients under the start: nothing is wrong
-  }
+  await serveThenConnect({
+    app: service.app,
+    host: config.host,
+    port: main.port(config),
+    clients,
+    log,
+    stop: () => service.stop(),
+    async whenConnected(stopping) {
+      await ensureTopics(clients.kafka, [input, ...(output ? [output] : []), config.topics.deadLetters], config.topicPartitions, config.topicReplicationFactor);
+      if (!stopping.aborted) await service.start();
+    },
+  });
 }
