@@ -23,9 +23,7 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const log = configuredLogger('redrive', config);
   const pool = createPool(config.databaseUrl, log, 2, config.postgres);
-  const producer = args.dryRun
-    ? null
-    : createProducer(createKafka(config.kafkaBrokers, `${config.kafkaClientId}-redrive`, log, config.kafkaRetry, config.kafkaSecurity));
+  const producer = args.dryRun ? null : createProducer(createKafka(config, 'redrive', log));
   try {
     await producer?.connect();
     const summary = await redriveDeadLetters(pool, producer, { service: args.service, ids: args.ids }, { dryRun: args.dryRun });

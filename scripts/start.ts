@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   await ensureDatabase(config.databaseUrl);
   await runMigrations(config.databaseUrl);
   say('database migrated');
-  const kafka = createKafka(config.kafkaBrokers, `${config.kafkaClientId}-start`, log, config.kafkaRetry, config.kafkaSecurity);
+  const kafka = createKafka(config, 'start', log);
   const { topics } = config;
   await ensureTopics(kafka, [topics.stg, topics.dds, topics.cdm, topics.deadLetters], config.topicPartitions, config.topicReplicationFactor);
   say(`topics ready: ${[topics.stg, topics.dds, topics.cdm, topics.deadLetters].join(', ')}`);

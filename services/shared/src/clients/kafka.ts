@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { KAFKA_RETRY_DEFAULTS, type KafkaRetry } from '../config.ts';
+import type { Config } from '../config.ts';
 import kafkajs, {
   Kafka,
   logLevel as KafkaLogLevel,
@@ -12,7 +12,7 @@ import kafkajs, {
   type ProducerRecord,
   type RecordMetadata,
 } from 'kafkajs';
-import { type KafkaSecurity, kafkajsSecurity, NO_KAFKA_SECURITY } from '../kafka/kafka-security.ts';
+import { kafkajsSecurity } from '../kafka/kafka-security.ts';
 import type { Logger } from '../logger.ts';
 
 // Our exactly-once guarantee does not rest on the producer retrying forever: a send that gives up
@@ -27,22 +27,24 @@ const toPino = {
   [KafkaLogLevel.NOTHING]: 'silent',
 } as const;
 
+/** What a Kafka client is made from: the brokers, KAFKA_CLIENT_ID, the retries, TLS and SASL. */
+export type KafkaSettings = Pick<Config, 'kafkaBrokers' | 'kafkaClientId' | 'kafkaRetry' | 'kafkaSecurity'>;
+
+/** kafkajs as the settings say, its client id `<KAFKA_CLIENT_ID>-<role>`, its lines in `log`. */
 export function createKafka(
-  brokers: string[],
-  clientId: string,
+  settings: KafkaSettings,
+  role: string,
   log: Logger,
-  retry: KafkaRetry = KAFKA_RETRY_DEFAULTS,
-  security: KafkaSecurity = NO_KAFKA_SECURITY,
   /** Whether kafkajs's own lines are logged now: a service quiets them until connected, having said why it is not. */
   loud: () => boolean = () => true,
 ): Kafka {
   const kafkaLog = log.child({ component: 'kafkajs' });
   return new Kafka({
-    clientId,
-    brokers,
-    ...kafkajsSecurity(security),
+    clientId: `${settings.kafkaClientId}-${role}`,
+    brokers: settings.kafkaBrokers,
+    ...kafkajsSecurity(settings.kafkaSecurity),
     logLevel: KafkaLogLevel.WARN,
-    retry,
+    retry: settings.kafkaRetry,
     logCreator:
       () =>
       ({ level, log: { message, ...extra } }: LogEntry) => {

@@ -28,14 +28,7 @@ export function createServiceClients(config: Config, service: string, log: Logge
   const pool = createPool(config.databaseUrl, log, opts.poolSize ?? 10, config.postgres);
   const redis = opts.redis ? createRedis(config.redisUrl, log, config.redis) : null;
   // kafkajs logs each failed attempt; until the first connection KafkaConnection says why, once.
-  const kafka = createKafka(
-    config.kafkaBrokers,
-    `${config.kafkaClientId}-${service}`,
-    log,
-    config.kafkaRetry,
-    config.kafkaSecurity,
-    () => kafkaConnection.connected,
-  );
+  const kafka = createKafka(config, service, log, () => kafkaConnection.connected);
   const producer = createProducer(kafka);
   const admin = kafka.admin();
   const describe = (error: unknown) => describeKafkaFailure(error, config.kafkaBrokers, config.kafkaSecurity);

@@ -20,13 +20,21 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** Quick retries, so that each attempt fails fast while nothing listens. */
+const settings = (brokers: string[]) => ({
+  kafkaBrokers: brokers,
+  kafkaClientId: 'kafka-connection',
+  kafkaRetry: { retries: 1, initialRetryTime: 50, maxRetryTime: 100 },
+  kafkaSecurity: NO_KAFKA_SECURITY,
+});
+
 describe('KafkaConnection', () => {
   it('says once why it cannot connect, keeps trying, and connects once Kafka is there', async () => {
     const port = await freePort();
     const brokers = [`127.0.0.1:${port}`];
     const lines: string[] = [];
     const log = createLogger('test', 'info', { write: (line) => lines.push(line) });
-    const kafka = createKafka(brokers, 'kafka-connection-test', log, { retries: 1, initialRetryTime: 50, maxRetryTime: 100 });
+    const kafka = createKafka(settings(brokers), 'test', log);
     const producer = createProducer(kafka);
     const admin = kafka.admin();
     const connection = new KafkaConnection({
@@ -58,7 +66,7 @@ describe('KafkaConnection', () => {
   it('gives up trying when the service stops before Kafka comes', async () => {
     const brokers = [`127.0.0.1:${await freePort()}`];
     const log = createLogger('test', 'silent');
-    const kafka = createKafka(brokers, 'kafka-connection-test', log, { retries: 1, initialRetryTime: 50, maxRetryTime: 100 });
+    const kafka = createKafka(settings(brokers), 'test', log);
     const connection = new KafkaConnection({
       producer: createProducer(kafka),
       admin: kafka.admin(),
