@@ -45,7 +45,7 @@ export function buildApp(deps: SourceAppDeps): FastifyInstance {
   app.setErrorHandler(createErrorHandler(describePushBodyError(config.push.maxN)));
   app.setNotFoundHandler(notFoundHandler);
   deps.health?.(app);
-  registerPushRateLimit(app, config.push.rateLimit);
+  const rateLimited = registerPushRateLimit(app, config.push.rateLimit);
   app.register(pushRoute, {
     redis: deps.redis,
     db: deps.db,
@@ -54,7 +54,7 @@ export function buildApp(deps: SourceAppDeps): FastifyInstance {
     maxN: config.push.maxN,
     batchSize: config.push.batchSize,
     apiKey: config.push.apiKey,
-    rateLimited: config.push.rateLimit.max > 0,
+    rateLimited,
     random: deps.random ?? Math.random,
     now: deps.now ?? (() => new Date()),
     cancelShare: deps.cancelShare ?? 0,
