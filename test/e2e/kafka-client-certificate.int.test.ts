@@ -25,15 +25,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  const pid = node?.pid();
-  await node?.stop();
-  if (pid) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // stopped, as it should be
-    }
-  }
+  await node?.stop(); // SIGTERM, then SIGKILL if it has not exited in time; resolves once it has
   rmSync(scratch, { recursive: true, force: true });
 });
 

@@ -114,15 +114,7 @@ afterAll(async () => {
   await admin?.disconnect();
   for (const child of strays) child.kill('SIGKILL');
   await fleet?.stopAll();
-  const pid = node?.pid();
-  await node?.stop();
-  if (pid) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // stopped, as it should be
-    }
-  }
+  await node?.stop(); // SIGTERM, then SIGKILL if it has not exited in time; resolves once it has
   await redis.cleanup();
   await db?.drop();
   rmSync(scratch, { recursive: true, force: true });
