@@ -24,7 +24,8 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   // One long transaction by design: the services' statement deadlines do not fit it.
   const timeouts = { ...config.postgres, queryTimeoutMs: 3_600_000, statementTimeoutMs: 3_000_000 };
-  const pool = createPool(config.databaseUrl, configuredLogger('rebuild', config), 1, timeouts);
+  // Statements over whole tables: the server's own JIT setting applies (see PoolSettings).
+  const pool = createPool(config.databaseUrl, configuredLogger('rebuild', config), 1, timeouts, { jit: true });
   try {
     const result = await rebuildCdm(pool);
     process.stdout.write(

@@ -15,7 +15,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const pool = createPool(config.databaseUrl, configuredLogger('reconcile', config), 1, config.postgres);
+  // Statements over whole tables: the server's own JIT setting applies (see PoolSettings).
+  const pool = createPool(config.databaseUrl, configuredLogger('reconcile', config), 1, config.postgres, { jit: true });
   try {
     const report = await reconcile(pool);
     process.stdout.write(`${argv.includes('--json') ? JSON.stringify(report) : formatReconcileReport(report)}\n`);

@@ -55,6 +55,26 @@ describe('postgres pool deadlines', () => {
     expect(settings.rows[0]).toEqual({ statement: '1500ms', idle: '1min', lock: '0' });
   });
 
+  it('compiles no statement with JIT unless asked: a costly plan runs without it; { jit: true } leaves the server its own', async () => {
+    // jit_above_cost 0 makes every statement costly enough: what the services' batch statements
+    // became once their cost estimates grew with the tables.
+    const jitted = async (db: pg.Pool) =>
+      inTransaction(db, async (client) => {
+        await client.query('SET LOCAL jit_above_cost = 0');
+        const { rows } = await client.query<{ 'QUERY PLAN': string }>('EXPLAIN (ANALYZE) SELECT sum(x) FROM generate_series(1, 1000) AS x');
+        return rows.some((row) => row['QUERY PLAN'].startsWith('JIT'));
+      });
+    const services = await pool({ viaProxy: false });
+    expect((await services.query('SHOW jit')).rows[0].jit).toBe('off');
+    expect(await jitted(services)).toBe(false);
+
+    const serverDefault = createPool(DIRECT, log, 1, DEFAULT_POSTGRES_TIMEOUTS, { jit: true });
+    pools.push(serverDefault);
+    const server = await direct(async (c) => (await c.query("SELECT current_setting('jit') AS jit, pg_jit_available() AS available")).rows[0]);
+    expect((await serverDefault.query('SHOW jit')).rows[0].jit).toBe(server.jit);
+    if (server.jit === 'on' && server.available) expect(await jitted(serverDefault)).toBe(true);
+  });
+
   it('a statement over the statement timeout is cancelled by Postgres; the connection is rolled back and kept', async () => {
     const db = await pool({ viaProxy: false, timeouts: { statementTimeoutMs: 300 } });
     const pid = await pidOf(db);
