@@ -1,11 +1,13 @@
-// npm run bench:api [-- --orders 1000000 --rate 200 --seconds 15 --load-rate 1000 --database dwh_bench_x --keep]
+// npm run bench:api [-- --orders 1000000 --rate 200 --seconds 15 --load-rate 1000 --database dwh_bench_x --keep --compare-autocannon]
 //
 // The read API of the cdm service with --orders orders in the warehouse: the whole pipeline as
 // separate processes (development broker, a fresh database unless --database names a filled one,
 // a Redis key prefix), filled through POST /push, then each route offered --rate requests/s for
-// --seconds (autocannon, in this process) twice: with the pipeline idle, and while the source
-// pushes --load-rate orders/s through it. Before the load, "serial" is the mean of 200 requests
-// sent one at a time. Prints a table, then one JSON line. Progress on stderr.
+// --seconds (a request every 1/rate s, open loop, from this process: src/paced-load.ts) twice: with
+// the pipeline idle, and while the source pushes --load-rate orders/s through it. Before the load,
+// "serial" is the mean of 200 requests sent one at a time. --compare-autocannon also offers each
+// route the same rate through autocannon's overallRate, idle, to show what that reports. Prints a
+// table, then one JSON line. Progress on stderr.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -17,7 +19,7 @@ import { Redis } from 'ioredis';
 import { ensureDatabase } from '../scripts/migrate/ensure-database.ts';
 import { runMigrations } from '../scripts/migrate/run.ts';
 import { dropDatabase } from '../test/support/database.ts';
-import { loadRoute, serialLatency, type RouteFigures } from './src/api-load.ts';
+import { autocannonRoute, loadRoute, serialLatency, type RouteFigures } from './src/api-load.ts';
 import { machineInfo } from './src/machine.ts';
 import { committedTotal, consumerGroupId, endOffsetTotal } from '@orders-dwh/shared/kafka';
 import type { StageGroup } from './src/offset-sampler.ts';
@@ -33,6 +35,7 @@ const { values: args } = parseArgs({
     'load-rate': { type: 'string', default: '1000' },
     database: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'compare-autocannon': { type: 'boolean', default: false },
   },
 });
 const positive = (name: string, text: string) => {
@@ -149,10 +152,10 @@ async function main(): Promise<void> {
     ['GET /products/:productId/also-ordered', () => `/products/${any(products)}/also-ordered?limit=10`],
   ];
   const base = cdm.url('');
-  const measure = async (label: string) => {
+  const measure = async (label: string, load = loadRoute) => {
     const figures: RouteFigures[] = [];
     for (const [route, next] of routes) {
-      figures.push(await loadRoute(base, route, next, options.rate, options.seconds));
+      figures.push(await load(base, route, next, options.rate, options.seconds));
       log(`${label}: ${route} p50 ${figures.at(-1)!.p50_ms} ms, p99 ${figures.at(-1)!.p99_ms} ms`);
     }
     return figures;
@@ -163,6 +166,7 @@ async function main(): Promise<void> {
   const serial = new Map<string, { mean_ms: number; p99_ms: number }>();
   for (const [route, next] of routes) serial.set(route, await serialLatency(base, next));
   const idle = (await measure('idle')).map((f) => ({ ...f, serial: serial.get(f.route) }));
+  const autocannonIdle = args['compare-autocannon'] ? await measure('idle, autocannon', autocannonRoute) : null;
   const loadSeconds = routes.length * options.seconds + 5;
   log(`loading: ${options.loadRate} orders/s for ${loadSeconds} s while measuring`);
   const pushing = pacedPush(source.url('/push'), options.loadRate, loadSeconds);
@@ -179,6 +183,7 @@ async function main(): Promise<void> {
     rate_per_route: options.rate,
     seconds_per_route: options.seconds,
     idle,
+    idle_autocannon: autocannonIdle,
     loading: { orders_per_s: options.loadRate, pushed: paced.sent, late_ticks: paced.lateTicks, routes: loading },
   };
   const cell = (value: unknown) => String(value ?? '').padStart(7);
@@ -189,9 +194,10 @@ async function main(): Promise<void> {
     `${orders} orders, ${users.length} users, ${products.length} products; ${options.rate} requests/s per route for ${options.seconds} s; latencies in ms`,
   );
   console.log(`pipeline idle\n${header}\n${idle.map(row).join('\n')}`);
+  if (autocannonIdle) console.log(`pipeline idle, the same rate through autocannon's overallRate\n${header}\n${autocannonIdle.map(row).join('\n')}`);
   console.log(`pipeline loading ${options.loadRate} orders/s (${paced.sent} pushed)\n${header}\n${loading.map(row).join('\n')}`);
   console.log(JSON.stringify(result));
-  if ([...idle, ...loading].some((f) => f.non_2xx + f.errors > 0)) process.exitCode = 1;
+  if ([...idle, ...(autocannonIdle ?? []), ...loading].some((f) => f.non_2xx + f.errors > 0)) process.exitCode = 1;
 }
 
 try {

@@ -1,5 +1,7 @@
-// One route of the read API under a fixed request rate (autocannon), with the latencies it saw.
+// One route of the read API under a fixed request rate, with the latencies it saw: paced (a request
+// every 1/rate s, open loop, see paced-load.ts), or autocannon's overallRate for comparison.
 import autocannon from 'autocannon';
+import { pacedLoad } from './paced-load.ts';
 
 export interface RouteFigures {
   route: string;
@@ -13,10 +15,20 @@ export interface RouteFigures {
   /** answers other than 2xx, and requests that failed or timed out */
   non_2xx: number;
   errors: number;
+  /** most connections open at once (paced) */
+  connections?: number;
 }
 
-/** Offers `rate` requests/s for `seconds` to paths drawn by `nextPath`, over `connections` connections. */
-export async function loadRoute(
+/** Offers `rate` requests/s for `seconds`, one request every 1/rate s (see paced-load.ts). */
+export async function loadRoute(baseUrl: string, route: string, nextPath: () => string, rate: number, seconds: number): Promise<RouteFigures> {
+  return { route, ...(await pacedLoad(baseUrl, nextPath, rate, seconds)) };
+}
+
+/**
+ * The same offer through autocannon's overallRate, over `connections` connections: each connection
+ * sends its share of every second at once, and latencies are corrected with a 1 ms interval.
+ */
+export async function autocannonRoute(
   baseUrl: string,
   route: string,
   nextPath: () => string,
