@@ -180,6 +180,7 @@ describe('bad input', () => {
   it.each([
     [`/users/${unknownUser}/recommendations`, `There is no user ${unknownUser}.`],
     [`/users/${unknownUser}/orders`, `There is no user ${unknownUser}.`],
+    [`/users/${unknownUser}/orders?before=1`, `There is no user ${unknownUser}.`],
     [`/users/${unknownUser}/counters`, `There is no user ${unknownUser}.`],
     [`/products/${'f'.repeat(24)}/also-ordered`, `There is no product ${'f'.repeat(24)}.`],
   ])('GET %s → 404', async (url, message) => {

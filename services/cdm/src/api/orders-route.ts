@@ -94,8 +94,9 @@ export function ordersRoute(app: FastifyInstance, { db, products, restaurants }:
       const { userId } = request.params;
       const { limit, before } = request.query;
       const userKey = hubHashKey(userId);
-      const known = await fromPostgres(db.query({ name: 'cdm_api_user_known', text: 'SELECT 1 FROM dds.h_user WHERE h_user_pk = $1', values: [userKey] }));
-      if (known.rowCount === 0) throw notFound(`There is no user ${userId}.`);
+      // The user's existence is read only when the answer is empty: a page or a cursor found is proof enough.
+      const userUnknown = async () =>
+        (await fromPostgres(db.query({ name: 'cdm_api_user_known', text: 'SELECT 1 FROM dds.h_user WHERE h_user_pk = $1', values: [userKey] }))).rowCount === 0;
       let cursor: [Date, string] | null = null;
       if (before !== undefined) {
         const orderKey = hubHashKey(before);
@@ -106,7 +107,7 @@ export function ordersRoute(app: FastifyInstance, { db, products, restaurants }:
             values: [linkHashKey(orderKey, userKey)],
           }),
         );
-        if (rows.length === 0) throw notFound(`User ${userId} has no order ${before}.`);
+        if (rows.length === 0) throw notFound((await userUnknown()) ? `There is no user ${userId}.` : `User ${userId} has no order ${before}.`);
         cursor = [rows[0]!.order_dt, orderKey];
       }
       const { rows } = await fromPostgres(
@@ -114,6 +115,7 @@ export function ordersRoute(app: FastifyInstance, { db, products, restaurants }:
           ? db.query<OrderRow>({ name: 'cdm_api_orders_after', text: page(true), values: [userKey, limit + 1, ...cursor] })
           : db.query<OrderRow>({ name: 'cdm_api_orders_first', text: page(false), values: [userKey, limit + 1] }),
       );
+      if (rows.length === 0 && !cursor && (await userUnknown())) throw notFound(`There is no user ${userId}.`);
       const shown = rows.slice(0, limit);
       const [productNames, restaurantNames] = await fromPostgres(
         Promise.all([
