@@ -36,4 +36,15 @@ describe('isContractTimestamp', () => {
   ])('refuses %s: %s', (text) => {
     expect(isContractTimestamp(text)).toBe(false);
   });
+
+  it('knows every day of every month of 1970–2999 as the calendar does (leap years by the 4, 100 and 400 rules)', () => {
+    for (let year = 1970; year <= 2999; year++) {
+      for (let month = 1; month <= 12; month++) {
+        const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+        const at = (day: number) => `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T12:00:00Z`;
+        expect(isContractTimestamp(at(days)), at(days)).toBe(true);
+        expect(isContractTimestamp(at(days + 1)), at(days + 1)).toBe(false);
+      }
+    }
+  });
 });
