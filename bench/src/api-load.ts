@@ -12,9 +12,10 @@ export interface RouteFigures {
   p50_ms: number;
   p99_ms: number;
   max_ms: number;
-  /** answers other than 2xx, and requests that failed or timed out */
+  /** answers other than 2xx, requests that failed, and requests not answered in time */
   non_2xx: number;
   errors: number;
+  timeouts: number;
   /** most connections open at once (paced) */
   connections?: number;
 }
@@ -51,7 +52,8 @@ export async function autocannonRoute(
     p99_ms: result.latency.p99,
     max_ms: result.latency.max,
     non_2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
+    errors: result.errors,
+    timeouts: result.timeouts,
   };
 }
 

@@ -21,8 +21,10 @@ export interface PacedResult {
   max_ms: number;
   /** answers other than 2xx */
   non_2xx: number;
-  /** requests that failed or were not answered before the run ended and the timeout passed */
+  /** requests that failed (refused, reset) */
   errors: number;
+  /** requests not answered within the timeout (10 s): the offer is more than the server can serve */
+  timeouts: number;
   /** most connections open at once */
   connections: number;
 }
@@ -34,6 +36,7 @@ export async function pacedLoad(baseUrl: string, nextPath: () => string, rate: n
   const latencies: number[] = [];
   let non2xx = 0;
   let errors = 0;
+  let timeouts = 0;
   const total = Math.round(rate * seconds);
   const interval = 1000 / rate;
   const started = performance.now();
@@ -49,13 +52,17 @@ export async function pacedLoad(baseUrl: string, nextPath: () => string, rate: n
           resolve();
         });
       });
-      const fail = () => {
-        errors += 1;
+      let timedOut = false;
+      request.on('timeout', () => {
+        timedOut = true;
+        timeouts += 1;
         request.destroy();
         resolve();
-      };
-      request.on('timeout', fail);
-      request.on('error', fail);
+      });
+      request.on('error', () => {
+        if (!timedOut) errors += 1;
+        resolve();
+      });
     });
 
   let connections = 0;
@@ -86,6 +93,7 @@ export async function pacedLoad(baseUrl: string, nextPath: () => string, rate: n
     max_ms: round(percentile(latencies, 100)),
     non_2xx: non2xx,
     errors,
+    timeouts,
     connections,
   };
 }

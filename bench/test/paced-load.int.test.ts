@@ -74,5 +74,14 @@ describe('pacedLoad', () => {
     servers.pop();
     const refused = await pacedLoad(s.url, () => '/x', 50, 0.2);
     expect(refused.errors).toBe(10);
+    expect(refused.timeouts).toBe(0);
+  });
+
+  it('counts a request not answered within the timeout as timed out, not as failed', async () => {
+    const s = await server((path) => (path === '/stuck' ? 5_000 : 0));
+    servers.push(s);
+    let i = 0;
+    const result = await pacedLoad(s.url, () => (i++ % 5 === 0 ? '/stuck' : '/x'), 50, 0.2, 300);
+    expect(result).toMatchObject({ timeouts: 2, errors: 0, non_2xx: 0 });
   });
 });
