@@ -1,21 +1,12 @@
 // One route of the read API under a fixed request rate, with the latencies it saw: paced (a request
 // every 1/rate s, open loop, see paced-load.ts), or autocannon's overallRate for comparison.
 import autocannon from 'autocannon';
-import { pacedLoad } from './paced-load.ts';
+import { pacedLoad, type PacedResult } from './paced-load.ts';
 
-export interface RouteFigures {
+export interface RouteFigures extends Omit<PacedResult, 'connections'> {
   route: string;
   /** one request at a time, before the load */
   serial?: { mean_ms: number; p99_ms: number };
-  offered_per_s: number;
-  requests_per_s: number;
-  p50_ms: number;
-  p99_ms: number;
-  max_ms: number;
-  /** answers other than 2xx, requests that failed, and requests not answered in time */
-  non_2xx: number;
-  errors: number;
-  timeouts: number;
   /** most connections open at once (paced) */
   connections?: number;
 }
