@@ -7,8 +7,8 @@
 // Why not autocannon's overallRate: autocannon lets each connection send its share of a second's
 // requests as fast as it can at the start of every second, so 200 requests/s arrive as one burst
 // of 200 per second, and with a rate it records each latency with an expected interval of
-// ceil(1 / rate) = 1 ms, adding made-up samples for every ms of it. bench/README.md shows both
-// against a server with a fixed service time.
+// ceil(1 / rate) = 1 ms, adding made-up samples for every ms of it. `npm run bench:api --
+// --compare-autocannon` shows both on the read API (README, Reads and their latency).
 import http from 'node:http';
 import { percentile } from './stats.ts';
 
