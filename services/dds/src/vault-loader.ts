@@ -14,6 +14,8 @@ const tableName = (model: TableModel) => `${quoteIdentifier(VAULT_SCHEMA)}.${quo
 const uuid = (name: string): ColumnModel => ({ name, type: 'uuid' });
 const loadSrc: ColumnModel = { name: 'load_src', type: 'text' };
 const loadDt: ColumnModel = { name: 'load_dt', type: 'timestamptz' };
+/** A satellite's columns as loaded: parent key, load_dt, payload, hashdiff, record source. */
+const satelliteColumns = (model: SatelliteModel): ColumnModel[] => [uuid(model.parent.hashKey), loadDt, ...model.payload, uuid(model.hashdiff), loadSrc];
 
 /**
  * The batch as a relation: jsonb_to_recordset($n::jsonb) AS alias(column type, ...), the rows as ONE
@@ -62,11 +64,40 @@ export function linkLoadStatement(model: LinkModel, rows: readonly VaultRow[], b
 }
 
 /**
- * Set on a satellite row whose parent key this transaction has just inserted (keys statement,
- * RETURNING). Such a key has no stored version, and no concurrent loader can store one before this
- * transaction ends (its own insert of the key waits on this one's), so its probes are skipped.
+ * A satellite's rows whose parent key the batch's own keys statement has just inserted (RETURNING):
+ * no version of such a key is stored, and none can be before this transaction ends (any other
+ * loader's insert of the key waits for this one's), so its history is the batch's alone. Of the
+ * batch's rows of one key, in load_dt order, each one that differs from the one before is a change;
+ * those are inserted as they are, without the stored-history probes and windows of
+ * satelliteLoadCtes. Rows come sorted by (key, load_dt) from VaultBatch; others are sorted here.
  */
-export const NEW_PARENT = 'new_parent';
+export function newKeyChanges(model: SatelliteModel, rows: readonly VaultRow[]): VaultRow[] {
+  const key = model.parent.hashKey;
+  const identity = (row: VaultRow) => `${row[key]} ${row.load_dt}`;
+  const sorted = rows.every((row, i) => i === 0 || identity(rows[i - 1]!) < identity(row))
+    ? rows
+    : [...rows].sort((a, b) => (identity(a) < identity(b) ? -1 : 1));
+  return sorted.filter((row, i) => i === 0 || sorted[i - 1]![key] !== row[key] || sorted[i - 1]![model.hashdiff] !== row[model.hashdiff]);
+}
+
+/**
+ * The changes of keys new in this batch (newKeyChanges), inserted as one CTE. ON CONFLICT only for
+ * rows that are not VaultBatch's (one per key and instant): it cost nothing measurable.
+ */
+function newKeyInsertCte(model: SatelliteModel, rows: readonly VaultRow[], firstParam: number): { ctes: string[]; values: unknown[] } {
+  const columns = satelliteColumns(model);
+  const names = columns.map((c) => quoteIdentifier(c.name));
+  const source = batchRows(columns, rows, 'n', firstParam);
+  const insert = [
+    `${quoteIdentifier(`${model.table}__new_keys`)} AS (`,
+    `  INSERT INTO ${tableName(model)} (${names.join(', ')})`,
+    `  SELECT ${names.map((n) => `n.${n}`).join(', ')} FROM ${source.from}`,
+    `  ORDER BY n.${names[0]}, n.${names[1]}`,
+    `  ON CONFLICT DO NOTHING`,
+    `)`,
+  ];
+  return { ctes: [insert.join('\n')], values: source.values };
+}
 
 /**
  * Satellites hold changes only, idempotent under replay and out-of-order arrival. A batch row
@@ -76,8 +107,8 @@ export const NEW_PARENT = 'new_parent';
  * equals its stored successor (the earliest later row, with no new row of the batch in between)
  * makes that successor a repeat: it is deleted, so that a late event moves the change back to when
  * it happened instead of leaving two equal versions in a row. One index probe per batch row finds
- * the predecessor, one per inserted row the successor; none for a row whose parent key the batch's
- * own keys statement inserted (NEW_PARENT): it has nothing stored.
+ * the predecessor, one per inserted row the successor. Rows of keys new in this batch do not come
+ * here (newKeyChanges).
  *
  * Returned as top-level CTE definitions (a DELETE may not sit in a nested WITH), to be combined
  * into one statement; loadVault runs it under the satellite lock (see there).
@@ -90,10 +121,9 @@ export function satelliteLoadCtes(
   const key = quoteIdentifier(model.parent.hashKey);
   const hashdiff = quoteIdentifier(model.hashdiff);
   const at = quoteIdentifier('load_dt');
-  const columns = [uuid(model.parent.hashKey), loadDt, ...model.payload, uuid(model.hashdiff), loadSrc];
+  const columns = satelliteColumns(model);
   const names = columns.map((c) => quoteIdentifier(c.name));
-  const newParent = quoteIdentifier(NEW_PARENT);
-  const source = batchRows([...columns, { name: NEW_PARENT, type: 'boolean' }], rows, 'b', firstParam);
+  const source = batchRows(columns, rows, 'b', firstParam);
   const table = tableName(model);
   const cte = (suffix: string) => quoteIdentifier(`${model.table}${suffix}`);
   const [fresh, repeats, dropped, inserted] = [cte('__fresh'), cte('__repeats'), cte('__dropped'), cte('')];
@@ -112,7 +142,7 @@ export function satelliteLoadCtes(
         // full scan per batch; LIMIT 1 keeps it one index probe per batch row.
         `    LEFT JOIN LATERAL (`,
         `      SELECT s.${at} AS load_dt, s.${hashdiff} AS hashdiff FROM ${table} s`,
-        `      WHERE f.${newParent} IS NOT TRUE AND s.${key} = f.${key} AND s.${at} <= f.${at} ORDER BY s.${at} DESC LIMIT 1`,
+        `      WHERE s.${key} = f.${key} AND s.${at} <= f.${at} ORDER BY s.${at} DESC LIMIT 1`,
         `    ) stored ON true`,
         `  ) p`,
         // Already stored at this instant: nothing to do. A batch predecessor stored at its own
@@ -127,7 +157,7 @@ export function satelliteLoadCtes(
         `  SELECT f.${key} AS key, next.load_dt FROM ${fresh} f`,
         `  JOIN LATERAL (`,
         `    SELECT s.${at} AS load_dt, s.${hashdiff} AS hashdiff FROM ${table} s`,
-        `    WHERE f.${newParent} IS NOT TRUE AND s.${key} = f.${key} AND s.${at} > f.${at} ORDER BY s.${at} LIMIT 1`,
+        `    WHERE s.${key} = f.${key} AND s.${at} > f.${at} ORDER BY s.${at} LIMIT 1`,
         `  ) next ON next.hashdiff = f.${hashdiff}`,
         `  WHERE f.next_fresh_load_dt IS NULL OR f.next_fresh_load_dt > next.load_dt`,
         `)`,
@@ -203,14 +233,18 @@ export type InsertedKeys = ReadonlyMap<string, ReadonlySet<string>>;
 export function satellitesLoadStatement(rows: VaultRows, inserted: InsertedKeys = new Map()): LoadStatement | null {
   const ctes: string[] = [];
   const values: unknown[] = [];
+  const add = (own: { ctes: string[]; values: unknown[] }) => {
+    ctes.push(...own.ctes);
+    values.push(...own.values);
+  };
   for (const model of vaultTables) {
     const tableRows = rows.get(model) ?? [];
     if (model.kind !== 'satellite' || tableRows.length === 0) continue;
     const fresh = inserted.get(model.parent.table);
-    const marked = fresh?.size ? tableRows.map((row) => (fresh.has(row[model.parent.hashKey] as string) ? { ...row, [NEW_PARENT]: true } : row)) : tableRows;
-    const own = satelliteLoadCtes(model, marked, values.length + 1);
-    ctes.push(...own.ctes);
-    values.push(...own.values);
+    const ofNewKeys = fresh?.size ? tableRows.filter((row) => fresh.has(row[model.parent.hashKey] as string)) : [];
+    const ofStoredKeys = ofNewKeys.length === 0 ? tableRows : tableRows.filter((row) => !fresh!.has(row[model.parent.hashKey] as string));
+    if (ofStoredKeys.length > 0) add(satelliteLoadCtes(model, ofStoredKeys, values.length + 1));
+    if (ofNewKeys.length > 0) add(newKeyInsertCte(model, newKeyChanges(model, ofNewKeys), values.length + 1));
   }
   return ctes.length === 0 ? null : { text: `WITH ${ctes.join(',\n')}\nSELECT 1`, values };
 }

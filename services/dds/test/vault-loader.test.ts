@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { toVaultRows } from '../src/to-vault-rows.ts';
-import { loadStatement } from '../src/vault-loader.ts';
-import { vaultTables, type TableModel } from '../src/vault-model.ts';
+import { loadStatement, newKeyChanges } from '../src/vault-loader.ts';
+import { satellites, vaultTables, type TableModel } from '../src/vault-model.ts';
+import { satelliteRow } from '../src/vault-rows.ts';
 import { enrichedOrder } from './enriched-order-fixture.ts';
 
 const columnsOf = (model: TableModel): string[] => {
@@ -30,5 +31,24 @@ describe('generated load statements', () => {
     if (model.kind === 'satellite') expect(statement.values).not.toContain(loadDt);
     else expect(statement.values.at(-1)).toBe(loadDt);
     expect(statement.text).toContain('ON CONFLICT');
+  });
+});
+
+describe('newKeyChanges', () => {
+  const model = satellites.orderStatus;
+  const row = (key: string, minute: number, status: string) =>
+    satelliteRow(model, key, new Date(Date.UTC(2025, 0, 1, 0, minute)).toISOString(), { status }, 'src');
+  const a = '00000000-0000-5000-8000-00000000000a';
+  const b = '00000000-0000-5000-8000-00000000000b';
+  const brief = (rows: ReturnType<typeof row>[]) => rows.map((r) => `${r.h_order_pk === a ? 'a' : 'b'} ${String(r.load_dt).slice(14, 16)} ${r.status}`);
+
+  it('keeps, per key in load_dt order, the first row and each one that differs from the row before it', () => {
+    const rows = [row(a, 1, 'OPEN'), row(a, 2, 'OPEN'), row(a, 3, 'COOKING'), row(a, 4, 'OPEN'), row(b, 1, 'OPEN'), row(b, 5, 'OPEN')];
+    expect(brief(newKeyChanges(model, rows))).toEqual(['a 01 OPEN', 'a 03 COOKING', 'a 04 OPEN', 'b 01 OPEN']);
+  });
+
+  it('sorts rows that do not come in (key, load_dt) order first', () => {
+    const rows = [row(b, 5, 'CLOSED'), row(a, 4, 'OPEN'), row(b, 1, 'OPEN'), row(a, 1, 'OPEN'), row(b, 3, 'OPEN')];
+    expect(brief(newKeyChanges(model, rows))).toEqual(['a 01 OPEN', 'b 01 OPEN', 'b 05 CLOSED']);
   });
 });
