@@ -73,10 +73,9 @@ export function linkLoadStatement(model: LinkModel, rows: readonly VaultRow[], b
  */
 export function newKeyChanges(model: SatelliteModel, rows: readonly VaultRow[]): VaultRow[] {
   const key = model.parent.hashKey;
-  const identity = (row: VaultRow) => `${row[key]} ${row.load_dt}`;
-  const sorted = rows.every((row, i) => i === 0 || identity(rows[i - 1]!) < identity(row))
-    ? rows
-    : [...rows].sort((a, b) => (identity(a) < identity(b) ? -1 : 1));
+  // On every new key's rows of every batch: fields compared, no identity string built per row.
+  const before = (a: VaultRow, b: VaultRow) => a[key]! < b[key]! || (a[key] === b[key] && a.load_dt! < b.load_dt!);
+  const sorted = rows.every((row, i) => i === 0 || before(rows[i - 1]!, row)) ? rows : [...rows].sort((a, b) => (before(a, b) ? -1 : 1));
   return sorted.filter((row, i) => i === 0 || sorted[i - 1]![key] !== row[key] || sorted[i - 1]![model.hashdiff] !== row[model.hashdiff]);
 }
 
@@ -241,8 +240,9 @@ export function satellitesLoadStatement(rows: VaultRows, inserted: InsertedKeys 
     const tableRows = rows.get(model) ?? [];
     if (model.kind !== 'satellite' || tableRows.length === 0) continue;
     const fresh = inserted.get(model.parent.table);
-    const ofNewKeys = fresh?.size ? tableRows.filter((row) => fresh.has(row[model.parent.hashKey] as string)) : [];
-    const ofStoredKeys = ofNewKeys.length === 0 ? tableRows : tableRows.filter((row) => !fresh!.has(row[model.parent.hashKey] as string));
+    const ofNewKeys: VaultRow[] = [];
+    const ofStoredKeys: VaultRow[] = [];
+    for (const row of tableRows) (fresh?.has(row[model.parent.hashKey] as string) ? ofNewKeys : ofStoredKeys).push(row);
     if (ofStoredKeys.length > 0) add(satelliteLoadCtes(model, ofStoredKeys, values.length + 1));
     if (ofNewKeys.length > 0) add(newKeyInsertCte(model, newKeyChanges(model, ofNewKeys), values.length + 1));
   }
