@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pacedLoad } from '../src/paced-load.ts';
 
-// A local server whose answers take `delayMs`; records when each request arrived.
+const servers: Array<{ close: () => Promise<unknown> }> = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.close();
+});
+
+// A local server whose answers take `delayMs`; records when each request arrived. Closed after the test.
 async function server(delayMs: (path: string) => number) {
   const arrivals: number[] = [];
   const instance = http.createServer((request, response) => {
@@ -16,18 +21,14 @@ async function server(delayMs: (path: string) => number) {
   });
   await new Promise<void>((resolve) => instance.listen(0, '127.0.0.1', resolve));
   const { port } = instance.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, arrivals, close: () => new Promise((resolve) => instance.close(resolve)) };
+  const started = { url: `http://127.0.0.1:${port}`, arrivals, close: () => new Promise((resolve) => instance.close(resolve)) };
+  servers.push(started);
+  return started;
 }
-
-const servers: Array<{ close: () => Promise<unknown> }> = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close();
-});
 
 describe('pacedLoad', () => {
   it('spreads the requests evenly over each second instead of sending them in a burst', async () => {
     const s = await server(() => 1);
-    servers.push(s);
     const result = await pacedLoad(s.url, () => '/x', 200, 1);
     expect(s.arrivals).toHaveLength(200);
     expect(result.requests_per_s).toBeGreaterThan(150);
@@ -40,7 +41,6 @@ describe('pacedLoad', () => {
 
   it('does not wait for slow answers: it opens connections and keeps the rate (open loop)', async () => {
     const s = await server(() => 100);
-    servers.push(s);
     const result = await pacedLoad(s.url, () => '/slow', 100, 1);
     expect(s.arrivals).toHaveLength(100);
     // about 10 requests are in flight at once; a closed loop over a few connections would queue them
@@ -51,7 +51,6 @@ describe('pacedLoad', () => {
 
   it('counts a stall from when each request was due, not from when it could be sent', async () => {
     const s = await server(() => 0);
-    servers.push(s);
     // Block this process (the generator and the server alike) for 300 ms a quarter into the run:
     // the 60 requests due meanwhile leave late, and their wait is part of their latency.
     setTimeout(() => {
@@ -66,7 +65,6 @@ describe('pacedLoad', () => {
 
   it('counts answers other than 2xx and requests that fail', async () => {
     const s = await server(() => 0);
-    servers.push(s);
     let i = 0;
     const result = await pacedLoad(s.url, () => (i++ % 4 === 0 ? '/missing' : '/x'), 100, 1);
     expect(result.non_2xx).toBe(25);
@@ -79,7 +77,6 @@ describe('pacedLoad', () => {
 
   it('counts a request not answered within the timeout as timed out, not as failed', async () => {
     const s = await server((path) => (path === '/stuck' ? 5_000 : 0));
-    servers.push(s);
     let i = 0;
     const result = await pacedLoad(s.url, () => (i++ % 5 === 0 ? '/stuck' : '/x'), 50, 0.2, 300);
     expect(result).toMatchObject({ timeouts: 2, errors: 0, non_2xx: 0 });
