@@ -432,11 +432,12 @@ describe('a three-broker Apache Kafka cluster under the pipeline', () => {
 
     // The topics the services created: three replicas each, two of them required in sync. A
     // follower on this loaded machine may drop out of an ISR for a while (replica.lag.time.max.ms)
-    // and catch up again: wait for every ISR to be whole, then check.
-    await until('every partition of the pipeline in sync on all three brokers', 180_000, async () =>
-      (await partitionsOf(admin!, PIPELINE_TOPICS)).every((p) => p.isr.length === BROKERS),
-    );
-    const partitions = await partitionsOf(admin!, PIPELINE_TOPICS);
+    // and catch up again: wait for every ISR to be whole, then check that same snapshot (a second
+    // look may again catch a follower that fell behind for a moment).
+    const partitions = await until('every partition of the pipeline in sync on all three brokers', 180_000, async () => {
+      const seen = await partitionsOf(admin!, PIPELINE_TOPICS);
+      return seen.every((p) => p.isr.length === BROKERS) ? seen : null;
+    });
     expect(partitions).toHaveLength(PIPELINE_TOPICS.length * PARTITIONS);
     for (const p of partitions) {
       expect([...p.replicas].sort(), `${p.topic}[${p.partition}]`).toEqual([1, 2, 3]);
