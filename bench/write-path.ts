@@ -30,7 +30,8 @@ const name = `dwh_bench_${randomBytes(4).toString('hex')}`;
 const url = `postgres://postgres@127.0.0.1:5432/${name}`;
 await ensureDatabase(url);
 await runMigrations(url);
-const pool = new pg.Pool({ connectionString: url, max: 2 });
+// Sessions as the services open them (createPool): JIT off.
+const pool = new pg.Pool({ connectionString: url, max: 2, options: '-c jit=off' });
 
 try {
   const reference = generateReferenceData({ users: 100, restaurants: 10, seed: 42 });

@@ -1,5 +1,6 @@
 // One generic loading routine per kind of vault table; the SQL is generated from vault-model.ts.
 import { createHash } from 'node:crypto';
+import { pgArrayLiteral, type ArrayElement } from '@orders-dwh/shared/clients';
 import type { PoolClient } from 'pg';
 import { VAULT_SCHEMA, vaultTables, type ColumnModel, type HubModel, type LinkModel, type SatelliteModel, type TableModel } from './vault-model.ts';
 import type { VaultRow, VaultRows } from './vault-rows.ts';
@@ -18,16 +19,17 @@ const loadDt: ColumnModel = { name: 'load_dt', type: 'timestamptz' };
 const satelliteColumns = (model: SatelliteModel): ColumnModel[] => [uuid(model.parent.hashKey), loadDt, ...model.payload, uuid(model.hashdiff), loadSrc];
 
 /**
- * The batch as a relation: jsonb_to_recordset($n::jsonb) AS alias(column type, ...), the rows as ONE
- * JSON parameter (rows are keyed by column name; absent keys read as null). Measured against one
- * array parameter per column: the driver no longer escapes every array element, which took a
- * quarter of dds's own CPU.
+ * The batch as a relation: unnest($n::type[], $n+1::type[], ...) AS alias(column, ...), one array
+ * parameter per column, written as Postgres's array literal (pgArrayLiteral; rows without a column
+ * read as null). Measured against the rows as one jsonb parameter (jsonb_to_recordset): Postgres
+ * reads typed arrays in a third less time, and pg's own escaping of array elements, slow enough to
+ * have made jsonb the faster of the two before, is not used.
  */
 function batchRows(columns: readonly ColumnModel[], rows: ReadonlyArray<Readonly<Record<string, unknown>>>, alias: string, param: number) {
-  const names = columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`).join(', ');
+  const arrays = columns.map((c, i) => `$${param + i}::${c.type}[]`).join(', ');
   return {
-    from: `jsonb_to_recordset($${param}::jsonb) AS ${alias}(${names})`,
-    values: [JSON.stringify(rows)],
+    from: `unnest(${arrays}) AS ${alias}(${columns.map((c) => quoteIdentifier(c.name)).join(', ')})`,
+    values: columns.map((c) => pgArrayLiteral(rows.map((row) => row[c.name] as ArrayElement))),
   };
 }
 
@@ -41,7 +43,7 @@ function keyLoadStatement(
   returning = false,
 ): LoadStatement {
   const source = batchRows(columns, rows, 'r', firstParam);
-  const loadDtParam = `$${firstParam + 1}::timestamptz`;
+  const loadDtParam = `$${firstParam + source.values.length}::timestamptz`;
   const names = columns.map((c) => quoteIdentifier(c.name));
   return {
     text:
@@ -136,8 +138,8 @@ export function satelliteLoadCtes(
         `      FROM ${source.from}`,
         `      WINDOW w AS (PARTITION BY b.${key} ORDER BY b.${at})`,
         `    ) f`,
-        // A LATERAL probe rather than a join: the planner cannot estimate the batch's size
-        // (jsonb_to_recordset counts 100 rows) and chose a hash join over the whole satellite, a
+        // A LATERAL probe rather than a join: the planner cannot estimate the batch's size (a
+        // prepared statement's array parameter) and chose a hash join over the whole satellite, a
         // full scan per batch; LIMIT 1 keeps it one index probe per batch row.
         `    LEFT JOIN LATERAL (`,
         `      SELECT s.${at} AS load_dt, s.${hashdiff} AS hashdiff FROM ${table} s`,

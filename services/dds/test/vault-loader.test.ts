@@ -25,9 +25,17 @@ describe('generated load statements', () => {
     const statement = loadStatement(model, tableRows, loadDt);
     expect(statement.text).toContain(`INSERT INTO "dds"."${model.table}"`);
     for (const column of [...columnsOf(model), 'load_dt', 'load_src']) expect(statement.text).toContain(`"${column}"`);
-    // The rows as one JSON parameter (plus the batch load_dt for hubs and links).
-    expect(JSON.parse(statement.values[0] as string)).toEqual(tableRows);
-    expect(statement.values).toHaveLength(model.kind === 'satellite' ? 1 : 2);
+    // The rows as one array literal per column, in the unnest's column list (plus the batch load_dt
+    // for hubs and links). These rows hold no character that the literal escapes unlike JSON.
+    const columns = /unnest\([^)]*\) AS \w+\(([^)]*)\)/
+      .exec(statement.text)![1]!
+      .split(', ')
+      .map((name) => JSON.parse(name) as string);
+    const arrays = statement.values
+      .slice(0, columns.length)
+      .map((literal) => JSON.parse(`[${(literal as string).slice(1, -1).replaceAll('NULL', 'null')}]`) as unknown[]);
+    expect(tableRows.map((_, i) => Object.fromEntries(columns.map((name, j) => [name, arrays[j]![i]])))).toEqual(tableRows);
+    expect(statement.values).toHaveLength(columns.length + (model.kind === 'satellite' ? 0 : 1));
     if (model.kind === 'satellite') expect(statement.values).not.toContain(loadDt);
     else expect(statement.values.at(-1)).toBe(loadDt);
     expect(statement.text).toContain('ON CONFLICT');
