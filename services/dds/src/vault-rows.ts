@@ -75,14 +75,25 @@ export function satelliteRow(model: SatelliteModel, parentKey: string, loadDt: s
  * last per (key, load_dt), as a later event of the same instant wins.
  */
 export class VaultBatch {
-  private readonly tables = new Map<TableModel, Map<string, VaultRow>>(vaultTables.map((model) => [model, new Map()]));
+  /** Hub and link rows by hash key. */
+  private readonly keys = new Map<HubModel | LinkModel, Map<string, VaultRow>>();
+  /**
+   * Satellite rows by parent key, then load_dt: two lookups of strings that already exist (and
+   * keep their hash) instead of an identity string built, hashed and sorted for every row.
+   */
+  private readonly versions = new Map<SatelliteModel, Map<string, Map<string, VaultRow>>>();
 
-  constructor(private readonly loadSrc: string) {}
+  constructor(private readonly loadSrc: string) {
+    for (const model of vaultTables) {
+      if (model.kind === 'satellite') this.versions.set(model, new Map());
+      else this.keys.set(model, new Map());
+    }
+  }
 
   /** Adds the hub's row on its first sight in the batch; returns its hash key. */
   hub(model: HubModel, values: Record<string, CellValue>): string {
     const key = hubKey(model, values);
-    const rows = this.rowsOf(model);
+    const rows = this.of(this.keys, model);
     if (!rows.has(key)) rows.set(key, hubRow(model, values, this.loadSrc, key));
     return key;
   }
@@ -90,7 +101,7 @@ export class VaultBatch {
   /** Adds the link between these hub keys (in the model's hub order) on its first sight. */
   link(model: LinkModel, hubKeys: readonly string[], attributes: Record<string, CellValue> = {}): string {
     const key = linkHashKey(...hubKeys);
-    const rows = this.rowsOf(model);
+    const rows = this.of(this.keys, model);
     if (!rows.has(key)) rows.set(key, linkRow(model, hubKeys, this.loadSrc, attributes, key));
     return key;
   }
@@ -98,25 +109,42 @@ export class VaultBatch {
   /** Adds the parent key's satellite row at loadDt, replacing one of the same instant. */
   satellite(model: SatelliteModel, parentKey: string, loadDt: string, values: Record<string, CellValue>): void {
     const row = satelliteRow(model, parentKey, loadDt, values, this.loadSrc);
-    this.rowsOf(model).set(`${parentKey} ${row.load_dt}`, row);
+    const byKey = this.of(this.versions, model);
+    const ofKey = byKey.get(parentKey);
+    if (ofKey) ofKey.set(row.load_dt as string, row);
+    else byKey.set(parentKey, new Map([[row.load_dt as string, row]]));
   }
 
-  /** Rows per table, sorted by identity so that concurrent loaders lock rows in the same order. */
+  /**
+   * Rows per table, sorted by identity (hash key; parent key then load_dt) so that concurrent
+   * loaders lock rows in the same order, and each key's versions follow one another in time.
+   */
   rows(): VaultRows {
     const rows: VaultRows = new Map();
-    for (const [model, byIdentity] of this.tables) {
-      const identities = [...byIdentity.keys()].sort();
+    for (const [model, byKey] of this.keys)
       rows.set(
         model,
-        identities.map((identity) => byIdentity.get(identity)!),
+        sortedKeys(byKey).map((key) => byKey.get(key)!),
+      );
+    for (const [model, byKey] of this.versions) {
+      rows.set(
+        model,
+        sortedKeys(byKey).flatMap((key) => {
+          const ofKey = byKey.get(key)!;
+          return ofKey.size === 1 ? [...ofKey.values()] : sortedKeys(ofKey).map((at) => ofKey.get(at)!);
+        }),
       );
     }
-    return rows;
+    // In the model's table order, as before the split.
+    return new Map(vaultTables.map((model) => [model, rows.get(model)!]));
   }
 
-  private rowsOf(model: TableModel): Map<string, VaultRow> {
-    const rows = this.tables.get(model);
+  private of<M extends TableModel, V>(tables: Map<M, V>, model: M): V {
+    const rows = tables.get(model);
     if (!rows) throw new TypeError(`${model.table} is not a table of the vault model`);
     return rows;
   }
 }
+
+/** The map's keys in code-unit order (what Array.prototype.sort does to strings). */
+const sortedKeys = (map: ReadonlyMap<string, unknown>): string[] => [...map.keys()].sort();

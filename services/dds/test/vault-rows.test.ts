@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toVaultRows } from '../src/to-vault-rows.ts';
-import { hubs, links, satellites } from '../src/vault-model.ts';
+import { hubs, links, satellites, vaultTables } from '../src/vault-model.ts';
 import { hubRow, satelliteRow, VaultBatch } from '../src/vault-rows.ts';
 import { enrichedOrder, menu, orderLifecycle } from './enriched-order-fixture.ts';
 
@@ -67,5 +67,31 @@ describe('row builders', () => {
     ]);
     expect(() => batch.link(links.orderUser, [user, first])).toThrow(/order_dt/);
     expect(rows.get(hubs.product)).toEqual([]);
+  });
+
+  it('give every table, in model order, its rows sorted by identity: hash key, or parent key then load_dt; the last row of an instant wins', () => {
+    const batch = new VaultBatch('t');
+    const at = (minute: number) => new Date(Date.UTC(2025, 0, 1, 0, minute)).toISOString();
+    const orders = [3, 1, 2].map((id) => batch.hub(hubs.order, { order_id: id, order_dt: at(0) }));
+    for (const [order, minute, status] of [
+      [orders[0]!, 5, 'CLOSED'],
+      [orders[1]!, 2, 'OPEN'],
+      [orders[0]!, 1, 'OPEN'],
+      [orders[2]!, 3, 'OPEN'],
+      [orders[1]!, 1, 'OPEN'],
+      [orders[0]!, 5, 'CANCELLED'],
+    ] as const)
+      batch.satellite(satellites.orderStatus, order, at(minute), { status });
+    const rows = batch.rows();
+    expect([...rows.keys()]).toEqual(vaultTables);
+    expect(rows.get(hubs.order)!.map((r) => r.h_order_pk)).toEqual([...orders].sort());
+    const expected = [
+      [orders[0]!, at(1), 'OPEN'],
+      [orders[0]!, at(5), 'CANCELLED'],
+      [orders[1]!, at(1), 'OPEN'],
+      [orders[1]!, at(2), 'OPEN'],
+      [orders[2]!, at(3), 'OPEN'],
+    ].sort(([a, x], [b, y]) => (`${a} ${x}` < `${b} ${y}` ? -1 : 1));
+    expect(rows.get(satellites.orderStatus)!.map((r) => [r.h_order_pk, r.load_dt, r.status])).toEqual(expected);
   });
 });

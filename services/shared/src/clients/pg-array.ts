@@ -37,5 +37,6 @@ export function pgArrayLiteral(values: readonly ArrayElement[]): string {
     if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError(`not a finite number: ${value}`);
   }
   const json = JSON.stringify(values);
-  return jsonOnlyEscape.test(json) ? slowLiteral(values) : `{${json.slice(1, -1)}}`;
+  // indexOf first: most batches hold no backslash at all, and it scans faster than the pattern.
+  return json.includes('\\') && jsonOnlyEscape.test(json) ? slowLiteral(values) : `{${json.slice(1, -1)}}`;
 }
