@@ -10,6 +10,9 @@ const escaped = /["\\]/g;
 /** In JSON.stringify's output: an escape that an array literal would read differently (\n, \u0001). */
 const jsonOnlyEscape = /\\[bfnrtu]/;
 
+/** A UTF-16 surrogate not in a pair: UTF-8 has no encoding for it (the driver would send U+FFFD). */
+const loneSurrogate = /\p{Cs}/u;
+
 /** Element by element: quoted, `"` and `\` escaped. */
 function slowLiteral(values: readonly ArrayElement[]): string {
   let literal = '{';
@@ -18,15 +21,19 @@ function slowLiteral(values: readonly ArrayElement[]): string {
     const value = values[i];
     if (value === null || value === undefined) literal += 'NULL';
     else if (typeof value === 'number') literal += value;
-    else literal += needsEscape.test(value) ? `"${value.replace(escaped, '\\$&')}"` : `"${value}"`;
+    else {
+      if (loneSurrogate.test(value)) throw new TypeError(`text with a lone surrogate cannot be stored: ${JSON.stringify(value)}`);
+      literal += needsEscape.test(value) ? `"${value.replace(escaped, '\\$&')}"` : `"${value}"`;
+    }
   }
   return `${literal}}`;
 }
 
 /**
  * Every element is quoted (an unquoted NULL, empty string or space would read as something else),
- * with `"` and `\` escaped; null and undefined are NULL. Numbers must be finite: JSON, where every
- * value here comes from, has no others.
+ * with `"` and `\` escaped; null and undefined are NULL. Numbers must be finite (JSON, where every
+ * value here comes from, has no others), and text well formed: a lone surrogate is refused rather
+ * than stored as U+FFFD.
  *
  * JSON.stringify writes the same text (strings quoted with `\"` and `\\`, null unquoted, which an
  * array literal reads as NULL, numbers as here), natively and several times faster, except where it
@@ -37,6 +44,6 @@ export function pgArrayLiteral(values: readonly ArrayElement[]): string {
     if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError(`not a finite number: ${value}`);
   }
   const json = JSON.stringify(values);
-  // indexOf first: most batches hold no backslash at all, and it scans faster than the pattern.
+  // includes() first: most batches hold no backslash at all, and it scans faster than the pattern.
   return json.includes('\\') && jsonOnlyEscape.test(json) ? slowLiteral(values) : `{${json.slice(1, -1)}}`;
 }

@@ -49,9 +49,11 @@ describe('pgArrayLiteral', () => {
     expect(pgArrayLiteral([])).toBe('{}');
   });
 
-  it('refuses numbers Postgres would read as something else', () => {
+  it('refuses what Postgres would read as something else: non-finite numbers, lone surrogates', () => {
     for (const value of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
       expect(() => pgArrayLiteral([value])).toThrow(/not a finite number/);
     }
+    for (const value of ['a\ud800', '\udfffb', 'x\ud83d']) expect(() => pgArrayLiteral(['ok', value])).toThrow(/lone surrogate/);
+    expect(pgArrayLiteral(['🍕\n'])).toBe('{"🍕\n"}');
   });
 });
