@@ -120,23 +120,20 @@ export class VaultBatch {
    * loaders lock rows in the same order, and each key's versions follow one another in time.
    */
   rows(): VaultRows {
-    const rows: VaultRows = new Map();
-    for (const [model, byKey] of this.keys)
-      rows.set(
-        model,
-        sortedKeys(byKey).map((key) => byKey.get(key)!),
-      );
-    for (const [model, byKey] of this.versions) {
-      rows.set(
-        model,
-        sortedKeys(byKey).flatMap((key) => {
-          const ofKey = byKey.get(key)!;
-          return ofKey.size === 1 ? [...ofKey.values()] : sortedKeys(ofKey).map((at) => ofKey.get(at)!);
-        }),
-      );
-    }
-    // In the model's table order, as before the split.
-    return new Map(vaultTables.map((model) => [model, rows.get(model)!]));
+    return new Map(vaultTables.map((model) => [model, model.kind === 'satellite' ? this.versionRows(model) : this.keyRows(model)]));
+  }
+
+  private keyRows(model: HubModel | LinkModel): VaultRow[] {
+    const byKey = this.of(this.keys, model);
+    return sortedKeys(byKey).map((key) => byKey.get(key)!);
+  }
+
+  private versionRows(model: SatelliteModel): VaultRow[] {
+    const byKey = this.of(this.versions, model);
+    return sortedKeys(byKey).flatMap((key) => {
+      const ofKey = byKey.get(key)!;
+      return ofKey.size === 1 ? [...ofKey.values()] : sortedKeys(ofKey).map((at) => ofKey.get(at)!);
+    });
   }
 
   private of<M extends TableModel, V>(tables: Map<M, V>, model: M): V {
