@@ -5,7 +5,7 @@
 // how that splits between this process (transform, parameters) and Postgres.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import type pg from 'pg';
 import { ensureDatabase } from '../scripts/migrate/ensure-database.ts';
 import { runMigrations } from '../scripts/migrate/run.ts';
 import { cdmStage } from '../services/cdm/src/cdm-stage.ts';
@@ -13,6 +13,8 @@ import type { ClosedOrder, EnrichedOrder, OrderEvent } from '@orders-dwh/shared/
 import type { ReferenceRestaurant } from '@orders-dwh/shared/reference';
 import { ddsStage } from '../services/dds/src/dds-stage.ts';
 import { collectingContext } from '@orders-dwh/shared/stage';
+import { createPool } from '@orders-dwh/shared/clients';
+import { createLogger } from '@orders-dwh/shared/logging';
 import { createOrderGenerator } from '../services/source/src/order-generator.ts';
 import { seededRandom } from '../services/source/src/random.ts';
 import { generateReferenceData } from '../services/source/src/reference-data.ts';
@@ -30,8 +32,8 @@ const name = `dwh_bench_${randomBytes(4).toString('hex')}`;
 const url = `postgres://postgres@127.0.0.1:5432/${name}`;
 await ensureDatabase(url);
 await runMigrations(url);
-// Sessions as the services open them (createPool): JIT off.
-const pool = new pg.Pool({ connectionString: url, max: 2, options: '-c jit=off' });
+// Sessions as the services open them: JIT off, the same timeouts.
+const pool = createPool(url, createLogger('write-path', 'silent'), 2);
 
 try {
   const reference = generateReferenceData({ users: 100, restaurants: 10, seed: 42 });
