@@ -43,7 +43,9 @@ const userEnv: Env = { ...template.values, ...Object.fromEntries(REQUIRED_SECRET
 const raw = parse(composeText, { merge: true }) as ComposeFile;
 const compose = interpolate(raw, userEnv) as ComposeFile;
 const service = (name: string) => compose.services[name]!;
-const env = (name: string) => Object.fromEntries(Object.entries(service(name).environment ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)]));
+const environmentOf = (file: ComposeFile, name: string) =>
+  Object.fromEntries(Object.entries(file.services[name]!.environment ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)]));
+const env = (name: string) => environmentOf(compose, name);
 
 describe('docker-compose.yml against the Compose specification', () => {
   it('is valid once interpolated with .env_template and the passwords', () => {
@@ -194,6 +196,25 @@ describe('docker-compose.yml: the pipeline', () => {
         Object.keys(env(name)).filter((key) => !allowed.has(key)),
         name,
       ).toEqual([]);
+    }
+  });
+
+  it('passes every setting of .env_template to the services, except what the stack sets itself', () => {
+    // Set by the stack, for the secured variant, or meaningless in it (npm start's broker, the crash tests).
+    const notFromDotEnv = new Set([
+      ...['DATABASE_URL', 'REDIS_URL', 'KAFKA_BROKERS', 'HOST', 'NODE_ENV', 'STG_URL', 'DDS_URL', 'CDM_URL'],
+      ...['STG_PORT', 'DDS_PORT', 'CDM_PORT', 'TOPIC_REPLICATION_FACTOR', 'STAGE_CRASH_POINT', 'STAGE_CRASH_PROBABILITY'],
+      ...['KAFKA_SSL', 'KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'],
+      ...['DEV_BROKER_PORT', 'DEV_BROKER_DATA_DIR', 'LOCAL_KAFKA', 'APACHE_KAFKA_DATA_DIR', 'KAFKA_CERTS_DIR'],
+    ]);
+    const composeOnly = (name: string) => /^(POSTGRES_|DWH_)|^KAFKA_\w+_PASSWORD$/.test(name) && name !== 'KAFKA_SASL_PASSWORD';
+    const forwarded = new Set(PIPELINE.flatMap((name) => [...variablesUsed(raw.services[name])]));
+    const dropped = [...template.documented].filter((name) => !notFromDotEnv.has(name) && !composeOnly(name) && !forwarded.has(name));
+    expect(dropped).toEqual([]);
+    // A longer batch deadline needs a longer session: both reach the consumers, whose config accepts the pair.
+    const raised = interpolate(raw, { ...userEnv, CONSUMER_SESSION_TIMEOUT_MS: '60000', BATCH_DEADLINE_MS: '45000' }) as ComposeFile;
+    for (const name of SCALABLE) {
+      expect(loadConfig(environmentOf(raised, name)).consumer.batchDeadlineMs, name).toBe(45_000);
     }
   });
 
