@@ -18,6 +18,7 @@ const ON_BOTH_KAFKAS = [
   'test/reliability/redrive.int.test.ts',
   'test/reliability/lifecycle.int.test.ts',
   'test/reliability/large-batches.int.test.ts',
+  'test/reliability/compressed-input.int.test.ts',
 ];
 const APACHE_ONLY = [
   'kafka/test/**/*.int.test.ts',

@@ -13,6 +13,7 @@ import kafkajs, {
   type RecordMetadata,
 } from 'kafkajs';
 import { kafkajsSecurity } from '../kafka/kafka-security.ts';
+import '../kafka/kafka-codecs.ts';
 import type { Logger } from '../logger.ts';
 
 // Our exactly-once guarantee does not rest on the producer retrying forever: a send that gives up
