@@ -115,22 +115,35 @@ function withOffset(iso: string, offsetMinutes: number): string {
 
 type Breakage = (event: Event, pick: (n: number) => number) => string;
 
+/** Put in a string by a breakage, turned into a byte no UTF-8 text holds (0xFF) once the event is serialised. */
+const NOT_UTF8_MARKER = '\ue000';
+
+/** The event as Kafka carries it. */
+function serialise(event: Event): Buffer {
+  const parts = JSON.stringify(event).split(NOT_UTF8_MARKER);
+  return Buffer.concat(parts.flatMap((part, i) => (i === 0 ? [Buffer.from(part)] : [Buffer.from([0xff]), Buffer.from(part)])));
+}
+
+/** Inserts the text at some place of some string of the event; returns that string's path. */
+function insertIntoSomeString(e: Event, pick: (n: number) => number, text: string): string {
+  const strings = paths(e).filter((p) => typeof get(e, p) === 'string');
+  const p = strings[pick(strings.length)]!;
+  const s = get(e, p) as string;
+  const at = pick(s.length + 1);
+  set(e, p, `${s.slice(0, at)}${text}${s.slice(at)}`);
+  return p.join('.');
+}
+
 /** Ways to break one event; each returns its label. Every one of them must be refused by stg. */
 const BREAKAGES: Record<string, Breakage> = {
-  nul: (e, pick) => {
-    const strings = paths(e).filter((p) => typeof get(e, p) === 'string');
-    const p = strings[pick(strings.length)]!;
-    const s = get(e, p) as string;
-    const at = pick(s.length + 1);
-    set(e, p, `${s.slice(0, at)}\u0000${s.slice(at)}`);
-    return `NUL in ${p.join('.')}`;
-  },
+  nul: (e, pick) => `NUL in ${insertIntoSomeString(e, pick, '\u0000')}`,
   loneSurrogate: (e, pick) => {
     const strings = paths(e).filter((p) => typeof get(e, p) === 'string');
     const p = strings[pick(strings.length)]!;
     set(e, p, `${get(e, p) as string}${pick(2) ? '\ud800' : '\udfff'}`);
     return `lone surrogate in ${p.join('.')}`;
   },
+  notUtf8: (e, pick) => `a byte that is not UTF-8 in ${insertIntoSomeString(e, pick, NOT_UTF8_MARKER)}`,
   pastRange: (e, pick) => {
     const changes: Array<[Array<string | number>, Json]> = [
       [['object_id'], 2 ** 53],
@@ -290,7 +303,7 @@ export function buildCase(spec: CaseSpec, orderId: number, ref: FuzzReference): 
     const breakage = spec.breakages[n % spec.breakages.length] ?? null;
     let label = spec.edgeAmounts || spec.offsets.some((o) => o !== 0) ? 'valid (odd offsets or edge amounts)' : 'valid';
     if (breakage) label = breakEvent(event, breakage, pick, ref);
-    const value = Buffer.from(JSON.stringify(event));
+    const value = serialise(event);
     const valid = breakage === null;
     if (valid && status === 'CLOSED') counted = true;
     messages.push({ key, value, valid, label });

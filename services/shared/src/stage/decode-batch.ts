@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { Contract } from '../contracts/validate.ts';
 
 export interface RawMessage {
@@ -23,6 +24,11 @@ export function decodeBatch<In>(messages: RawMessage[], contract: Contract<In>):
   for (const raw of messages) {
     if (!raw.value || raw.value.length === 0) {
       rejected.push({ raw, reason: 'empty message value' });
+      continue;
+    }
+    // toString() would turn each invalid byte into U+FFFD and the name would be stored altered.
+    if (!isUtf8(raw.value)) {
+      rejected.push({ raw, reason: 'not UTF-8: the value holds bytes that are not valid UTF-8 (JSON text must be)' });
       continue;
     }
     let json: unknown;

@@ -38,9 +38,18 @@ describe('decodeBatch', () => {
   });
 
   it('rejects text that is not JSON, with the parser message', () => {
-    const { rejected } = decodeBatch([raw(1, '{"x": 1'), raw(2, 'hello'), raw(3, Buffer.from([0xff, 0xfe, 0x00]))], pointContract);
+    const { rejected } = decodeBatch([raw(1, '{"x": 1'), raw(2, 'hello'), raw(3, '\ufeff{"x":1}')], pointContract);
     expect(rejected).toHaveLength(3);
     for (const r of rejected) expect(r.reason).toMatch(/^not JSON: .+/);
+  });
+
+  it('rejects bytes that are not UTF-8 instead of storing them as U+FFFD', () => {
+    const inString = (...bytes: number[]) => Buffer.concat([Buffer.from('{"x":1,"name":"Bor'), Buffer.from(bytes), Buffer.from('scht"}')]);
+    // A stray byte, a truncated sequence, an overlong "/", a UTF-16 surrogate encoded as UTF-8, past U+10FFFF.
+    const broken = [[0xff], [0xc3], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80]].map((bytes, i) => raw(i, inString(...bytes)));
+    const { decoded, rejected } = decodeBatch([...broken, raw(9, inString(0xc3, 0xa9))], pointContract);
+    expect(rejected.map((r) => r.reason)).toEqual(Array(5).fill('not UTF-8: the value holds bytes that are not valid UTF-8 (JSON text must be)'));
+    expect(decoded.map((d) => d.value)).toEqual([{ x: 1, name: 'Boréscht' }]);
   });
 
   it('rejects JSON that breaks the contract, with the contract reason', () => {
