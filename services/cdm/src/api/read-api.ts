@@ -17,7 +17,26 @@ export function describeReadError(error: FastifyError, request: FastifyRequest):
   const field = first?.instancePath.split('/')[1] ?? '';
   const description = (schemaProperties(request, context)[field] as { description?: string } | undefined)?.description;
   const given = (request[context === 'params' ? 'params' : 'query'] as Record<string, unknown>)[field];
-  return description ? `${field} must be ${description}; got ${JSON.stringify(given)}.` : `${context} ${field} ${first?.message ?? 'is invalid'}.`;
+  return description ? mustBe(field, description, given) : `${context} ${field} ${first?.message ?? 'is invalid'}.`;
+}
+
+const mustBe = (field: string, description: string, given: unknown) => `${field} must be ${description}; got ${JSON.stringify(given)}.`;
+
+/**
+ * The route's query parameters, checked before ajv coerces them: none that the route does not take
+ * (Fastify would drop a misspelt ?limt=5 silently), and integers written in decimal digits only
+ * (ajv reads them as Number() does: 0x10, 1e1, 2.0 and " " would pass as 16, 10, 2 and 0).
+ */
+function checkQuery(request: FastifyRequest): void {
+  const properties = schemaProperties(request, 'querystring') as Record<string, { type?: string; description?: string }>;
+  const query = request.query as Record<string, unknown>;
+  const unknown = Object.keys(query).find((name) => !(name in properties));
+  if (unknown !== undefined) throw new HttpError(400, 'invalid_querystring', `Unknown query parameter ${unknown}; this route takes ${Object.keys(properties).join(', ')}.`);
+  for (const [name, { type, description }] of Object.entries(properties)) {
+    const value = query[name];
+    if (type === 'integer' && value !== undefined && !(typeof value === 'string' && /^[0-9]{1,15}$/.test(value)))
+      throw new HttpError(400, 'invalid_querystring', mustBe(name, description ?? 'an integer', value));
+  }
 }
 
 function schemaProperties(request: FastifyRequest, context: 'params' | 'querystring'): Record<string, unknown> {
@@ -41,12 +60,7 @@ export async function registerReadApi(app: FastifyInstance, db: pg.Pool): Promis
   await app.register(async (api) => {
     api.setErrorHandler(createErrorHandler(describeReadError));
     api.setNotFoundHandler(notFoundHandler);
-    // Fastify drops unknown query parameters silently; a misspelt one (?limt=5) is refused instead.
-    api.addHook('preValidation', async (request) => {
-      const allowed = Object.keys(schemaProperties(request, 'querystring'));
-      const unknown = Object.keys(request.query as object).find((name) => !allowed.includes(name));
-      if (unknown !== undefined) throw new HttpError(400, 'invalid_querystring', `Unknown query parameter ${unknown}; this route takes ${allowed.join(', ')}.`);
-    });
+    api.addHook('preValidation', async (request) => checkQuery(request));
     const context = createReadContext(db);
     recommendationsRoute(api, context);
     ordersRoute(api, context);
