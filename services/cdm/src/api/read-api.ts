@@ -31,7 +31,8 @@ function checkQuery(request: FastifyRequest): void {
   const properties = schemaProperties(request, 'querystring') as Record<string, { type?: string; description?: string }>;
   const query = request.query as Record<string, unknown>;
   const unknown = Object.keys(query).find((name) => !(name in properties));
-  if (unknown !== undefined) throw new HttpError(400, 'invalid_querystring', `Unknown query parameter ${unknown}; this route takes ${Object.keys(properties).join(', ')}.`);
+  if (unknown !== undefined)
+    throw new HttpError(400, 'invalid_querystring', `Unknown query parameter ${unknown}; this route takes ${Object.keys(properties).join(', ')}.`);
   for (const [name, { type, description }] of Object.entries(properties)) {
     const value = query[name];
     if (type === 'integer' && value !== undefined && !(typeof value === 'string' && /^[0-9]{1,15}$/.test(value)))
