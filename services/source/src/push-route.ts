@@ -5,7 +5,7 @@ import { DependencyUnavailableError, reasonOf, HttpError, methodNotAllowed } fro
 import { apiKeyCheck } from './api-key.ts';
 import { allocateOrderIds } from './order-ids.ts';
 import { createOrderGenerator, EmptyReferenceError, lifecycleEvents } from './order-generator.ts';
-import { pushOrders, PushFailedError, type OrderSink } from './push-orders.ts';
+import { pushOrders, PushFailedError, PushStoppedError, type OrderSink } from './push-orders.ts';
 import type { Random } from './random.ts';
 import { readRestaurants, readUserIds } from './reference-store.ts';
 
@@ -37,6 +37,12 @@ export function pushBodySchema(maxN: number) {
 
 export async function pushRoute(app: FastifyInstance, options: PushRouteOptions): Promise<void> {
   const { db, producer, maxN, batchSize } = options;
+  // A push of a million orders takes minutes: on close (SIGTERM) each one in flight stops after
+  // its current batch and answers 503 with what was pushed, so that shutdown is not held for it.
+  const inFlight = new Set<AbortController>();
+  app.addHook('preClose', async () => {
+    for (const push of inFlight) push.abort(new PushStoppedError('shutting_down'));
+  });
 
   app.post<{ Body: { N: number } }>(
     '/push',
@@ -45,15 +51,30 @@ export async function pushRoute(app: FastifyInstance, options: PushRouteOptions)
       // The limit first: a guessed key is counted as well.
       onRequest: [...(options.rateLimited ? [app.rateLimit()] : []), ...(options.apiKey ? [apiKeyCheck(options.apiKey)] : [])],
     },
-    async (request) => {
+    async (request, reply) => {
       const count = request.body.N;
       const generate = await orderGenerator(options);
       const eventsFor = options.orderEvents === 'lifecycle' ? (id: number) => lifecycleEvents(generate(id)) : (id: number) => [generate(id)];
+      const push = new AbortController();
+      // The connection closed before the answer was sent: the client is gone, nothing more is made for it.
+      const onClose = () => {
+        if (!reply.raw.writableFinished) push.abort(new PushStoppedError('client_gone'));
+      };
+      reply.raw.once('close', onClose);
+      inFlight.add(push);
       try {
-        const pushed = await pushOrders({ count, batchSize, allocateIds: (n) => allocateOrderIds(db, n), eventsFor, sink: producer });
+        const pushed = await pushOrders({ count, batchSize, allocateIds: (n) => allocateOrderIds(db, n), eventsFor, sink: producer, signal: push.signal });
         return { status: 'success', messages_pushed: pushed };
       } catch (error) {
         if (!(error instanceof PushFailedError)) throw error;
+        if (error.cause instanceof PushStoppedError) {
+          const { why, message } = error.cause;
+          request.log.warn({ pushed: error.pushed, requested: count }, `push stopped: ${message}`);
+          // Read only when shutting down: a client that went away gets no answer.
+          throw new HttpError(503, why, `Stopped because ${message}: ${error.pushed} of ${count} orders were pushed; retry the rest.`, {
+            messages_pushed: error.pushed,
+          });
+        }
         if (error.cause instanceof DependencyUnavailableError && error.cause.dependency === 'postgres') {
           const pushed = error.pushed === 0 ? 'nothing was pushed' : `only ${error.pushed} of ${count} orders were pushed`;
           throw Object.assign(
@@ -69,6 +90,9 @@ export async function pushRoute(app: FastifyInstance, options: PushRouteOptions)
           }),
           { cause: error.cause },
         );
+      } finally {
+        inFlight.delete(push);
+        reply.raw.off('close', onClose);
       }
     },
   );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderEvent } from '@orders-dwh/shared/contracts';
 import { createOrderGenerator } from '../src/order-generator.ts';
-import { pushOrders, PushFailedError, type OrderSink } from '../src/push-orders.ts';
+import { pushOrders, PushFailedError, PushStoppedError, type OrderSink } from '../src/push-orders.ts';
 import { seededRandom } from '../src/random.ts';
 import { generateReferenceData } from '../src/reference-data.ts';
 
@@ -59,5 +59,26 @@ describe('pushOrders', () => {
     expect(failure).toBeInstanceOf(PushFailedError);
     expect((failure as PushFailedError).pushed).toBe(20);
     expect(sink.batches.flat()).toHaveLength(20);
+  });
+
+  it('stops before the next batch once its signal aborts, with the reason as the cause', async () => {
+    const stop = new AbortController();
+    const sink = new ArraySink();
+    const allocateIds = counterIds().allocateIds;
+    const failure = await pushOrders({
+      count: 50,
+      batchSize: 10,
+      allocateIds: async (n) => {
+        if (sink.batches.length === 3) stop.abort(new PushStoppedError('shutting_down'));
+        return allocateIds(n);
+      },
+      eventsFor: (id) => [generate(id)],
+      sink,
+      signal: stop.signal,
+    }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(PushFailedError);
+    expect((failure as PushFailedError).pushed).toBe(40);
+    expect((failure as PushFailedError).cause).toBeInstanceOf(PushStoppedError);
+    expect(sink.batches).toHaveLength(4);
   });
 });

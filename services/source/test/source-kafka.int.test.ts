@@ -1,22 +1,16 @@
 // The source app with its real Kafka sink, the way main.ts wires it: POST /push → stg_service.
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '@orders-dwh/shared/config';
 import { type OrderEvent, orderEventContract } from '@orders-dwh/shared/contracts';
-import { kafkaCheck, postgresCheck, redisCheck, registerHealthRoute } from '@orders-dwh/shared/health';
-import { ensureTopics } from '@orders-dwh/shared/kafka';
-import { createLogger } from '@orders-dwh/shared/logging';
-import { openServiceClients, type ServiceClients } from '@orders-dwh/shared/service';
 import { readTopic, startTestInfra, topicSize, type TestInfra } from '../../../test/support/service-harness.ts';
-import { buildApp } from '../src/app.ts';
-import { createKafkaOrderSink } from '../src/kafka-order-sink.ts';
-import { ensureReferenceData, readRestaurants, readUserIds } from '../src/reference-store.ts';
+import { readRestaurants, readUserIds } from '../src/reference-store.ts';
+import { sourceWithKafka } from './support/source-with-kafka.ts';
 
 const N = 250;
 
 let infra: TestInfra;
 let config: Config;
-let clients: ServiceClients;
 let app: FastifyInstance;
 
 const push = (payload: unknown) =>
@@ -30,22 +24,7 @@ const push = (payload: unknown) =>
 beforeAll(async () => {
   infra = await startTestInfra();
   // Batches of 100: a push of 250 is three acknowledged sends.
-  config = infra.config({ PUSH_MAX_N: '1000', PUSH_BATCH_SIZE: '100' });
-  const log = createLogger('source', config.logLevel);
-  clients = await openServiceClients(config, 'source', log, { redis: true });
-  const redis = clients.redis!;
-  await ensureTopics(clients.kafka, [config.topics.stg], config.topicPartitions);
-  await ensureReferenceData(redis, { prefix: config.redisKeyPrefix, users: 30, restaurants: 4, seed: 7, reload: false });
-  app = buildApp({
-    config,
-    redis,
-    db: clients.pool,
-    producer: createKafkaOrderSink(clients.producer, config.topics.stg),
-    log: log as FastifyBaseLogger,
-    cancelShare: 0.2,
-    health: (a) => registerHealthRoute(a, [kafkaCheck(clients.admin, [config.topics.stg]), postgresCheck(clients.pool), redisCheck(redis)]),
-  });
-  app.addHook('onClose', () => clients.close());
+  ({ app, config } = await sourceWithKafka(infra, { PUSH_MAX_N: '1000', PUSH_BATCH_SIZE: '100' }));
 }, 30_000);
 
 afterAll(async () => {
