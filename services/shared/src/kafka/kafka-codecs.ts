@@ -1,3 +1,4 @@
+/// <reference path="./compression-libs.d.ts" />
 // Kafka has five codecs; kafkajs decodes two (none and gzip) and crashes its consumer on a batch in
 // any other, at every fetch from that offset: one snappy, lz4 or zstd batch from another producer
 // (a Java or librdkafka client with compression.type set, or a topic that recompresses) would hold
