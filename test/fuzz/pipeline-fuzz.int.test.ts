@@ -21,6 +21,7 @@ import { startStage, startTestInfra, type RunningStage, type TestInfra } from '.
 import { buildApp } from '../../services/source/src/app.ts';
 import { createKafkaOrderSink } from '../../services/source/src/kafka-order-sink.ts';
 import { waitForDrain } from '../support/drain.ts';
+import { stageGroups } from '../reliability/support/in-process-pipeline.ts';
 import { cdmMain, ddsMain, stgMain } from '../reliability/support/stage-mains.ts';
 import { buildCase, caseSpec, fuzzReference, type FuzzCase, type FuzzReference } from './support/adversarial-orders.ts';
 
@@ -80,12 +81,6 @@ afterAll(async () => {
   stages = [];
   await infra?.close();
 }, 60_000);
-
-const stageGroups = () => [
-  { groupId: 'stg-service', topic: config.topics.stg },
-  { groupId: 'dds-service', topic: config.topics.dds },
-  { groupId: 'cdm-service', topic: config.topics.cdm },
-];
 
 /** Raw bytes of a dead letter as consumed, whatever its stored encoding. */
 const rawBytes = (row: { raw_value: string | null; encoding: string }) =>
@@ -150,7 +145,7 @@ describe('pipeline fuzz', () => {
         const pushed = await source.inject({ method: 'POST', url: '/push', payload: { N: 25 } });
         expect(pushed.statusCode).toBe(200);
         pushedBySource += 25;
-        await waitForDrain(infra.admin, stageGroups(), 90_000);
+        await waitForDrain(infra.admin, stageGroups(config), 90_000);
         await checkRun(cases);
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: process.env.FUZZ_SHRINK !== '1' },
@@ -173,7 +168,7 @@ describe('pipeline fuzz', () => {
     expect(rows).toEqual([]);
     const { rows: orders } = await infra.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM stg.order_events WHERE object_id < $1', [FUZZ_ID_BASE]);
     expect(orders[0]!.n).toBe(pushedBySource);
-    for (const group of stageGroups()) {
+    for (const group of stageGroups(config)) {
       const ends = await infra.admin.fetchTopicOffsets(group.topic);
       const [committed] = await infra.admin.fetchOffsets({ groupId: group.groupId, topics: [group.topic] });
       for (const { partition, high } of ends) {

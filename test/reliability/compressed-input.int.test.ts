@@ -7,14 +7,11 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWithGroundTruth } from '../../services/cdm/src/ground-truth.ts';
-import type { Config } from '@orders-dwh/shared/config';
-import { referenceKeys } from '@orders-dwh/shared/reference';
 import { ensureKafkaDistribution, toolCommand } from '@orders-dwh/apache-kafka';
-import { deadLetterRows, startStage, startTestInfra, type RunningStage, type TestInfra } from '../support/service-harness.ts';
+import { deadLetterRows, type TestInfra } from '../support/service-harness.ts';
 import { kafkaEngine } from '../support/kafka-under-test.ts';
-import { orderEvent, restaurant, user } from '../../services/stg/test/order-fixtures.ts';
-import { waitForDrain } from '../support/drain.ts';
-import { cdmMain, ddsMain, stgMain } from './support/stage-mains.ts';
+import { orderEvent } from '../../services/stg/test/order-fixtures.ts';
+import { startInProcessPipeline, type InProcessPipeline } from './support/in-process-pipeline.ts';
 
 const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 const ORDERS_PER_WRITE = 20;
@@ -63,32 +60,19 @@ function writeOrders(write: Write, broker: string, topic: string): Promise<strin
   return run(producer.command, producer.args, eventLines(write));
 }
 
+let pipeline: InProcessPipeline;
 let infra: TestInfra;
-let config: Config;
-const stages: RunningStage[] = [];
 
 beforeAll(async () => {
-  infra = await startTestInfra();
-  config = infra.config();
-  await infra.redis.redis.set(referenceKeys.user(infra.redis.prefix, user.id), JSON.stringify(user));
-  await infra.redis.redis.set(referenceKeys.restaurant(infra.redis.prefix, restaurant.id), JSON.stringify(restaurant));
-  // Started first: they create the topics the writers produce to.
-  for (const main of [stgMain, ddsMain, cdmMain]) stages.push(await startStage(main as never, config));
-  for (const write of writes) await writeOrders(write, infra.broker.address, config.topics.stg);
-  await waitForDrain(
-    infra.admin,
-    [
-      { groupId: 'stg-service', topic: config.topics.stg },
-      { groupId: 'dds-service', topic: config.topics.dds },
-      { groupId: 'cdm-service', topic: config.topics.cdm },
-    ],
-    60_000,
-  );
+  // The stages create the topics the writers produce to.
+  pipeline = await startInProcessPipeline();
+  infra = pipeline.infra;
+  for (const write of writes) await writeOrders(write, infra.broker.address, pipeline.config.topics.stg);
+  await pipeline.drain(60_000);
 }, 180_000);
 
 afterAll(async () => {
-  for (const stage of stages) await stage.service.stop();
-  await infra?.close();
+  await pipeline?.stop();
 }, 30_000);
 
 describe(`order events in every Kafka codec (${onApache ? 'Apache Kafka: kcat and Java' : 'development broker: kcat'})`, () => {

@@ -5,13 +5,10 @@
 // the same partition, are counted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWithGroundTruth } from '../../services/cdm/src/ground-truth.ts';
-import type { Config } from '@orders-dwh/shared/config';
 import type { OrderEvent } from '@orders-dwh/shared/contracts';
-import { referenceKeys } from '@orders-dwh/shared/reference';
-import { deadLetterRows, produce, startStage, startTestInfra, type RunningStage, type TestInfra } from '../support/service-harness.ts';
-import { orderEvent, restaurant, user } from '../../services/stg/test/order-fixtures.ts';
-import { waitForDrain } from '../support/drain.ts';
-import { cdmMain, ddsMain, stgMain } from './support/stage-mains.ts';
+import { deadLetterRows, produce, type TestInfra } from '../support/service-harness.ts';
+import { orderEvent } from '../../services/stg/test/order-fixtures.ts';
+import { startInProcessPipeline, type InProcessPipeline } from './support/in-process-pipeline.ts';
 
 const leapSecond: OrderEvent = (() => {
   const event = orderEvent(2);
@@ -23,36 +20,23 @@ const nulInName: OrderEvent = (() => {
 })();
 const stream = [orderEvent(1), leapSecond, orderEvent(4), nulInName, orderEvent(5)];
 
+let pipeline: InProcessPipeline;
 let infra: TestInfra;
-let config: Config;
-const stages: RunningStage[] = [];
 
 beforeAll(async () => {
-  infra = await startTestInfra();
-  config = infra.config();
-  await infra.redis.redis.set(referenceKeys.user(infra.redis.prefix, user.id), JSON.stringify(user));
-  await infra.redis.redis.set(referenceKeys.restaurant(infra.redis.prefix, restaurant.id), JSON.stringify(restaurant));
-  for (const main of [stgMain, ddsMain, cdmMain]) stages.push(await startStage(main as never, config));
+  pipeline = await startInProcessPipeline();
+  infra = pipeline.infra;
   // One partition: the poisons sit between good orders of the same partition.
   await produce(
     infra.producer,
-    config.topics.stg,
+    pipeline.config.topics.stg,
     stream.map((event) => ({ key: String(event.object_id), value: JSON.stringify(event), partition: 0 })),
   );
-  await waitForDrain(
-    infra.admin,
-    [
-      { groupId: 'stg-service', topic: config.topics.stg },
-      { groupId: 'dds-service', topic: config.topics.dds },
-      { groupId: 'cdm-service', topic: config.topics.cdm },
-    ],
-    30_000,
-  );
+  await pipeline.drain(30_000);
 }, 60_000);
 
 afterAll(async () => {
-  for (const stage of stages) await stage.service.stop();
-  await infra?.close();
+  await pipeline?.stop();
 }, 30_000);
 
 describe('the reported poisons', () => {

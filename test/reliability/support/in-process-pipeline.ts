@@ -1,0 +1,43 @@
+// stg → dds → cdm in this process, on the test infra, for suites that feed stg_service and then read
+// the warehouse: the stages as their entry points define them, the fixtures' user and restaurant in Redis.
+import type { Config } from '@orders-dwh/shared/config';
+import { referenceKeys } from '@orders-dwh/shared/reference';
+import { restaurant, user } from '../../../services/stg/test/order-fixtures.ts';
+import { waitForDrain } from '../../support/drain.ts';
+import { startStage, startTestInfra, type RunningStage, type TestInfra } from '../../support/service-harness.ts';
+import { cdmMain, ddsMain, stgMain } from './stage-mains.ts';
+
+/** The consumer group of each stage, on the topic it reads. */
+export const stageGroups = (config: Config) => [
+  { groupId: 'stg-service', topic: config.topics.stg },
+  { groupId: 'dds-service', topic: config.topics.dds },
+  { groupId: 'cdm-service', topic: config.topics.cdm },
+];
+
+export interface InProcessPipeline {
+  infra: TestInfra;
+  config: Config;
+  /** Resolves once every stage has committed its topic's end; fails after timeoutMs. */
+  drain(timeoutMs: number): Promise<void>;
+  /** Stops the stages, then the infra. */
+  stop(): Promise<void>;
+}
+
+/** The stages are running (they have created their topics) when this resolves. */
+export async function startInProcessPipeline(): Promise<InProcessPipeline> {
+  const infra = await startTestInfra();
+  const config = infra.config();
+  await infra.redis.redis.set(referenceKeys.user(infra.redis.prefix, user.id), JSON.stringify(user));
+  await infra.redis.redis.set(referenceKeys.restaurant(infra.redis.prefix, restaurant.id), JSON.stringify(restaurant));
+  const stages: RunningStage[] = [];
+  for (const main of [stgMain, ddsMain, cdmMain]) stages.push(await startStage(main as never, config));
+  return {
+    infra,
+    config,
+    drain: (timeoutMs) => waitForDrain(infra.admin, stageGroups(config), timeoutMs),
+    async stop() {
+      for (const stage of stages) await stage.service.stop();
+      await infra.close();
+    },
+  };
+}
