@@ -8,12 +8,20 @@ export type ErrorClass = 'poison' | 'transient';
 /**
  * Postgres SQLSTATEs that say the server, the connection or the deployment is in trouble, not the
  * data: 08 connection, 53 insufficient resources, 57P shutdown, 40001 serialization failure, 40P01
- * deadlock (the spec's list), and — as environmental as those — 57014 statement timeout, 55P03
- * lock timeout, 58 system/I-O error, XX internal error, 28 authentication, 3D000 no such database,
- * 42501 missing privilege (a grant fixed by the operator must not have emptied the stream into the
- * dead letters meanwhile).
+ * deadlock (the spec's list), and as environmental as those:
+ * - the rest of 57 (operator intervention: 57014 statement timeout), 55 (object not in the state
+ *   needed: 55P03 lock timeout), 58 system/I-O error, XX internal error;
+ * - 25006 read-only transaction (a standby, a failover, default_transaction_read_only) and 25P03
+ *   idle-in-transaction timeout;
+ * - 28 authentication, 3D no such database, 3F no such schema, 0A feature not supported, and all of
+ *   42 (no such table, column or function, a missing privilege): the deployment does not match the
+ *   code (a migration not run, a grant missing). The SQL is fixed and its values are parameters,
+ *   so no message's data can raise these; dead-lettering would empty the whole stream into the
+ *   dead letters until the operator fixes it, where holding it loses nothing.
+ * What a message's values can raise (22 data exception, 23 constraint, 54 limit exceeded, a
+ * trigger's raise) stays the message's fault.
  */
-const TRANSIENT_SQLSTATE = [/^08/, /^53/, /^57P/, /^40001$/, /^40P01$/, /^57014$/, /^55P03$/, /^58/, /^XX/, /^28/, /^3D000$/, /^42501$/];
+const TRANSIENT_SQLSTATE = [/^08/, /^53/, /^57/, /^40001$/, /^40P01$/, /^55/, /^58/, /^XX/, /^25006$/, /^25P03$/, /^28/, /^3D/, /^3F/, /^0A/, /^42/];
 
 /** Socket errors of node: the network, not the message. */
 const TRANSIENT_SYSTEM_CODES = new Set([

@@ -22,6 +22,16 @@ describe('classifyError', () => {
     ['28P01', 'password authentication failed'],
     ['3D000', 'database does not exist'],
     ['42501', 'permission denied'],
+    ['25006', 'read-only transaction (a standby)'],
+    ['25P03', 'idle-in-transaction timeout'],
+    ['42P01', 'undefined table (a migration not run)'],
+    ['42703', 'undefined column'],
+    ['42883', 'undefined function'],
+    ['42804', 'datatype mismatch (code and schema out of step)'],
+    ['3F000', 'invalid schema name'],
+    ['57000', 'operator intervention'],
+    ['55006', 'object in use'],
+    ['0A000', 'feature not supported'],
   ])('retries Postgres %s (%s)', (code) => {
     expect(classifyError(pgError(code))).toBe('transient');
   });
@@ -36,7 +46,9 @@ describe('classifyError', () => {
     ['23505', 'unique violation'],
     ['23502', 'not-null violation'],
     ['54000', 'index row size exceeds maximum'],
-    ['42804', 'datatype mismatch'],
+    ['P0001', "a trigger's raise_exception"],
+    ['25P02', 'in failed transaction (after an earlier error)'],
+    ['40002', 'deferred constraint violated at commit'],
   ])('dead-letters on Postgres %s (%s)', (code) => {
     expect(classifyError(pgError(code))).toBe('poison');
   });
