@@ -1,30 +1,29 @@
-// The database refuses writes for reasons of its own, not of any message: it turned read-only (a
-// failover that left the services on a standby, default_transaction_read_only), or a table the
-// code writes is missing (a migration not run, a rename). The stages must hold their batches and
-// retry, not dead-letter the stream, and catch up exactly once the database is put right.
+// The database or Redis refuses the work for reasons of its own, not of any message: the database
+// turned read-only (a failover that left the services on a standby, default_transaction_read_only),
+// a table the code writes is missing (a migration not run, a rename), Redis refuses stg's reads (an
+// ACL change; a restart's LOADING or a new password look the same to stg). The stages must hold their
+// batches and retry, not dead-letter the stream, and catch up exactly once things are put right.
+// Redis is a server of this test's own, so that its ACL change touches nothing else.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWithGroundTruth } from '../../services/cdm/src/ground-truth.ts';
 import { committedOffsets, deadLetterRows, produce, type TestInfra } from '../support/service-harness.ts';
-import { orderEvent } from '../../services/stg/test/order-fixtures.ts';
+import { referenceKeys } from '@orders-dwh/shared/reference';
+import { orderEvent, user } from '../../services/stg/test/order-fixtures.ts';
+import { setReadOnly } from '../support/database.ts';
+import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.ts';
 import { startInProcessPipeline, type InProcessPipeline } from './support/in-process-pipeline.ts';
 
 const HELD_FOR_MS = 4_000;
 let pipeline: InProcessPipeline;
 let infra: TestInfra;
+let redis: PrivateRedis;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const dbName = () => new URL(infra.db.url).pathname.slice(1);
-
-/** Ends the pipeline's sessions, so that new ones see the database's new defaults. */
-async function endSessions(): Promise<void> {
-  await infra.db.pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [dbName()]);
-}
-
-async function push(ids: number[]): Promise<void> {
+async function push(ids: number[], userId = user.id): Promise<void> {
   await produce(
     infra.producer,
     pipeline.config.topics.stg,
-    ids.map((id) => ({ key: String(id), value: JSON.stringify(orderEvent(id)) })),
+    ids.map((id) => ({ key: String(id), value: JSON.stringify(orderEvent(id, 'CLOSED', { userId })) })),
   );
 }
 
@@ -42,24 +41,24 @@ async function expectExactWarehouse(orders: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  pipeline = await startInProcessPipeline();
+  redis = await startPrivateRedis();
+  pipeline = await startInProcessPipeline({ REDIS_URL: redis.url });
   infra = pipeline.infra;
 }, 60_000);
 
 afterAll(async () => {
   await pipeline?.stop();
+  await redis?.stop();
 }, 30_000);
 
-describe('a database that refuses writes for a while', () => {
+describe('a database or Redis that refuses the work for a while', () => {
   it('read-only (SQLSTATE 25006): the batches wait, nothing is dead-lettered, then everything is counted once', async () => {
-    await infra.db.pool.query(`ALTER DATABASE "${dbName()}" SET default_transaction_read_only = on`);
-    await endSessions();
+    await setReadOnly(infra.db, true);
     await push([1, 2, 3, 4, 5, 6]);
     await sleep(HELD_FOR_MS);
     expect(await committed('stg-service', pipeline.config.topics.stg)).toBe(0);
     expect(await deadLetterRows(infra)).toEqual([]);
-    await infra.db.pool.query(`ALTER DATABASE "${dbName()}" SET default_transaction_read_only = off`);
-    await endSessions();
+    await setReadOnly(infra.db, false);
     await expectExactWarehouse(6);
   }, 90_000);
 
@@ -73,5 +72,18 @@ describe('a database that refuses writes for a while', () => {
     expect(await deadLetterRows(infra)).toEqual([]);
     await infra.db.pool.query('ALTER TABLE dds.s_order_cost_elsewhere RENAME TO s_order_cost');
     await expectExactWarehouse(12);
+  }, 90_000);
+
+  it("Redis refusing stg's reads (NOPERM): stg waits, nothing is dead-lettered, then everything is counted once", async () => {
+    // A user stg has not cached yet, so that its orders need a read.
+    const newcomer = { ...user, id: 'aaaaaaaaaaaaaaaaaaaaaaa2', name: 'Grace Hopper', login: 'grace' };
+    await redis.admin.set(referenceKeys.user(infra.redis.prefix, newcomer.id), JSON.stringify(newcomer));
+    await redis.admin.call('ACL', 'SETUSER', 'default', '-mget');
+    await push([13, 14, 15], newcomer.id);
+    await sleep(HELD_FOR_MS);
+    expect(await committed('stg-service', pipeline.config.topics.stg)).toBe(12);
+    expect(await deadLetterRows(infra)).toEqual([]);
+    await redis.admin.call('ACL', 'SETUSER', 'default', '+mget');
+    await expectExactWarehouse(15);
   }, 90_000);
 });

@@ -54,3 +54,13 @@ export async function dropDatabase(name: string): Promise<void> {
     await admin.end();
   }
 }
+
+/**
+ * Makes the test database refuse writes as a standby does (SQLSTATE 25006), or accept them again,
+ * for new sessions; ends every other session on it, so that the services' pools reconnect into it.
+ */
+export async function setReadOnly(db: TestDatabase, on: boolean): Promise<void> {
+  const name = new URL(db.url).pathname.slice(1);
+  await db.pool.query(`ALTER DATABASE "${name}" SET default_transaction_read_only = ${on ? 'on' : 'off'}`);
+  await db.pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+}

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '@orders-dwh/shared/config';
 import { type OrderEvent, orderEventContract } from '@orders-dwh/shared/contracts';
+import { setReadOnly } from '../../../test/support/database.ts';
 import { readTopic, startTestInfra, topicSize, type TestInfra } from '../../../test/support/service-harness.ts';
 import { readRestaurants, readUserIds } from '../src/reference-store.ts';
 import { sourceWithKafka } from './support/source-with-kafka.ts';
@@ -73,5 +74,22 @@ describe('source with the Kafka sink', () => {
     expect(await topicSize(infra.admin, config.topics.stg)).toBe(before);
     // The topic still holds exactly the earlier push.
     expect(before).toBe(N);
+  });
+
+  it('answers 503 naming Postgres while the database is read-only (a standby), and pushes again once it is not', async () => {
+    const before = await topicSize(infra.admin, config.topics.stg);
+    await setReadOnly(infra.db, true);
+    try {
+      // The first attempt may meet a session the termination has just ended; the next one is read-only.
+      let response = await push({ N: 5 });
+      if (response.json().message?.includes('terminat')) response = await push({ N: 5 });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toMatchObject({ error: 'postgres_unavailable', messages_pushed: 0 });
+      expect(response.json().message).toContain('read-only transaction');
+    } finally {
+      await setReadOnly(infra.db, false);
+    }
+    expect((await push({ N: 5 })).statusCode).toBe(200);
+    expect(await topicSize(infra.admin, config.topics.stg)).toBe(before + 5);
   });
 });

@@ -1,5 +1,6 @@
 // stg → dds → cdm in this process, on the test infra, for suites that feed stg_service and then read
 // the warehouse: the stages as their entry points define them, the fixtures' user and restaurant in Redis.
+import { Redis } from 'ioredis';
 import type { Config } from '@orders-dwh/shared/config';
 import { referenceKeys } from '@orders-dwh/shared/reference';
 import { restaurant, user } from '../../../services/stg/test/order-fixtures.ts';
@@ -23,12 +24,17 @@ export interface InProcessPipeline {
   stop(): Promise<void>;
 }
 
-/** The stages are running (they have created their topics) when this resolves. */
-export async function startInProcessPipeline(): Promise<InProcessPipeline> {
+/**
+ * The stages are running (they have created their topics) when this resolves. `env` overrides their
+ * configuration; with REDIS_URL among it, the reference data goes to that Redis.
+ */
+export async function startInProcessPipeline(env: Record<string, string> = {}): Promise<InProcessPipeline> {
   const infra = await startTestInfra();
-  const config = infra.config();
-  await infra.redis.redis.set(referenceKeys.user(infra.redis.prefix, user.id), JSON.stringify(user));
-  await infra.redis.redis.set(referenceKeys.restaurant(infra.redis.prefix, restaurant.id), JSON.stringify(restaurant));
+  const config = infra.config(env);
+  const redis = env.REDIS_URL ? new Redis(env.REDIS_URL) : infra.redis.redis;
+  await redis.set(referenceKeys.user(infra.redis.prefix, user.id), JSON.stringify(user));
+  await redis.set(referenceKeys.restaurant(infra.redis.prefix, restaurant.id), JSON.stringify(restaurant));
+  if (redis !== infra.redis.redis) await redis.quit();
   const stages: RunningStage[] = [];
   for (const main of [stgMain, ddsMain, cdmMain]) stages.push(await startStage(main as never, config));
   return {

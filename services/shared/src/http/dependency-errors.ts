@@ -1,8 +1,8 @@
 // Which backing service a request failed in. The calls into Redis and Postgres that /push makes
 // are wrapped where they happen, so that an outage is answered 503 naming the service instead of a
 // bare 500, without guessing from error messages.
-import { ReplyError } from 'ioredis';
 import pg from 'pg';
+import { classifyError } from '../stage/error-class.ts';
 
 export type Dependency = 'redis' | 'postgres';
 
@@ -24,32 +24,29 @@ export function reasonOf(cause: unknown): string {
 }
 
 /**
- * Runs a Redis call; a failure to get an answer (connection refused or lost, retries per request
- * exhausted, offline queue flushed) becomes DependencyUnavailableError. An error Redis answered
- * with (ReplyError: a wrong type, a script error) is a bug, not an outage, and is left as it is.
+ * Runs a Redis call; any failure becomes DependencyUnavailableError: no answer (connection refused
+ * or lost, retries per request exhausted, offline queue flushed), or an error reply, which for the
+ * reads made here is the server's state (LOADING, NOAUTH, NOPERM, MASTERDOWN), as the stages class it.
  */
 export async function fromRedis<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
-    if (error instanceof ReplyError) throw error;
     throw new DependencyUnavailableError('redis', error);
   }
 }
 
-/** SQLSTATE classes of a server that is there but not serving: connection exception, insufficient resources, operator intervention (shutdown, cancel). */
-const UNAVAILABLE_SQLSTATE_CLASSES = new Set(['08', '53', '57']);
-
 /**
  * Runs a Postgres call; a failure to get an answer (no connection, connection lost, pool timeout)
- * or an answer that the server is not serving becomes DependencyUnavailableError. Any other error
- * the server answered with (a missing sequence, a denied privilege) is left as it is.
+ * or an error of the server's or the deployment's state, as the stages class them (shutting down,
+ * read-only, a relation or privilege missing), becomes DependencyUnavailableError. An error of the
+ * values (a number out of range) is left as it is.
  */
 export async function fromPostgres<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
-    if (error instanceof pg.DatabaseError && !UNAVAILABLE_SQLSTATE_CLASSES.has(String(error.code).slice(0, 2))) throw error;
+    if (error instanceof pg.DatabaseError && classifyError(error) !== 'transient') throw error;
     throw new DependencyUnavailableError('postgres', error);
   }
 }

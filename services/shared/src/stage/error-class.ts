@@ -62,6 +62,10 @@ export function classifyError(error: unknown): ErrorClass {
   if (state) return TRANSIENT_SQLSTATE.some((pattern) => pattern.test(state)) ? 'transient' : 'poison';
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && TRANSIENT_SYSTEM_CODES.has(code)) return 'transient';
+  // Redis answered with an error. The stages only read it (MGET of reference keys), and no value of a
+  // message can make a read fail: the server's state does (LOADING its data after a restart,
+  // NOAUTH, WRONGPASS or NOPERM after an auth or ACL change, MASTERDOWN, BUSY).
+  if (error.name === 'ReplyError') return 'transient';
   // Deadlines and aborts (ours and the clients'), and every kafkajs error: all about time or the broker.
   if (['AbortError', 'TimeoutError', 'BatchDeadlineError', 'MaxRetriesPerRequestError'].includes(error.name) || error.name.startsWith('KafkaJS'))
     return 'transient';

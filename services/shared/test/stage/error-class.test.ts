@@ -53,6 +53,15 @@ describe('classifyError', () => {
     expect(classifyError(pgError(code))).toBe('poison');
   });
 
+  it.each([
+    'LOADING Redis is loading the dataset in memory',
+    'NOAUTH Authentication required.',
+    "NOPERM User default has no permissions to run the 'mget' command",
+    'MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to no',
+  ])('retries the Redis error reply "%s"', (message) => {
+    expect(classifyError(Object.assign(new Error(message), { name: 'ReplyError' }))).toBe('transient');
+  });
+
   it.each(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN'])('retries socket error %s', (code) => {
     expect(classifyError(systemError(code))).toBe('transient');
   });
