@@ -4,7 +4,7 @@
 // its second batch so that the stop lands at a known place.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestInfra, topicSize, type TestInfra } from '../../../test/support/service-harness.ts';
 import type { OrderSink } from '../src/app.ts';
 import { sourceWithKafka } from './support/source-with-kafka.ts';
@@ -33,16 +33,20 @@ function gatedSink(kafka: OrderSink) {
 }
 
 let infra: TestInfra;
+/** Apps a test leaves open, closed after it. */
 const cleanups: Array<() => Promise<unknown>> = [];
 
 beforeAll(async () => {
   infra = await startTestInfra();
-  cleanups.push(() => infra.close());
 }, 30_000);
 
 afterEach(async () => {
-  while (cleanups.length > 1) await cleanups.pop()!();
+  while (cleanups.length > 0) await cleanups.pop()!();
 });
+
+afterAll(async () => {
+  await infra?.close();
+}, 30_000);
 
 async function gatedSource() {
   let gate!: ReturnType<typeof gatedSink>;
