@@ -1,7 +1,8 @@
 import { pino, type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { logDestination, shouldPrettyPrint } from './logging/log-destination.ts';
-import { REDACTED, redactQuery, SECRET_PATHS } from './logging/scrub-secrets.ts';
+import { loggableFields } from './logging/loggable.ts';
+import { redactQuery } from './logging/scrub-secrets.ts';
 
 export type { Logger };
 
@@ -12,9 +13,14 @@ export interface LoggerOptions {
   write?: (text: string) => void;
 }
 
+/** Top-level fields left to pino's serializers: the request's (below) and Fastify's and pino's own. */
+const SERIALIZED_FIELDS = new Set(['req', 'res', 'err']);
+
 /**
- * JSON logs, one object a line, each naming its service, secrets removed (known fields redacted,
- * URL passwords scrubbed from every line). The launcher (`npm start`) makes them readable.
+ * JSON logs, one object a line, each naming its service, secrets removed (fields named like secrets
+ * redacted at any depth, URL passwords scrubbed from every line). Logging never throws into its
+ * caller: a line that cannot be written is replaced by one saying why. The launcher (`npm start`)
+ * makes them readable.
  */
 export function createLogger(service: string, level: string, options: LoggerOptions = {}): Logger {
   const pretty = options.pretty ?? false;
@@ -22,7 +28,17 @@ export function createLogger(service: string, level: string, options: LoggerOpti
     {
       level,
       base: { service },
-      redact: { paths: SECRET_PATHS, censor: REDACTED },
+      formatters: { log: (fields) => loggableFields(fields, SERIALIZED_FIELDS) },
+      hooks: {
+        logMethod(args, write) {
+          try {
+            write.apply(this, args);
+          } catch (error) {
+            const message = args.find((arg): arg is string => typeof arg === 'string') ?? '';
+            write.call(this, { unloggable: error instanceof Error ? error.message : String(error) }, message);
+          }
+        },
+      },
       // Fastify logs each request with this serializer (a logger's own wins over Fastify's default).
       serializers: { req: requestForLog },
     },

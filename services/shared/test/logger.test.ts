@@ -52,6 +52,65 @@ describe('logger', () => {
     expect(lines[0]).toMatch(/^cdm \d\d:\d\d:\d\d\.\d{3} WARN {2}retrying {2}databaseUrl=postgres:\/\/owner:\[redacted\]@db\/dwh partition=2\n$/);
   });
 
+  it('logs what libraries hand it without throwing: bytes summarised, cycles and depth cut, throwing getters reported', () => {
+    const { log, lines } = capture('cdm');
+    const cyclic: Record<string, unknown> = { name: 'group' };
+    cyclic.self = cyclic;
+    const deep = Array.from({ length: 12 }).reduce<Record<string, unknown>>((inner) => ({ inner }), { password: SECRET });
+    const getter = Object.defineProperty({ ok: 1 }, 'broken', {
+      enumerable: true,
+      get() {
+        throw new Error('not readable now');
+      },
+    });
+    class Assignment {
+      constructor(readonly topic: string) {}
+    }
+    log.info({ payload: Buffer.from('abc'), data: { memberAssignment: Buffer.alloc(40), crc: new Uint8Array(4) } }, 'kafkajs response');
+    log.info({ assignment: cyclic, deep, getter, owner: new Assignment('cdm_service') }, 'odd shapes');
+    log.info(
+      {
+        lag: 12n,
+        seen: new Set(['a']),
+        byTopic: new Map([['t', { sasl: { password: SECRET } }]]),
+        at: new Date(0),
+        many: Array.from({ length: 250 }, (_, i) => i),
+      },
+      'collections',
+    );
+    log.info({ nested: { cause: new Error('inner failure') } }, 'nested error');
+
+    expect(lines).toHaveLength(4);
+    expect(lines.join('')).not.toContain(SECRET);
+    const [bytes, odd, collections, nested] = lines.map((line) => JSON.parse(line) as Record<string, Record<string, unknown> & { cause: unknown }>);
+    expect(bytes!.payload).toBe('[Buffer 3 bytes]');
+    expect(bytes!.data).toEqual({ memberAssignment: '[Buffer 40 bytes]', crc: '[Uint8Array 4 bytes]' });
+    expect(odd!.assignment).toEqual({ name: 'group', self: '[circular]' });
+    expect(JSON.stringify(odd!.deep)).toContain('nested too deep');
+    expect(odd!.getter).toEqual({ ok: 1, broken: '[unreadable: not readable now]' });
+    expect(odd!.owner).toEqual({ topic: 'cdm_service' });
+    expect(collections).toMatchObject({ lag: '12', seen: ['a'], byTopic: { t: { sasl: { password: '[redacted]' } } }, at: '1970-01-01T00:00:00.000Z' });
+    expect(collections!.many).toHaveLength(201);
+    expect((collections!.many as unknown as unknown[])[200]).toBe('[50 more]');
+    expect(nested!.nested.cause).toMatchObject({ type: 'Error', message: 'inner failure', stack: expect.stringContaining('inner failure') });
+  });
+
+  it('writes a line saying why, not an exception, when a logged value cannot be written', () => {
+    const { log, lines } = capture('dds');
+    const hostile = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('no keys for you');
+        },
+      },
+    );
+    expect(() => log.warn(hostile, 'batch retried')).not.toThrow();
+    expect(() => log.warn({ hostile }, 'batch retried again')).not.toThrow();
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40, msg: 'batch retried', unloggable: 'no keys for you' });
+    expect(JSON.parse(lines[1]!)).toMatchObject({ level: 40, msg: 'batch retried again', hostile: '[unreadable: no keys for you]' });
+  });
+
   it('is JSON in production, readable only at a terminal otherwise', () => {
     expect(shouldPrettyPrint(loadConfig({ NODE_ENV: 'production' }).production, true)).toBe(false);
     expect(shouldPrettyPrint(loadConfig({}).production, true)).toBe(true);
