@@ -1,16 +1,14 @@
 import type { Admin } from 'kafkajs';
+import { partitionLags } from '@orders-dwh/shared/kafka';
 
 export interface StageGroup {
   groupId: string;
   topic: string;
 }
 
-/** Sum over partitions of end offset minus committed offset (uncommitted partitions count from 0). */
+/** Sum over partitions of end offset minus committed offset (uncommitted partitions count from the log start). */
 export async function groupLag(admin: Admin, { groupId, topic }: StageGroup): Promise<number> {
-  const ends = await admin.fetchTopicOffsets(topic);
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  const byPartition = new Map(committed?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
-  return ends.reduce((lag, { partition, high }) => lag + Number(high) - Math.max(0, byPartition.get(partition) ?? 0), 0);
+  return (await partitionLags(admin, groupId, topic)).reduce((lag, { waiting }) => lag + waiting, 0);
 }
 
 /**

@@ -82,7 +82,11 @@ export interface RunningStage {
 }
 
 /** Opens the clients, creates the topics and builds the service; `start()` is left to the caller. */
-export async function buildStage<In, Ready>(main: StageMain<In, Ready>, config: Config, options: { crashHook?: CrashHook } = {}): Promise<RunningStage> {
+export async function buildStage<In, Ready>(
+  main: StageMain<In, Ready>,
+  config: Config,
+  options: { crashHook?: CrashHook; stallMs?: number } = {},
+): Promise<RunningStage> {
   const log = createLogger(main.name, config.logLevel);
   const clients = await openServiceClients(config, main.name, log, { redis: main.usesRedis, poolSize: config.consumer.partitionsConcurrently + 2 });
   const { input, output } = main.topics(config);
@@ -99,6 +103,7 @@ export async function buildStage<In, Ready>(main: StageMain<In, Ready>, config: 
       outputTopic: output,
       stage: main.createStage(config, clients),
       crashHook: options.crashHook,
+      stallMs: options.stallMs,
       routes: main.routes?.(config, log),
     },
     config,

@@ -19,6 +19,8 @@ export interface StageServiceSpec<In, Ready> {
   stage: StageDefinition<In, Ready>;
   /** Fault injection for tests; by default the one config.crash (STAGE_CRASH_POINT) asks for: none. */
   crashHook?: CrashHook;
+  /** When a consumer that takes no batch while messages wait counts as stalled (tests shorten it). */
+  stallMs?: number;
   /** The service's own HTTP routes besides /health and /metrics (cdm's read API). */
   routes?: FastifyPluginAsync;
 }
@@ -37,7 +39,7 @@ export function buildStageService<In, Ready>(spec: StageServiceSpec<In, Ready>, 
   const registry = createMetricsRegistry(spec.name);
   const runner = new StageRunner(
     spec.stage,
-    { kafka: clients.kafka, producer: clients.producer, pool: clients.pool, log, metrics: new StageMetrics(registry) },
+    { kafka: clients.kafka, admin: clients.admin, producer: clients.producer, pool: clients.pool, log, metrics: new StageMetrics(registry) },
     {
       inputTopic: spec.inputTopic,
       outputTopic: spec.outputTopic,
@@ -54,6 +56,7 @@ export function buildStageService<In, Ready>(spec: StageServiceSpec<In, Ready>, 
       },
       batchDeadlineMs: config.consumer.batchDeadlineMs,
       crashHook: spec.crashHook ?? crashHook(config.crash),
+      stallMs: spec.stallMs,
     },
   );
   const topics = [spec.inputTopic, ...(spec.outputTopic ? [spec.outputTopic] : [])];

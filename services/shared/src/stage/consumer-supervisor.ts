@@ -4,6 +4,7 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '../logger.ts';
 import type { StageMetrics } from '../metrics/stage-metrics.ts';
+import { withTimeout } from '../health/health-checks.ts';
 import { backoffDelay, sleep } from './backoff.ts';
 
 /** kafkajs's consumer settings (Config['consumer'] and the group). */
@@ -28,6 +29,10 @@ export class ConsumerSupervisor {
   /** Why the consumer stopped, while it is stopped. */
   crashed: string | null = null;
   running = false;
+  /** The input topic's partitions the group gave the current consumer at its last join. */
+  assigned: number[] = [];
+  /** When the current consumer last joined its group or began or ended a batch. */
+  lastActivityAt = Date.now();
   private eachBatch: ((payload: EachBatchPayload) => Promise<void>) | null = null;
 
   constructor(
@@ -69,9 +74,17 @@ export class ConsumerSupervisor {
       retry: settings.retry,
     });
     consumer.on(consumer.events.GROUP_JOIN, () => this.metrics.partitionsReassigned());
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      if (consumer === this.consumer) this.crashed = null;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      if (consumer !== this.consumer) return;
+      this.crashed = null;
+      this.assigned = payload.memberAssignment[settings.inputTopic] ?? [];
+      this.lastActivityAt = Date.now();
     });
+    const active = () => {
+      if (consumer === this.consumer) this.lastActivityAt = Date.now();
+    };
+    consumer.on(consumer.events.START_BATCH_PROCESS, active);
+    consumer.on(consumer.events.END_BATCH_PROCESS, active);
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.crashed = payload.restart ? null : payload.error.message;
       this.log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
@@ -83,15 +96,32 @@ export class ConsumerSupervisor {
     return consumer;
   }
 
+  /** Whether a consumer is being replaced. */
+  get replacing(): boolean {
+    return this.rebuilding !== null;
+  }
+
+  /** Replaces a consumer that runs but has stopped consuming (ConsumerWatchdog); logs why. */
+  replace(reason: string): void {
+    if (!this.running || this.rebuilding) return;
+    this.log.error({ reason }, 'replacing a consumer that stopped consuming');
+    this.gaveUp.add(this.consumer);
+    this.assigned = [];
+    this.rebuilding = this.rebuildConsumer().finally(() => (this.rebuilding = null));
+  }
+
   /**
-   * Replaces a consumer kafkajs gave up on with a new one, with backoff, until it runs or the runner
-   * stops. Nothing is lost meanwhile: the group resumes from the committed offsets.
+   * Replaces a consumer kafkajs gave up on (or that stopped consuming) with a new one, with backoff,
+   * until it runs or the runner stops. Nothing is lost meanwhile: the group resumes from the
+   * committed offsets.
    */
   private async rebuildConsumer(): Promise<void> {
     for (let attempt = 3; this.running; attempt++) {
       await sleep(backoffDelay(attempt));
       if (!this.running) return;
-      await this.consumer.disconnect().catch(() => {});
+      // A stalled consumer may never finish leaving: it is dropped after a session's time, and the
+      // coordinator evicts it when its heartbeats stop.
+      await withTimeout(this.consumer.disconnect(), 'leaving the group', this.settings.sessionTimeoutMs).catch(() => {});
       this.consumer = this.createConsumer();
       try {
         await this.consume(this.consumer);

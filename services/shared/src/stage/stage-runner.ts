@@ -1,10 +1,11 @@
-import type { EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Admin, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type pg from 'pg';
 import type { HealthCheck } from '../health/health-checks.ts';
 import type { Logger } from '../logger.ts';
 import { StageMetrics } from '../metrics/stage-metrics.ts';
 import { BatchProcessor } from './batch-processor.ts';
 import { ConsumerSupervisor, type ConsumerSettings } from './consumer-supervisor.ts';
+import { ConsumerWatchdog } from './consumer-watchdog.ts';
 import { noCrash, type CrashHook } from './crash-point.ts';
 import type { StageDefinition } from './stage-definition.ts';
 
@@ -24,10 +25,17 @@ export interface StageRunnerOptions {
   stopGraceMs?: number;
   /** Test-only fault injection (see crash-point.ts); does nothing by default. */
   crashHook?: CrashHook;
+  /**
+   * How long the consumer may take no batch while messages wait on its partitions before it counts
+   * as stalled and is replaced (default: a minute, or three sessions when they are longer).
+   */
+  stallMs?: number;
 }
 
 export interface StageRunnerDeps {
   kafka: Kafka;
+  /** Reads the group's lag for the stall watchdog. */
+  admin: Admin;
   producer: Producer;
   pool: pg.Pool;
   log: Logger;
@@ -45,6 +53,9 @@ export interface StageRunnerDeps {
 export class StageRunner<In, Ready> {
   private readonly supervisor: ConsumerSupervisor;
   private readonly processor: BatchProcessor<In, Ready>;
+  private readonly watchdog: ConsumerWatchdog;
+  /** eachBatch calls not yet returned. */
+  private batchesInFlight = 0;
   /** Aborted on stop: wakes the backoff sleeps. */
   private stopping = new AbortController();
 
@@ -66,6 +77,18 @@ export class StageRunner<In, Ready> {
         crashAt: options.crashHook ?? noCrash,
       },
     );
+    const stallMs = options.stallMs ?? Math.max(60_000, 3 * options.consumer.sessionTimeoutMs);
+    this.watchdog = new ConsumerWatchdog(
+      deps.admin,
+      { groupId: options.groupId, topic: options.inputTopic, stallMs, checkEveryMs: Math.min(5_000, stallMs / 4) },
+      () => ({
+        active: this.joined && this.supervisor.running && !this.supervisor.replacing && !this.supervisor.crashed,
+        batchesInFlight: this.batchesInFlight,
+        idleMs: Date.now() - this.supervisor.lastActivityAt,
+        assigned: this.supervisor.assigned,
+      }),
+      (reason) => this.supervisor.replace(reason),
+    );
   }
 
   /** Whether start() has joined the group: the service listens before, and /health waits for this. */
@@ -75,6 +98,7 @@ export class StageRunner<In, Ready> {
     this.stopping = new AbortController();
     await this.supervisor.start((payload) => this.eachBatch(payload));
     this.joined = true;
+    this.watchdog.start();
   }
 
   /**
@@ -82,6 +106,7 @@ export class StageRunner<In, Ready> {
    * the grace (a hung dependency) is abandoned uncommitted: the group redelivers it.
    */
   async stop(): Promise<void> {
+    this.watchdog.stop();
     this.stopping.abort();
     const grace = setTimeout(
       () =>
@@ -103,14 +128,24 @@ export class StageRunner<In, Ready> {
         if (crashed) throw new Error(`consumer stopped: ${crashed}`);
         if (!running) throw new Error('consumer is not running');
         if (!this.joined) throw new Error('consumer is joining its group');
+        if (this.watchdog.stalled) throw new Error(this.watchdog.stalled);
         const { failure } = this.processor;
         if (failure) throw new Error(`${failure.step} failing: ${failure.error}`);
       },
     };
   }
 
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    this.batchesInFlight++;
+    try {
+      await this.eachChunk(payload);
+    } finally {
+      this.batchesInFlight--;
+    }
+  }
+
   /** A fetched batch, in chunks of at most maxBatchMessages, each committed before the next. */
-  private async eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async eachChunk({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { messages } = batch;
     const { maxBatchMessages } = this.options;
     for (let start = 0; start < messages.length; start += maxBatchMessages) {
