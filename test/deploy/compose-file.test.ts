@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { SERVICE_ROLES } from '../../scripts/migrate/service-roles.ts';
 import { loadConfig, requirePushApiKey } from '@orders-dwh/shared/config';
 import { interpolate, InterpolationError, readEnvFile, variablesUsed, type Env } from './compose-interpolation.ts';
+import { mergeCompose, readComposeFile } from './compose-merge.ts';
 import { isFixedHostPort, parsePort } from './compose-ports.ts';
 import { schemaValidator } from './compose-schema.ts';
 
@@ -127,9 +128,12 @@ describe('docker-compose.yml: the pipeline', () => {
     }
   });
 
-  it('publishes source on 5011, AKHQ on 8081, Postgres on 6432 and Kafka on 9094, on loopback', () => {
+  it('publishes source on 5011, stg, dds and cdm on 5012-5014, AKHQ on 8081, Postgres on 6432 and Kafka on 9094, on loopback', () => {
     const published = (name: string) => (service(name).ports ?? []).map(parsePort);
     expect(published('source')).toEqual([{ hostIp: '127.0.0.1', hostPort: '5011', containerPort: 5011, protocol: 'tcp' }]);
+    expect(published('stg')).toEqual([{ hostIp: '127.0.0.1', hostPort: '5012', containerPort: 5012, protocol: 'tcp' }]);
+    expect(published('dds')).toEqual([{ hostIp: '127.0.0.1', hostPort: '5013', containerPort: 5013, protocol: 'tcp' }]);
+    expect(published('cdm')).toEqual([{ hostIp: '127.0.0.1', hostPort: '5014', containerPort: 5014, protocol: 'tcp' }]);
     expect(published('akhq')).toEqual([{ hostIp: '127.0.0.1', hostPort: '8081', containerPort: 8080, protocol: 'tcp' }]);
     expect(published('postgres')).toEqual([{ hostIp: '127.0.0.1', hostPort: '6432', containerPort: 5432, protocol: 'tcp' }]);
     expect(published('kafka')).toEqual([{ hostIp: '127.0.0.1', hostPort: '9094', containerPort: 9094, protocol: 'tcp' }]);
@@ -141,20 +145,46 @@ describe('docker-compose.yml: the pipeline', () => {
     }
   });
 
-  it('can run `--scale <consumer>=3`: no replica would bind a host port another one holds', () => {
+  /** The host ports two replicas would both bind, with `--scale <consumer>=3` of each consumer in turn. */
+  function scaleConflicts(file: ComposeFile): string[] {
+    const conflicts: string[] = [];
     for (const scaled of SCALABLE) {
       const bound = new Map<string, string>();
-      for (const [name, definition] of Object.entries(compose.services)) {
+      for (const [name, definition] of Object.entries(file.services)) {
         const replicas = name === scaled ? 3 : 1;
         for (let replica = 1; replica <= replicas; replica++) {
           for (const mapping of (definition.ports ?? []).map(parsePort).filter(isFixedHostPort)) {
             const key = `${mapping.hostIp ?? '0.0.0.0'}:${mapping.hostPort}/${mapping.protocol}`;
-            expect(bound.get(key), `--scale ${scaled}=3: ${name}-${replica} and ${bound.get(key)} both bind ${key}`).toBeUndefined();
+            if (bound.has(key)) conflicts.push(`--scale ${scaled}=3: ${name}-${replica} and ${bound.get(key)} both bind ${key}`);
             bound.set(key, `${name}-${replica}`);
           }
         }
       }
     }
+    return conflicts;
+  }
+
+  it('can run `--scale <consumer>=3` with deploy/compose/scale.yml: a port per instance, the rest unchanged', () => {
+    const scaledStack = interpolate(
+      mergeCompose(readComposeFile(path.join(root, 'docker-compose.yml')), readComposeFile(path.join(root, 'deploy/compose/scale.yml'))),
+      userEnv,
+    ) as ComposeFile;
+    const validate = schemaValidator();
+    expect(validate(scaledStack), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    expect(scaleConflicts(scaledStack)).toEqual([]);
+    for (const name of SCALABLE) {
+      expect(scaledStack.services[name]!.ports!.map(parsePort), name).toEqual([
+        { hostIp: '127.0.0.1', hostPort: null, containerPort: Number(env(name)[`${name.toUpperCase()}_PORT`]), protocol: 'tcp' },
+      ]);
+    }
+    expect({ ...scaledStack.services, stg: undefined, dds: undefined, cdm: undefined }).toEqual({
+      ...compose.services,
+      stg: undefined,
+      dds: undefined,
+      cdm: undefined,
+    });
+    // Without it, the second and third instances of each consumer would find its fixed port taken.
+    expect(scaleConflicts(compose)).toHaveLength(2 * SCALABLE.length);
   });
 
   it('connects each service as its own Postgres role, and migrates as the owner', () => {

@@ -7,31 +7,18 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { loadConfig } from '@orders-dwh/shared/config';
 import { parseTopicsArgs } from '../../scripts/topics/cli-args.ts';
 import { type Env, interpolate, InterpolationError, readEnvFile } from './compose-interpolation.ts';
+import { mergeCompose, readComposeFile } from './compose-merge.ts';
 import { schemaValidator } from './compose-schema.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-const read = (file: string) => parse(readFileSync(path.join(root, file), 'utf8'), { merge: true }) as Record<string, unknown>;
+const read = (file: string) => readComposeFile(path.join(root, file));
 const KAFKA_PASSWORDS = ['KAFKA_ADMIN_PASSWORD', 'KAFKA_SOURCE_PASSWORD', 'KAFKA_STG_PASSWORD', 'KAFKA_DDS_PASSWORD', 'KAFKA_CDM_PASSWORD'];
 const BASE_SECRETS = ['POSTGRES_PASSWORD', 'DWH_SOURCE_PASSWORD', 'DWH_STG_PASSWORD', 'DWH_DDS_PASSWORD', 'DWH_CDM_PASSWORD', 'PUSH_API_KEY'];
 const template = readEnvFile(readFileSync(path.join(root, '.env_template'), 'utf8')).values;
 const userEnv: Env = { ...template, ...Object.fromEntries([...BASE_SECRETS, ...KAFKA_PASSWORDS].map((name, i) => [name, `secret${i}x`])) };
-const REPLACED = new Set(['command', 'entrypoint', 'test']);
-
-/** Compose's merge of an override: maps merged key by key, command and healthcheck test replaced, other lists joined. */
-function merge(base: unknown, override: unknown, key = ''): unknown {
-  if (Array.isArray(base) && Array.isArray(override)) return REPLACED.has(key) ? override : [...new Set([...base, ...override])];
-  if (base && override && typeof base === 'object' && typeof override === 'object' && !Array.isArray(base) && !Array.isArray(override)) {
-    const merged: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-    for (const [k, v] of Object.entries(override)) merged[k] = k in merged ? merge(merged[k], v, k) : v;
-    return merged;
-  }
-  return override;
-}
-
 interface Service {
   command?: string[];
   environment?: Record<string, string | number | null>;
@@ -40,7 +27,7 @@ interface Service {
   volumes?: string[];
 }
 const override = read('deploy/compose/secure-kafka.yml');
-const stack = merge(read('docker-compose.yml'), override) as { services: Record<string, Service>; secrets: Record<string, { file: string }> };
+const stack = mergeCompose(read('docker-compose.yml'), override) as { services: Record<string, Service>; secrets: Record<string, { file: string }> };
 const merged = interpolate(stack, userEnv) as typeof stack;
 const envOf = (name: string) => Object.fromEntries(Object.entries(merged.services[name]!.environment ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)]));
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'compose-secure-'));
