@@ -33,9 +33,11 @@ export function enrichOrder(event: OrderEvent, user: ReferenceUser, restaurant: 
 
 /**
  * Why the event's items do not match the restaurant's menu, one phrase per item that is not on it
- * or differs from it in name, category or price; empty when every item matches. An item with a
- * real product id but another category or name would give the product a second category or name
- * in the vault, and the counters would drift from the truth for good.
+ * or differs from it in name or category; empty when every item matches. An item with a real
+ * product id but another category or name would give the product a second category or name in the
+ * vault, and the counters would drift from the truth for good. The price is not compared: it is
+ * what the order paid, a fact of the order, and an order placed before a menu price change still
+ * arrives with the old price (the vault keeps each order's price and the price history).
  */
 export function menuMismatches(event: OrderEvent, menu: ReadonlyMap<string, MenuItem>): string[] {
   const mismatches: string[] = [];
@@ -45,12 +47,19 @@ export function menuMismatches(event: OrderEvent, menu: ReadonlyMap<string, Menu
       mismatches.push(`item ${item.id} is not on the menu`);
       continue;
     }
-    for (const field of ['name', 'category', 'price'] as const) {
+    for (const field of ['name', 'category'] as const) {
       if (item[field] !== listed[field])
         mismatches.push(`item ${item.id} has ${field} ${JSON.stringify(item[field])} where the menu says ${JSON.stringify(listed[field])}`);
     }
   }
   return mismatches;
+}
+
+/** Why the event's cost is not what its items add up to (Σ price × quantity), or null. */
+export function costProblem(event: OrderEvent): string | null {
+  const { order_items, cost } = event.payload;
+  const sum = order_items.reduce((total, item) => total + item.price * item.quantity, 0);
+  return sum === cost ? null : `cost ${cost} is not the sum of its items' price × quantity (${sum})`;
 }
 
 const TERMINAL = new Set(['CLOSED', 'CANCELLED']);

@@ -1,6 +1,6 @@
 import { type EnrichedOrder, type OrderEvent, orderEventContract } from '@orders-dwh/shared/contracts';
 import type { Rejection, StageDefinition } from '@orders-dwh/shared/stage';
-import { enrichOrder, menuMismatches, statusHistoryProblems } from './enrich-order.ts';
+import { costProblem, enrichOrder, menuMismatches, statusHistoryProblems } from './enrich-order.ts';
 import { latestEventPerOrder } from './latest-events.ts';
 import { upsertOrderEvents } from './order-events-store.ts';
 import { createReferenceLookup, type ReferenceRedis } from './reference-lookup.ts';
@@ -49,6 +49,8 @@ export function createStgStage(options: StgStageOptions): StageDefinition<OrderE
         if (!restaurant.ok) return { rejected: restaurant.reason };
         const history = statusHistoryProblems(event);
         if (history.length > 0) return { rejected: `order status history is inconsistent: ${history.join('; ')}` };
+        const cost = costProblem(event);
+        if (cost) return { rejected: `order cost does not add up: ${cost}` };
         if (strictMenu) {
           const mismatches = menuMismatches(event, restaurant.value.menu);
           if (mismatches.length > 0) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { enrichedOrderContract, type OrderItem } from '@orders-dwh/shared/contracts';
-import { enrichOrder, menuMismatches, statusHistoryProblems } from '../src/enrich-order.ts';
+import { costProblem, enrichOrder, menuMismatches, statusHistoryProblems } from '../src/enrich-order.ts';
 import { orderEvent, restaurant, user } from './order-fixtures.ts';
 
 describe('enrichOrder', () => {
@@ -58,18 +58,44 @@ describe('menuMismatches', () => {
     expect(menuMismatches(event, menu)).toEqual(['item dddddddddddddddddddddddd is not on the menu']);
   });
 
-  it('names every field of a real item that differs from the menu: name, category, price', () => {
+  it('names every field of a real item that makes it another product: name, category', () => {
     const event = orderEvent(1);
     const [first, second] = event.payload.order_items as [OrderItem, OrderItem];
     event.payload.order_items = [
       { ...first, category: 'Desserts' },
-      { ...second, name: 'Compote', price: second.price + 1 },
+      { ...second, name: 'Compote' },
     ];
     expect(menuMismatches(event, menu)).toEqual([
       `item ${first.id} has category "Desserts" where the menu says ${JSON.stringify(menu.get(first.id)!.category)}`,
       `item ${second.id} has name "Compote" where the menu says ${JSON.stringify(menu.get(second.id)!.name)}`,
-      `item ${second.id} has price ${second.price + 1} where the menu says ${menu.get(second.id)!.price}`,
     ]);
+  });
+
+  it('takes the price the order paid as it is: the menu may have changed since the order was placed', () => {
+    const event = orderEvent(1);
+    const [first, second] = event.payload.order_items as [OrderItem, OrderItem];
+    event.payload.order_items = [{ ...first, price: first.price + 50 }, second];
+    expect(menuMismatches(event, menu)).toEqual([]);
+  });
+});
+
+describe('costProblem', () => {
+  it('accepts a cost equal to the sum of price × quantity', () => {
+    expect(costProblem(orderEvent(1))).toBeNull();
+  });
+
+  it("names a cost that is not its items' sum, and the sum", () => {
+    const event = orderEvent(1);
+    const [first, second] = event.payload.order_items as [OrderItem, OrderItem];
+    const sum = first.price * first.quantity + second.price * second.quantity;
+    expect(costProblem({ ...event, payload: { ...event.payload, cost: sum + 1 } })).toBe(
+      `cost ${sum + 1} is not the sum of its items' price × quantity (${sum})`,
+    );
+    expect(costProblem({ ...event, payload: { ...event.payload, cost: sum + 0.5 } })).toBe(
+      `cost ${sum + 0.5} is not the sum of its items' price × quantity (${sum})`,
+    );
+    event.payload.order_items = [{ ...first, quantity: first.quantity + 1 }, second];
+    expect(costProblem(event)).toBe(`cost ${sum} is not the sum of its items' price × quantity (${sum + first.price})`);
   });
 });
 

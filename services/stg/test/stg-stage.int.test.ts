@@ -182,6 +182,39 @@ describe('stg stage', () => {
     expect(reasons[5]).toBe('order status history is inconsistent: the last status is CLOSED, final_status is OPEN');
   });
 
+  it('keeps an order placed before a menu price change at the price it paid; refuses a cost its items do not add up to', async () => {
+    const repriced = 'aaaaaaaaaaaaaaaaaaaaaab7';
+    const newMenu = restaurant.menu.map((item, i) => (i === 0 ? { ...item, price: item.price + 100 } : item));
+    await redis.set(referenceKeys.restaurant(prefix, repriced), JSON.stringify({ ...restaurant, id: repriced, menu: newMenu }));
+    const placedBefore = orderEvent(11, 'CLOSED', { restaurantId: repriced });
+    const placedAfter = {
+      ...placedBefore,
+      object_id: 12,
+      payload: {
+        ...placedBefore.payload,
+        order_items: placedBefore.payload.order_items.map((item, i) => (i === 0 ? { ...item, price: newMenu[0]!.price } : item)),
+        cost: placedBefore.payload.cost + 100 * placedBefore.payload.order_items[0]!.quantity,
+      },
+    };
+    const miscounted = { ...placedBefore, object_id: 13, payload: { ...placedBefore.payload, cost: placedBefore.payload.cost + 1 } };
+
+    const prepared = await stage().prepare!([placedBefore, placedAfter, miscounted]);
+    expect((prepared[2] as Rejection).rejected).toBe(
+      `order cost does not add up: cost ${placedBefore.payload.cost + 1} is not the sum of its items' price × quantity (${placedBefore.payload.cost})`,
+    );
+    const [before, after] = prepared.slice(0, 2) as StgReady[];
+    expect(before!.enriched.payload.products[0]!.price).toBe(restaurant.menu[0].price);
+    expect(after!.enriched.payload.products[0]!.price).toBe(restaurant.menu[0].price + 100);
+    await write(stage(), [before!, after!]);
+    const { rows } = await database.pool.query<{ object_id: number; price: number }>(
+      `SELECT object_id::int, (payload->'order_items'->0->>'price')::int AS price FROM stg.order_events ORDER BY object_id`,
+    );
+    expect(rows).toEqual([
+      { object_id: 11, price: restaurant.menu[0].price },
+      { object_id: 12, price: restaurant.menu[0].price + 100 },
+    ]);
+  });
+
   it('accepts items missing from the menu when strictMenu is off', async () => {
     const event = orderEvent(5, 'CLOSED', { itemIds: ['eeeeeeeeeeeeeeeeeeeeeee4'] });
     const [result] = await stage({ strictMenu: false }).prepare!([event]);

@@ -196,9 +196,14 @@ const BREAKAGES: Record<string, Breakage> = {
   },
   offMenu: (e, pick) => {
     const item = (e.payload as Event).order_items as Array<Event>;
-    const field = (['name', 'category', 'price'] as const)[pick(3)]!;
-    item[0]![field] = field === 'price' ? (item[0]!.price as number) + 1 : `${item[0]![field] as string}!`;
+    const field = (['name', 'category'] as const)[pick(2)]!;
+    item[0]![field] = `${item[0]![field] as string}!`;
     return `item ${field} differs from the menu`;
+  },
+  costOff: (e, pick) => {
+    const payload = e.payload as Event;
+    payload.cost = (payload.cost as number) + [1, 0.5, -1][pick(3)]!;
+    return "a cost that is not its items' price × quantity";
   },
   nulKey: (e) => {
     (e.payload as Event)['odd\u0000key'] = 1;
@@ -229,6 +234,8 @@ export interface CaseSpec {
   duplicate: boolean;
   offsets: number[];
   edgeAmounts: boolean;
+  /** The first item at another price than the menu's today (placed before a price change): valid. */
+  repriced: boolean;
   /** Per event: a breakage name or null; 'user:*'/'restaurant:*' refer to the reference. */
   breakages: Array<string | null>;
   garbage: number | null;
@@ -254,6 +261,7 @@ export const caseSpec: fc.Arbitrary<CaseSpec> = fc.record({
   duplicate: fc.boolean(),
   offsets: fc.array(fc.oneof(fc.constant(0), fc.integer({ min: -14 * 60, max: 14 * 60 })), { minLength: 5, maxLength: 5 }),
   edgeAmounts: fc.boolean(),
+  repriced: fc.boolean(),
   breakages: fc.array(fc.option(fc.constantFrom(...breakageNames), { freq: 2 }), { minLength: 4, maxLength: 4 }),
   garbage: fc.option(fc.nat({ max: GARBAGE.length - 1 }), { freq: 8 }),
   picks: fc.array(fc.nat(), { minLength: 8, maxLength: 8 }),
@@ -270,7 +278,11 @@ export function buildCase(spec: CaseSpec, orderId: number, ref: FuzzReference): 
   }
   const user = ref.users[spec.user % ref.users.length]!;
   const restaurant = ref.restaurants[spec.restaurant % ref.restaurants.length]!;
-  const items = spec.items.map((i, n) => ({ ...restaurant.menu[i]!, quantity: spec.quantities[n]! }));
+  const repriced = (price: number) => (price === 1_000_000 ? price - 1 : price + 1);
+  const items = spec.items.map((i, n) => {
+    const listed = restaurant.menu[i]!;
+    return { ...listed, price: n === 0 && spec.repriced ? repriced(listed.price) : listed.price, quantity: spec.quantities[n]! };
+  });
   const statuses = spec.lifecycle ? STATUS_PATH[spec.final] : [spec.final];
   const start = Date.parse('2025-06-01T12:00:00.000Z') + orderId * 1000;
   const history = STATUS_PATH[spec.final].map((status, i) => ({ status, dttm: withOffset(new Date(start + i * 60_000).toISOString(), spec.offsets[i % 5]!) }));
@@ -291,8 +303,8 @@ export function buildCase(spec: CaseSpec, orderId: number, ref: FuzzReference): 
         user: { id: user.id },
         date: reached[0]!.dttm,
         order_items: items.map(({ id, name, price, category, quantity }) => ({ id, name, price, category, quantity })),
-        bonus_payment: spec.edgeAmounts ? 0 : 1.5,
-        cost: spec.edgeAmounts ? 1e12 : cost,
+        bonus_payment: spec.edgeAmounts ? 1e12 : 1.5,
+        cost,
         payment: spec.edgeAmounts ? 0 : cost,
         bonus_grant: spec.edgeAmounts ? 1e12 : 0.25,
         statuses: reached,
@@ -301,7 +313,7 @@ export function buildCase(spec: CaseSpec, orderId: number, ref: FuzzReference): 
       },
     };
     const breakage = spec.breakages[n % spec.breakages.length] ?? null;
-    let label = spec.edgeAmounts || spec.offsets.some((o) => o !== 0) ? 'valid (odd offsets or edge amounts)' : 'valid';
+    let label = spec.edgeAmounts || spec.repriced || spec.offsets.some((o) => o !== 0) ? 'valid (odd offsets, edge amounts or a price off the menu)' : 'valid';
     if (breakage) label = breakEvent(event, breakage, pick, ref);
     const value = serialise(event);
     const valid = breakage === null;
