@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWithGroundTruth } from '../../services/cdm/src/ground-truth.ts';
 import { committedOffsets, deadLetterRows, produce, type TestInfra } from '../support/service-harness.ts';
 import { referenceKeys } from '@orders-dwh/shared/reference';
-import { orderEvent, user } from '../../services/stg/test/order-fixtures.ts';
+import { orderEvent, restaurant, user } from '../../services/stg/test/order-fixtures.ts';
+import { storeReference } from '../support/reference-data.ts';
 import { setReadOnly } from '../support/database.ts';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.ts';
 import { toolFound } from '../support/required-tool.ts';
@@ -88,5 +89,21 @@ describe.runIf(runs)('a database or Redis that refuses the work for a while', ()
     expect(await deadLetterRows(infra)).toEqual([]);
     await redis.admin.call('ACL', 'SETUSER', 'default', '+mget');
     await expectExactWarehouse(15);
+  }, 90_000);
+
+  it('Redis emptied (a restart without its data, a FLUSHALL, or the wrong prefix): stg waits naming why, nothing is dead-lettered, then everything is counted once', async () => {
+    const stranger = { ...user, id: 'aaaaaaaaaaaaaaaaaaaaaaa3', name: 'Edsger Dijkstra', login: 'ewd' };
+    await redis.admin.flushall();
+    await push([16, 17, 18], stranger.id);
+    await sleep(HELD_FOR_MS);
+    expect(await committed('stg-service', pipeline.config.topics.stg)).toBe(15);
+    expect(await deadLetterRows(infra)).toEqual([]);
+    const health = await pipeline.stages[0]!.service.app.inject({ method: 'GET', url: '/health' });
+    expect(health.statusCode).toBe(503);
+    expect(health.json().checks.consumer.error).toBe(
+      `prepare failing: DependencyStateError: Redis holds no reference data under the key prefix "${infra.redis.prefix}" (${infra.redis.prefix}users and ${infra.redis.prefix}restaurants are not both there): orders wait until source loads it (restart source), or until REDIS_URL and REDIS_KEY_PREFIX name where it is`,
+    );
+    await storeReference(redis.admin, infra.redis.prefix, { users: [user, stranger], restaurants: [restaurant] });
+    await expectExactWarehouse(18);
   }, 90_000);
 });

@@ -4,7 +4,7 @@
 // consumer: it keeps its partitions and heartbeats, and fetches nothing from the topic.
 import type { Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { referenceKeys } from '@orders-dwh/shared/reference';
+import { storeReference } from '../support/reference-data.ts';
 import { orderEvent, restaurant, user } from '../../services/stg/test/order-fixtures.ts';
 import { stgMain } from '../../services/stg/src/stg-main.ts';
 import { buildStage, produce, startTestInfra, waitForStage, type RunningStage, type TestInfra } from '../support/service-harness.ts';
@@ -18,8 +18,7 @@ let stage: RunningStage;
 beforeAll(async () => {
   infra = await startTestInfra();
   const { redis, prefix } = infra.redis;
-  await redis.set(referenceKeys.user(prefix, user.id), JSON.stringify(user));
-  await redis.set(referenceKeys.restaurant(prefix, restaurant.id), JSON.stringify(restaurant));
+  await storeReference(redis, prefix, { users: [user], restaurants: [restaurant] });
   stage = await buildStage(stgMain, infra.config(), { stallMs: STALL_MS });
   await stage.service.start();
 }, 30_000);

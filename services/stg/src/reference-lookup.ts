@@ -1,10 +1,12 @@
 import { isContractText, priceSchema } from '@orders-dwh/shared/contracts';
 import { type MenuItem, type ReferenceRestaurant, type ReferenceUser, referenceKeys } from '@orders-dwh/shared/reference';
+import { DependencyStateError } from '@orders-dwh/shared/stage';
 import { LruCache } from './lru-cache.ts';
 
-/** The one Redis command the lookup needs (ioredis' Redis satisfies it). */
+/** The Redis commands the lookup needs (ioredis' Redis satisfies it). */
 export interface ReferenceRedis {
   mget(keys: string[]): Promise<Array<string | null>>;
+  exists(...keys: string[]): Promise<number>;
 }
 
 export interface RestaurantWithMenu {
@@ -35,7 +37,11 @@ type Cached = { kind: 'user'; user: ReferenceUser } | { kind: 'restaurant'; entr
 
 /**
  * Resolves users and restaurants by id: from a bounded, expiring cache, and everything else with
- * ONE MGET per call. Only found records are cached, so a user added later is seen at once.
+ * ONE MGET per call. Only found records are cached, so a user added later is seen at once. When an
+ * id is not found, the id sets source writes with the records are looked for too: without them
+ * Redis holds no reference data at all (flushed, restarted without its data, or the wrong REDIS_URL
+ * or REDIS_KEY_PREFIX), and the batch waits with a DependencyStateError instead of dead-lettering
+ * every order as one of an unknown user.
  */
 export function createReferenceLookup(options: ReferenceLookupOptions) {
   const { redis, keyPrefix } = options;
@@ -65,6 +71,7 @@ export function createReferenceLookup(options: ReferenceLookupOptions) {
     if (wanted.length === 0) return { users, restaurants };
 
     const values = await redis.mget(wanted.map((w) => w.key));
+    if (values.some((value) => value == null)) await requireReferenceData(redis, keyPrefix);
     wanted.forEach(({ key, id, kind }, i) => {
       const raw = values[i];
       if (kind === 'user') {
@@ -79,6 +86,17 @@ export function createReferenceLookup(options: ReferenceLookupOptions) {
     });
     return { users, restaurants };
   };
+}
+
+async function requireReferenceData(redis: ReferenceRedis, keyPrefix: string): Promise<void> {
+  const sets = [referenceKeys.userIds(keyPrefix), referenceKeys.restaurantIds(keyPrefix)];
+  const found = await redis.exists(...sets);
+  if (found < sets.length) {
+    throw new DependencyStateError(
+      `Redis holds no reference data under the key prefix "${keyPrefix}" (${sets.join(' and ')} are not both there): ` +
+        'orders wait until source loads it (restart source), or until REDIS_URL and REDIS_KEY_PREFIX name where it is',
+    );
+  }
 }
 
 // Reference data becomes message fields downstream: it must pass the same text rules as messages.

@@ -19,10 +19,10 @@ export interface StgStageOptions {
   /** How long a cached record is trusted (default 60 s), so reference updates arrive. */
   cacheTtlMs?: number;
   /**
-   * Reject events whose items are not on the restaurant's menu as it is there, with the same name,
-   * category and price (default true). Such an event would link a product to a restaurant that does
-   * not sell it, or give it a second category or name, in the vault for good; it goes to the dead
-   * letters instead.
+   * Reject events whose items are not on the restaurant's menu as it is there, with the same name
+   * and category (default true). Such an event would link a product to a restaurant that does not
+   * sell it, or give it a second category or name, in the vault for good; it goes to the dead
+   * letters instead. The price an order paid is its own (see menuMismatches).
    */
   strictMenu?: boolean;
   now?: () => number;

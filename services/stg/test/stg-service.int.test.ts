@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EnrichedOrder, type OrderEvent, enrichedOrderContract } from '@orders-dwh/shared/contracts';
 import type { Config } from '@orders-dwh/shared/config';
-import { referenceKeys } from '@orders-dwh/shared/reference';
+import { storeReference } from '../../../test/support/reference-data.ts';
 import type { DeadLetter } from '@orders-dwh/shared/stage';
 import {
   deadLetterRows,
@@ -42,8 +42,7 @@ let stage: RunningStage;
 beforeAll(async () => {
   infra = await startTestInfra();
   const { redis, prefix } = infra.redis;
-  for (const u of [user, otherUser]) await redis.set(referenceKeys.user(prefix, u.id), JSON.stringify(u));
-  await redis.set(referenceKeys.restaurant(prefix, restaurant.id), JSON.stringify(restaurant));
+  await storeReference(redis, prefix, { users: [user, otherUser], restaurants: [restaurant] });
   config = infra.config();
   stage = await startStage(stgMain, config);
   // Keyed by order id, as source sends them: all events of an order land in one partition, in order.

@@ -22,6 +22,7 @@ const countingRedis = {
     this.mgets++;
     return redis.mget(keys);
   },
+  exists: (...keys: string[]) => redis.exists(...keys),
 };
 
 beforeAll(async () => {

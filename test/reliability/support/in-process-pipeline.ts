@@ -2,7 +2,7 @@
 // the warehouse: the stages as their entry points define them, the fixtures' user and restaurant in Redis.
 import { Redis } from 'ioredis';
 import type { Config } from '@orders-dwh/shared/config';
-import { referenceKeys } from '@orders-dwh/shared/reference';
+import { storeReference } from '../../support/reference-data.ts';
 import { restaurant, user } from '../../../services/stg/test/order-fixtures.ts';
 import { waitForDrain } from '../../support/drain.ts';
 import { startStage, startTestInfra, type RunningStage, type TestInfra } from '../../support/service-harness.ts';
@@ -18,6 +18,8 @@ export const stageGroups = (config: Config) => [
 export interface InProcessPipeline {
   infra: TestInfra;
   config: Config;
+  /** stg, dds and cdm, running. */
+  stages: RunningStage[];
   /** Resolves once every stage has committed its topic's end; fails after timeoutMs. */
   drain(timeoutMs: number): Promise<void>;
   /** Stops the stages, then the infra. */
@@ -32,14 +34,14 @@ export async function startInProcessPipeline(env: Record<string, string> = {}): 
   const infra = await startTestInfra();
   const config = infra.config(env);
   const redis = env.REDIS_URL ? new Redis(env.REDIS_URL) : infra.redis.redis;
-  await redis.set(referenceKeys.user(infra.redis.prefix, user.id), JSON.stringify(user));
-  await redis.set(referenceKeys.restaurant(infra.redis.prefix, restaurant.id), JSON.stringify(restaurant));
+  await storeReference(redis, infra.redis.prefix, { users: [user], restaurants: [restaurant] });
   if (redis !== infra.redis.redis) await redis.quit();
   const stages: RunningStage[] = [];
   for (const main of [stgMain, ddsMain, cdmMain]) stages.push(await startStage(main as never, config));
   return {
     infra,
     config,
+    stages,
     drain: (timeoutMs) => waitForDrain(infra.admin, stageGroups(config), timeoutMs),
     async stop() {
       for (const stage of stages) await stage.service.stop();

@@ -1,7 +1,8 @@
 // Hand-made reference data and order lifecycles for the redrive and lifecycle tests.
 import type { Redis } from 'ioredis';
 import type { OrderEvent, OrderStatus } from '@orders-dwh/shared/contracts';
-import { referenceKeys, type ReferenceRestaurant, type ReferenceUser } from '@orders-dwh/shared/reference';
+import type { ReferenceRestaurant, ReferenceUser } from '@orders-dwh/shared/reference';
+import { storeReference } from '../../support/reference-data.ts';
 
 const userOf = (n: number, name: string): ReferenceUser => ({
   id: `a${'0'.repeat(22)}${n}`,
@@ -24,13 +25,7 @@ export const restaurant: ReferenceRestaurant = {
 };
 
 export async function writeReference(redis: Redis, prefix: string, refUsers: ReferenceUser[]): Promise<void> {
-  await redis.mset(
-    referenceKeys.restaurant(prefix, restaurant.id),
-    JSON.stringify(restaurant),
-    ...refUsers.flatMap((u) => [referenceKeys.user(prefix, u.id), JSON.stringify(u)]),
-  );
-  await redis.sadd(referenceKeys.restaurantIds(prefix), restaurant.id);
-  await redis.sadd(referenceKeys.userIds(prefix), ...refUsers.map((u) => u.id));
+  await storeReference(redis, prefix, { users: refUsers, restaurants: [restaurant] });
 }
 
 /**

@@ -102,7 +102,10 @@ export class BatchProcessor<In, Ready> {
       } catch (error) {
         // Every await of an attempt is inside a step: what failed is tagged with it.
         const step = error instanceof BatchStepError ? error.step : 'postgres';
-        const reason = deadline.signal.aborted ? (deadline.signal.reason as Error).message : describeError(error);
+        // The step is named once, by /health (`postgres failing: …`), not again inside the reason.
+        const reason = deadline.signal.aborted
+          ? (deadline.signal.reason as Error).message
+          : describeError(error instanceof BatchStepError ? error.cause : error);
         this.failure = { step, error: reason };
         metrics.batchFailed(batch.topic, step, chunk.length);
         const delay = backoffDelay(attempt);

@@ -48,6 +48,14 @@ export class PoisonError extends Error {
   override name = 'PoisonError';
 }
 
+/**
+ * Thrown by stage code when the state of a dependency, which no message can cause, stops the batch
+ * (the reference data gone from Redis); always transient: the batch waits until it is mended.
+ */
+export class DependencyStateError extends Error {
+  override name = 'DependencyStateError';
+}
+
 function sqlState(error: unknown): string | null {
   const code = (error as { code?: unknown } | null)?.code;
   // pg's DatabaseError carries a severity; node's own errors have E-codes of the same shape (EPIPE).
@@ -57,6 +65,7 @@ function sqlState(error: unknown): string | null {
 export function classifyError(error: unknown): ErrorClass {
   if (error instanceof BatchStepError) return classifyError(error.cause);
   if (error instanceof PoisonError) return 'poison';
+  if (error instanceof DependencyStateError) return 'transient';
   if (!(error instanceof Error)) return 'poison';
   const state = sqlState(error);
   if (state) return TRANSIENT_SQLSTATE.some((pattern) => pattern.test(state)) ? 'transient' : 'poison';
