@@ -87,10 +87,16 @@ describe('GET /users/:userId/recommendations', () => {
     expect(popular).toContain(body.recommendations[0].product_id);
   });
 
-  it('reads ids in either case', async () => {
+  it('reads ids in either case, and answers with them as the warehouse holds them', async () => {
     const lower = await get(`/users/${activeUsers[0]}/recommendations?limit=3`);
     const upper = await get(`/users/${activeUsers[0]!.toUpperCase()}/recommendations?limit=3`);
-    expect(upper.body.recommendations).toEqual(lower.body.recommendations);
+    expect(upper).toEqual(lower);
+    expect(upper.body.user_id).toBe(activeUsers[0]);
+    const product = [...productById.keys()][0]!;
+    const counters = await get(`/users/${activeUsers[0]!.toUpperCase()}/counters`);
+    expect(counters.body.user_id).toBe(activeUsers[0]);
+    expect((await get(`/products/${product.toUpperCase()}/also-ordered`)).body.product.product_id).toBe(product);
+    expect((await get(`/users/${unknownUser.toUpperCase()}/orders`)).body.message).toBe(`There is no user ${unknownUser}.`);
   });
 });
 
@@ -191,6 +197,16 @@ describe('bad input', () => {
     [`/products/${'f'.repeat(24)}/also-ordered`, `There is no product ${'f'.repeat(24)}.`],
   ])('GET %s → 404', async (url, message) => {
     expect(await get(url)).toEqual({ status: 404, body: { error: 'not_found', message } });
+  });
+
+  it.each(['POST', 'PUT', 'PATCH', 'DELETE'])('%s on a read route → 405 naming GET and HEAD', async (method) => {
+    for (const url of [`/users/${user}/recommendations`, `/users/${user}/orders?limit=2`, `/users/${user}/counters`, `/products/${product}/also-ordered`]) {
+      const response = await app.inject({ method: method as 'POST', url, payload: { limit: 1 } });
+      expect(response.statusCode, url).toBe(405);
+      expect(response.headers.allow).toBe('GET, HEAD');
+      expect(response.json()).toEqual({ error: 'method_not_allowed', message: `${url.split('?')[0]} accepts only GET or HEAD, not ${method}.` });
+    }
+    expect((await app.inject({ method: 'HEAD', url: `/users/${user}/counters` })).statusCode).toBe(200);
   });
 
   it('never answers 500 to any path segment or query value', async () => {

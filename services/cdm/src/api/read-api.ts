@@ -3,7 +3,7 @@
 import swagger from '@fastify/swagger';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
-import { createErrorHandler, HttpError, notFoundHandler } from '@orders-dwh/shared/http';
+import { createErrorHandler, HttpError, methodNotAllowed, notFoundHandler } from '@orders-dwh/shared/http';
 import { alsoOrderedRoute } from './also-ordered-route.ts';
 import { countersRoute } from './counters-route.ts';
 import { ordersRoute } from './orders-route.ts';
@@ -40,6 +40,15 @@ function checkQuery(request: FastifyRequest): void {
   }
 }
 
+/** User and product ids as the warehouse holds them (lower-case hex), whatever case the URL used. */
+function canonicalIds(request: FastifyRequest): void {
+  const params = request.params as Record<string, unknown>;
+  for (const name of ['userId', 'productId']) {
+    const value = params[name];
+    if (typeof value === 'string') params[name] = value.toLowerCase();
+  }
+}
+
 function schemaProperties(request: FastifyRequest, context: 'params' | 'querystring'): Record<string, unknown> {
   const schema = request.routeOptions.schema?.[context] as { properties?: Record<string, unknown> } | undefined;
   return schema?.properties ?? {};
@@ -62,11 +71,26 @@ export async function registerReadApi(app: FastifyInstance, db: pg.Pool): Promis
     api.setErrorHandler(createErrorHandler(describeReadError));
     api.setNotFoundHandler(notFoundHandler);
     api.addHook('preValidation', async (request) => checkQuery(request));
+    api.addHook('preHandler', async (request) => canonicalIds(request));
+    const readUrls: string[] = [];
+    api.addHook('onRoute', (route) => {
+      if (route.method === 'GET') readUrls.push(route.url);
+    });
     const context = createReadContext(db);
     recommendationsRoute(api, context);
     ordersRoute(api, context);
     countersRoute(api, context);
     alsoOrderedRoute(api, context);
+    // Any other method on a read route: 405 naming the ones allowed, not "no such route".
+    for (const url of readUrls) {
+      api.route({
+        method: api.supportedMethods.filter((method) => method !== 'GET' && method !== 'HEAD'),
+        url,
+        schema: { hide: true },
+        onRequest: methodNotAllowed(['GET', 'HEAD']),
+        handler: async () => undefined,
+      });
+    }
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }
