@@ -3,23 +3,15 @@
 // and checks every layer with SQL.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWithGroundTruth } from '../../services/cdm/src/ground-truth.ts';
 import { satelliteRepeats } from '../../services/dds/src/satellite-history.ts';
 import type { TestDatabase } from '../support/database.ts';
-import { waitForDrain } from '../support/drain.ts';
-import type { KafkaUnderTest } from '../support/kafka-under-test.ts';
 import { startRunningPipeline, type RunningPipeline } from '../support/running-pipeline.ts';
 import { SERVICE_NAMES, type ServiceFleet } from '../support/service-processes.ts';
 
 const ORDERS = 3000;
 const root = path.resolve(import.meta.dirname, '..', '..');
-const STAGES = [
-  { groupId: 'stg-service', topic: 'stg_service' },
-  { groupId: 'dds-service', topic: 'dds_service' },
-  { groupId: 'cdm-service', topic: 'cdm_service' },
-];
 
 describe('pipeline end to end', () => {
   /** An npm script of the project (scripts/<name>.ts) run as a user runs it, against this test's database. */
@@ -47,20 +39,15 @@ describe('pipeline end to end', () => {
   }
 
   let pipeline: RunningPipeline;
-  let broker: KafkaUnderTest;
   let db: TestDatabase;
   let fleet: ServiceFleet;
-  let admin: Admin;
 
   beforeAll(async () => {
     pipeline = await startRunningPipeline(4, { REF_USERS: '50', REF_RESTAURANTS: '8' });
-    ({ broker, db, fleet } = pipeline);
-    admin = new Kafka({ brokers: [broker.address], logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
+    ({ db, fleet } = pipeline);
   }, 120_000);
 
   afterAll(async () => {
-    await admin?.disconnect();
     await pipeline?.close();
   }, 60_000);
 
@@ -84,7 +71,7 @@ describe('pipeline end to end', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'success', messages_pushed: ORDERS });
 
-    await waitForDrain(admin, STAGES, 120_000);
+    await pipeline.drain(120_000);
 
     const one = async (sql: string) => Number((await db.pool.query<{ n: string }>(sql)).rows[0]!.n);
     expect(await one('SELECT count(*) AS n FROM stg.order_events')).toBe(ORDERS);
@@ -235,7 +222,7 @@ describe('pipeline end to end', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await npmScript('rebuild', '--layer', 'cdm')).code).toBe(0);
     expect((await pushed).status).toBe(200);
-    await waitForDrain(admin, STAGES, 120_000);
+    await pipeline.drain(120_000);
     const after = await npmScript('reconcile');
     expect(after.code, after.stdout).toBe(0);
     expect(after.stdout).toContain(`stg  orders ${ORDERS + 2000}`);
