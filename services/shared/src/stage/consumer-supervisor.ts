@@ -137,7 +137,12 @@ export class ConsumerSupervisor {
   }
 
   private async consume(consumer: Consumer): Promise<void> {
-    const eachBatch = this.eachBatch!;
+    const handle = this.eachBatch!;
+    // A consumer given up on may still hand over a batch before it has left: its replacement will
+    // get that batch from the committed offsets, so it is not processed twice at once.
+    const eachBatch = async (payload: EachBatchPayload) => {
+      if (!this.gaveUp.has(consumer)) await handle(payload);
+    };
     await consumer.connect();
     await consumer.subscribe({ topics: [this.settings.inputTopic], fromBeginning: true });
     await consumer.run({

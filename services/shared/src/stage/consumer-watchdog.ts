@@ -1,8 +1,10 @@
 // A consumer that stays in its group but stops taking batches (kafkajs has been seen to, after a
-// broker failover) looks healthy to everything but its lag. The watchdog notices: when the consumer
-// holds partitions, has handled no batch for a while, is not in the middle of one, and the group's
-// committed offsets on those partitions trail their ends, it reports the stall (on /health) and asks
-// for the consumer to be replaced. The group then resumes from the committed offsets.
+// broker failover) looks healthy to everything but its lag. The watchdog notices: when messages
+// have waited on the consumer's own partitions for a whole stall time, with no batch begun or ended
+// meanwhile and none in flight, it reports the stall (on /health) and asks for the consumer to be
+// replaced. The group then resumes from the committed offsets. The time counts from when the
+// messages were first seen waiting, not from the last batch: a consumer idle for an hour that is
+// still reconnecting a few seconds after messages arrive is not stalled.
 import type { Admin } from 'kafkajs';
 import { partitionLags, type PartitionLag } from '../kafka/group-lag.ts';
 
@@ -20,24 +22,33 @@ export interface ConsumerActivity {
 export interface WatchdogOptions {
   groupId: string;
   topic: string;
-  /** Idle this long with messages waiting is a stall. */
+  /** Messages waiting this long with no batch is a stall. */
   stallMs: number;
   /** How often the consumer's activity is looked at. */
   checkEveryMs: number;
 }
 
-/** Why the consumer counts as stalled, or null: messages wait on its own partitions and nothing moves. */
-export function stallVerdict(activity: ConsumerActivity, lag: readonly PartitionLag[], stallMs: number): string | null {
-  if (!activity.active || activity.batchesInFlight > 0 || activity.idleMs < stallMs) return null;
-  const waiting = lag.filter((p) => p.waiting > 0 && activity.assigned.includes(p.partition));
+/** The partitions of the consumer on which messages wait. */
+export const waitingOn = (lag: readonly PartitionLag[], assigned: readonly number[]): PartitionLag[] =>
+  lag.filter((p) => p.waiting > 0 && assigned.includes(p.partition));
+
+/**
+ * Why the consumer counts as stalled, or null. waitedMs: how long messages have been seen waiting on
+ * its partitions with no batch begun or ended since.
+ */
+export function stallVerdict(activity: ConsumerActivity, lag: readonly PartitionLag[], waitedMs: number, stallMs: number): string | null {
+  if (!activity.active || activity.batchesInFlight > 0 || waitedMs < stallMs || activity.idleMs < waitedMs) return null;
+  const waiting = waitingOn(lag, activity.assigned);
   if (waiting.length === 0) return null;
   const messages = waiting.reduce((sum, p) => sum + p.waiting, 0);
-  return `consumer stalled: no batch for ${Math.round(activity.idleMs / 1000)} s while ${messages} messages wait on partitions ${waiting.map((p) => p.partition).join(', ')}`;
+  return `consumer stalled: no batch for ${Math.round(waitedMs / 1000)} s while ${messages} messages wait on partitions ${waiting.map((p) => p.partition).join(', ')}`;
 }
 
 export class ConsumerWatchdog {
   /** The last stall seen, for /health; cleared once the consumer takes batches again. */
   stalled: string | null = null;
+  /** When messages were first seen waiting with the consumer quiet; null while it is busy or caught up. */
+  private waitingSince: number | null = null;
   private timer: NodeJS.Timeout | null = null;
   private checking = false;
 
@@ -46,6 +57,7 @@ export class ConsumerWatchdog {
     private readonly options: WatchdogOptions,
     private readonly activity: () => ConsumerActivity,
     private readonly onStall: (reason: string) => void,
+    private readonly now: () => number = Date.now,
   ) {}
 
   start(): void {
@@ -57,22 +69,32 @@ export class ConsumerWatchdog {
     this.timer = null;
   }
 
-  /** One look; a lag that cannot be read (Kafka unreachable) gives no verdict. */
+  /** One look; a lag that cannot be read (Kafka unreachable) changes nothing. */
   async check(): Promise<void> {
     if (this.checking) return;
     this.checking = true;
     try {
-      const activity = this.activity();
-      if (!activity.active || activity.idleMs < this.options.stallMs || activity.batchesInFlight > 0) {
-        if (activity.active && activity.idleMs < this.options.stallMs) this.stalled = null;
+      const before = this.activity();
+      // Busy, or a batch within the last look: nothing waits unseen.
+      if (!before.active || before.batchesInFlight > 0 || before.idleMs < this.options.checkEveryMs || before.assigned.length === 0) {
+        this.waitingSince = null;
+        if (before.active && before.idleMs < this.options.checkEveryMs) this.stalled = null;
         return;
       }
-      if (activity.assigned.length === 0) return;
       const lag = await partitionLags(this.admin, this.options.groupId, this.options.topic).catch(() => null);
-      // Looked at again after the await: a batch may have begun meanwhile.
-      const verdict = lag && stallVerdict(this.activity(), lag, this.options.stallMs);
+      if (!lag) return;
+      const activity = this.activity();
+      const now = this.now();
+      if (waitingOn(lag, activity.assigned).length === 0) {
+        this.waitingSince = null;
+        return;
+      }
+      // A batch since the messages were first seen waiting restarts the clock.
+      if (this.waitingSince === null || now - activity.idleMs > this.waitingSince) this.waitingSince = now;
+      const verdict = stallVerdict(activity, lag, now - this.waitingSince, this.options.stallMs);
       if (!verdict) return;
       this.stalled = verdict;
+      this.waitingSince = null;
       this.onStall(verdict);
     } finally {
       this.checking = false;
