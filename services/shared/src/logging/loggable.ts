@@ -7,7 +7,7 @@ import { REDACTED } from './scrub-secrets.ts';
 
 /** Field names (any case) whose values are never logged. */
 const SECRET_KEYS = new Set(['password', 'passwd', 'secret', 'apikey', 'api_key', 'x-api-key', 'authorization', 'cookie', 'set-cookie']);
-/** Below this depth an object is summarised, not copied. */
+/** Nested deeper than this, an object is summarised, not copied. */
 const MAX_DEPTH = 8;
 /** Longest array copied element by element; the rest is counted. */
 const MAX_ITEMS = 200;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { atStep, BatchStepError, classifyError, describeError, PoisonError } from '../../src/stage/error-class.ts';
+import { atStep, BatchStepError, classifyError, DependencyStateError, describeError, PoisonError } from '../../src/stage/error-class.ts';
 
 /** A pg DatabaseError as the driver makes it: a code and a severity. */
 const pgError = (code: string, message = 'failed') => Object.assign(new Error(message), { code, severity: 'ERROR' });
@@ -95,6 +95,11 @@ describe('classifyError', () => {
     expect(classifyError(new PoisonError('refused'))).toBe('poison');
     expect(classifyError(new Error('anything else'))).toBe('poison');
     expect(classifyError('a thrown string')).toBe('poison');
+  });
+
+  it("holds the batch when the stage's code finds a dependency in a state no message causes", () => {
+    expect(classifyError(new DependencyStateError('Redis holds no reference data'))).toBe('transient');
+    expect(classifyError(new BatchStepError('prepare', new DependencyStateError('Redis holds no reference data')))).toBe('transient');
   });
 
   it('classifies a step error by its cause', () => {
