@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
-import { DependencyUnavailableError, reasonOf, HttpError, methodNotAllowed } from '@orders-dwh/shared/http';
+import { DependencyUnavailableError, reasonOf, HttpError, refuseOtherMethods } from '@orders-dwh/shared/http';
 import { apiKeyCheck } from './api-key.ts';
 import { allocateOrderIds } from './order-ids.ts';
 import { createOrderGenerator, EmptyReferenceError, lifecycleEvents } from './order-generator.ts';
@@ -97,13 +97,7 @@ export async function pushRoute(app: FastifyInstance, options: PushRouteOptions)
     },
   );
 
-  // Any other method on /push: 405 naming the one allowed, before its body is read or checked.
-  app.route({
-    method: app.supportedMethods.filter((method) => method !== 'POST'),
-    url: '/push',
-    onRequest: methodNotAllowed(['POST']),
-    handler: async () => undefined,
-  });
+  refuseOtherMethods(app, '/push', ['POST']);
 }
 
 /** A generator over the reference data in Redis now; 503 when Redis is unreachable or holds none. */

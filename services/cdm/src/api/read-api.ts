@@ -3,7 +3,7 @@
 import swagger from '@fastify/swagger';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
-import { createErrorHandler, HttpError, methodNotAllowed, notFoundHandler } from '@orders-dwh/shared/http';
+import { createErrorHandler, HttpError, notFoundHandler, refuseOtherMethods } from '@orders-dwh/shared/http';
 import { alsoOrderedRoute } from './also-ordered-route.ts';
 import { countersRoute } from './counters-route.ts';
 import { ordersRoute } from './orders-route.ts';
@@ -81,16 +81,7 @@ export async function registerReadApi(app: FastifyInstance, db: pg.Pool): Promis
     ordersRoute(api, context);
     countersRoute(api, context);
     alsoOrderedRoute(api, context);
-    // Any other method on a read route: 405 naming the ones allowed, not "no such route".
-    for (const url of readUrls) {
-      api.route({
-        method: api.supportedMethods.filter((method) => method !== 'GET' && method !== 'HEAD'),
-        url,
-        schema: { hide: true },
-        onRequest: methodNotAllowed(['GET', 'HEAD']),
-        handler: async () => undefined,
-      });
-    }
+    for (const url of readUrls) refuseOtherMethods(api, url, ['GET', 'HEAD']);
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DependencyUnavailableError, reasonOf } from './dependency-errors.ts';
 
 /** Every error answer of the services' HTTP APIs has this shape. */
@@ -79,16 +79,25 @@ export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
   return reply.status(404).send({ error: 'not_found', message: `There is no route ${request.method} ${request.url.split('?')[0]}.` });
 }
 
-/** An onRequest hook answering 405 with the Allow header, for a route's other methods. */
-export function methodNotAllowed(allowed: readonly string[]) {
+/**
+ * Answers every other method on `url` with 405 and the Allow header, before a body is read or
+ * checked, instead of "no such route"; hidden from the OpenAPI document.
+ */
+export function refuseOtherMethods(app: FastifyInstance, url: string, allowed: readonly string[]): void {
   const allow = allowed.join(', ');
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    const path = request.url.split('?')[0];
-    return reply
-      .status(405)
-      .header('allow', allow)
-      .send({ error: 'method_not_allowed', message: `${path} accepts only ${allowed.join(' or ')}, not ${request.method}.` });
-  };
+  app.route({
+    method: app.supportedMethods.filter((method) => !allowed.includes(method)),
+    url,
+    schema: { hide: true },
+    onRequest: async (request, reply) => {
+      const path = request.url.split('?')[0];
+      return reply
+        .status(405)
+        .header('allow', allow)
+        .send({ error: 'method_not_allowed', message: `${path} accepts only ${allowed.join(' or ')}, not ${request.method}.` });
+    },
+    handler: async () => undefined,
+  });
 }
 
 function sentence(text: string): string {
