@@ -33,6 +33,8 @@ export class ConsumerSupervisor {
   assigned: number[] = [];
   /** When the current consumer last joined its group or began or ended a batch. */
   lastActivityAt = Date.now();
+  /** Batches being processed now. */
+  batchesInFlight = 0;
   private eachBatch: ((payload: EachBatchPayload) => Promise<void>) | null = null;
 
   constructor(
@@ -80,11 +82,6 @@ export class ConsumerSupervisor {
       this.assigned = payload.memberAssignment[settings.inputTopic] ?? [];
       this.lastActivityAt = Date.now();
     });
-    const active = () => {
-      if (consumer === this.consumer) this.lastActivityAt = Date.now();
-    };
-    consumer.on(consumer.events.START_BATCH_PROCESS, active);
-    consumer.on(consumer.events.END_BATCH_PROCESS, active);
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.crashed = payload.restart ? null : payload.error.message;
       this.log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
@@ -141,7 +138,15 @@ export class ConsumerSupervisor {
     // A consumer given up on may still hand over a batch before it has left: its replacement will
     // get that batch from the committed offsets, so it is not processed twice at once.
     const eachBatch = async (payload: EachBatchPayload) => {
-      if (!this.gaveUp.has(consumer)) await handle(payload);
+      if (this.gaveUp.has(consumer)) return;
+      this.batchesInFlight++;
+      this.lastActivityAt = Date.now();
+      try {
+        await handle(payload);
+      } finally {
+        this.batchesInFlight--;
+        this.lastActivityAt = Date.now();
+      }
     };
     await consumer.connect();
     await consumer.subscribe({ topics: [this.settings.inputTopic], fromBeginning: true });

@@ -54,8 +54,6 @@ export class StageRunner<In, Ready> {
   private readonly supervisor: ConsumerSupervisor;
   private readonly processor: BatchProcessor<In, Ready>;
   private readonly watchdog: ConsumerWatchdog;
-  /** eachBatch calls not yet returned. */
-  private batchesInFlight = 0;
   /** Aborted on stop: wakes the backoff sleeps. */
   private stopping = new AbortController();
 
@@ -83,7 +81,7 @@ export class StageRunner<In, Ready> {
       { groupId: options.groupId, topic: options.inputTopic, stallMs, checkEveryMs: Math.min(5_000, stallMs / 4) },
       () => ({
         active: this.joined && this.supervisor.running && !this.supervisor.replacing && !this.supervisor.crashed,
-        batchesInFlight: this.batchesInFlight,
+        batchesInFlight: this.supervisor.batchesInFlight,
         idleMs: Date.now() - this.supervisor.lastActivityAt,
         assigned: this.supervisor.assigned,
       }),
@@ -135,17 +133,8 @@ export class StageRunner<In, Ready> {
     };
   }
 
-  private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    this.batchesInFlight++;
-    try {
-      await this.eachChunk(payload);
-    } finally {
-      this.batchesInFlight--;
-    }
-  }
-
   /** A fetched batch, in chunks of at most maxBatchMessages, each committed before the next. */
-  private async eachChunk({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { messages } = batch;
     const { maxBatchMessages } = this.options;
     for (let start = 0; start < messages.length; start += maxBatchMessages) {
