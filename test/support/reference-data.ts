@@ -1,17 +1,15 @@
-// Reference data written the way source writes it: each record under its key, and its id in the
-// users or restaurants set (stg takes a missing set for reference data that is gone from Redis).
+// Hand-made reference data written the way source writes its own (queueReferenceWrites): each record
+// under its key, and its id in the users or restaurants set.
 import type { Redis } from 'ioredis';
-import { referenceKeys, type ReferenceRestaurant, type ReferenceUser } from '@orders-dwh/shared/reference';
+import type { ReferenceRestaurant, ReferenceUser } from '@orders-dwh/shared/reference';
+import { queueReferenceWrites } from '../../services/source/src/reference-store.ts';
 
 export async function storeReference(
   redis: Redis,
   prefix: string,
-  { users = [], restaurants = [] }: { users?: readonly ReferenceUser[]; restaurants?: readonly ReferenceRestaurant[] },
+  { users = [], restaurants = [] }: { users?: ReferenceUser[]; restaurants?: ReferenceRestaurant[] },
 ): Promise<void> {
-  const multi = redis.multi();
-  for (const user of users) multi.set(referenceKeys.user(prefix, user.id), JSON.stringify(user)).sadd(referenceKeys.userIds(prefix), user.id);
-  for (const restaurant of restaurants) {
-    multi.set(referenceKeys.restaurant(prefix, restaurant.id), JSON.stringify(restaurant)).sadd(referenceKeys.restaurantIds(prefix), restaurant.id);
-  }
-  await multi.exec();
+  const tx = redis.multi();
+  queueReferenceWrites(tx, prefix, { users, restaurants });
+  await tx.exec();
 }

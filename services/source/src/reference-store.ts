@@ -44,7 +44,7 @@ export async function ensureReferenceData(redis: Redis, options: EnsureReference
     ];
     const tx = conn.multi();
     for (const chunk of chunks([userSet, restaurantSet, ...staleKeys])) tx.del(...chunk);
-    queueWrites(tx, prefix, data);
+    queueReferenceWrites(tx, prefix, data);
     const result = await tx.exec();
     if (result === null) return { loaded: false, reason: 'loaded-concurrently' };
     const failed = result.find(([error]) => error);
@@ -57,7 +57,8 @@ export async function ensureReferenceData(redis: Redis, options: EnsureReference
 
 type Queue = ReturnType<Redis['multi']>;
 
-function queueWrites(tx: Queue, prefix: string, data: ReferenceData): void {
+/** Queues the records under their keys and their ids in the users and restaurants sets (stg takes a missing set for data gone from Redis). */
+export function queueReferenceWrites(tx: Queue, prefix: string, data: ReferenceData): void {
   const userPairs = data.users.flatMap((u) => [keys.user(prefix, u.id), JSON.stringify(u)]);
   const restaurantPairs = data.restaurants.flatMap((r) => [keys.restaurant(prefix, r.id), JSON.stringify(r)]);
   for (const chunk of chunks([...userPairs, ...restaurantPairs], CHUNK * 2)) tx.mset(...chunk);
