@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { createApacheKafkaNode, newClusterId, type ApacheKafkaNode, type ApacheKafkaOptions } from './apache-kafka.ts';
 import { ensureKafkaDistribution, type KafkaDistribution } from './distribution.ts';
-import { freePort } from './free-port.ts';
+import { freePorts } from './free-port.ts';
 import { waitForBrokers } from './readiness.ts';
 import { type ApacheKafkaSecurityOptions, certificateHosts, withStoredSecrets } from './security/node-security.ts';
 
@@ -48,33 +48,20 @@ export function clusterVoters(host: string, layout: readonly ClusterNodeLayout[]
   return layout.map(({ nodeId, controllerPort }) => `${nodeId}@${host}:${controllerPort}`);
 }
 
-/**
- * Node ids 1..size, each with a client and a controller port; `pick` proposes a port and is asked
- * again when it repeats one already taken (two free ports picked a moment apart may be the same).
- */
-export async function clusterLayout(size: number, pick: () => Promise<number>): Promise<ClusterNodeLayout[]> {
+/** Node ids from 1, each with a client and a controller port taken in order from `ports` (2 per node, all distinct). */
+export function clusterLayout(size: number, ports: readonly number[]): ClusterNodeLayout[] {
   if (!Number.isInteger(size) || size < 1) throw new Error(`a cluster needs a whole number of nodes, at least 1, got ${size}`);
-  const taken = new Set<number>();
-  const distinct = async (): Promise<number> => {
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const port = await pick();
-      if (!taken.has(port)) {
-        taken.add(port);
-        return port;
-      }
-    }
-    throw new Error('could not find enough distinct free ports');
-  };
-  const layout: ClusterNodeLayout[] = [];
-  for (let nodeId = 1; nodeId <= size; nodeId++) layout.push({ nodeId, port: await distinct(), controllerPort: await distinct() });
-  return layout;
+  if (ports.length !== 2 * size || new Set(ports).size !== ports.length) {
+    throw new Error(`a cluster of ${size} needs ${2 * size} distinct ports, got ${ports.join(', ')}`);
+  }
+  return Array.from({ length: size }, (_, i) => ({ nodeId: i + 1, port: ports[2 * i]!, controllerPort: ports[2 * i + 1]! }));
 }
 
 export async function startApacheKafkaCluster(options: ApacheKafkaClusterOptions): Promise<ApacheKafkaCluster> {
   const size = options.size ?? 3;
   const host = options.host ?? '127.0.0.1';
   const distribution = options.distribution ?? ensureKafkaDistribution();
-  const layout = await clusterLayout(size, () => freePort(host));
+  const layout = clusterLayout(size, await freePorts(2 * Math.max(0, Math.trunc(size)), host));
   const voters = clusterVoters(host, layout);
   const clusterId = newClusterId();
   const security = options.security && withStoredSecrets(options.security, path.join(options.baseDir, 'security'), certificateHosts(host, host));

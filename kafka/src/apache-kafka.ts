@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { ensureKafkaDistribution, type KafkaDistribution } from './distribution.ts';
-import { freePort } from './free-port.ts';
+import { freePorts } from './free-port.ts';
 import { waitForBrokers } from './readiness.ts';
 import { type ApacheKafkaSecurity, type ApacheKafkaSecurityOptions, certificateHosts, prepareNodeSecurity } from './security/node-security.ts';
 import { log4jProperties, serverProperties, type KafkaNodeLayout } from './server-properties.ts';
@@ -91,8 +91,10 @@ export async function createApacheKafkaNode(options: ApacheKafkaOptions): Promis
   const distribution = options.distribution ?? ensureKafkaDistribution();
   const host = options.host ?? '127.0.0.1';
   const nodeId = options.nodeId ?? 1;
-  const port = options.port || (await freePort(host));
-  const controllerPort = options.controllerPort || (await freePort(host));
+  // Two distinct spares, so that neither a picked client port nor a given one is also picked for the controller.
+  const [spare, spareController] = await freePorts(2, host);
+  const port = options.port || spare!;
+  const controllerPort = options.controllerPort || (spareController === port ? spare! : spareController!);
   const voters = options.voters ?? [`${nodeId}@${host}:${controllerPort}`];
   const dataDir = path.resolve(options.dataDir);
   const logDir = path.join(dataDir, 'log');

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ensureKafkaDistribution, randomPassword, waitForBrokers } from '@orders-dwh/apache-kafka';
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/free-port.ts';
+import { freePorts } from '../support/free-port.ts';
 
 const { Kafka, logLevel } = kafkajs;
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -63,7 +63,7 @@ const client = (address: string, username: string, password: string) =>
 beforeAll(async () => {
   const made = await run(['kafka/src/cli.ts', 'certs', '--out', certs, '--host', '127.0.0.1', '--host', 'localhost'], {});
   expect(made.code, made.stderr).toBe(0);
-  const [internalPort, externalPort, controllerPort] = [await freePort(), await freePort(), await freePort()];
+  const [internalPort, externalPort, controllerPort] = await freePorts(3);
   internal = `127.0.0.1:${internalPort}`;
   external = `localhost:${externalPort}`;
   kafkaProcess = spawn('bash', [path.join(root, 'deploy/compose/start-secure-kafka.sh')], {

@@ -1,1 +1,1 @@
-export { freePort } from '@orders-dwh/apache-kafka';
+export { freePort, freePorts } from '@orders-dwh/apache-kafka';
