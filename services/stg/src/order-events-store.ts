@@ -1,5 +1,7 @@
 import type { PoolClient } from 'pg';
+import { pgArrayLiteral } from '@orders-dwh/shared/clients';
 import type { OrderEvent } from '@orders-dwh/shared/contracts';
+import { orderIdentity, type OrderIdentity } from './order-identity.ts';
 
 /**
  * Upserts one row per order into stg.order_events with a single statement. `events` must hold at
@@ -29,4 +31,28 @@ export async function upsertOrderEvents(db: Pick<PoolClient, 'query'>, events: r
     values: [JSON.stringify(events.map(({ object_id, object_type, sent_dttm, payload }) => ({ object_id, object_type, sent_dttm, payload }))), loadDt],
   });
   return result.rowCount ?? 0;
+}
+
+/** The identity of each of these orders that stg.order_events holds (see orderIdentity); one primary-key probe each. */
+export async function storedOrderIdentities(db: Pick<PoolClient, 'query'>, orderIds: readonly number[]): Promise<Map<number, OrderIdentity>> {
+  if (orderIds.length === 0) return new Map();
+  const { rows } = await db.query<{
+    object_id: string;
+    user_id: string;
+    restaurant_id: string;
+    date: string;
+    order_items: OrderEvent['payload']['order_items'];
+  }>({
+    name: 'stg_stored_order_identities',
+    text: `SELECT object_id, payload->'user'->>'id' AS user_id, payload->'restaurant'->>'id' AS restaurant_id,
+                  payload->>'date' AS date, payload->'order_items' AS order_items
+             FROM stg.order_events WHERE object_id = ANY($1::bigint[])`,
+    values: [pgArrayLiteral([...new Set(orderIds)])],
+  });
+  return new Map(
+    rows.map((r) => [
+      Number(r.object_id),
+      orderIdentity({ user: { id: r.user_id }, restaurant: { id: r.restaurant_id }, date: r.date, order_items: r.order_items }),
+    ]),
+  );
 }

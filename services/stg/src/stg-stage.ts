@@ -2,7 +2,8 @@ import { type EnrichedOrder, type OrderEvent, orderEventContract } from '@orders
 import type { Rejection, StageDefinition } from '@orders-dwh/shared/stage';
 import { costProblem, enrichOrder, menuMismatches, statusHistoryProblems } from './enrich-order.ts';
 import { latestEventPerOrder } from './latest-events.ts';
-import { upsertOrderEvents } from './order-events-store.ts';
+import { storedOrderIdentities, upsertOrderEvents } from './order-events-store.ts';
+import { checkOrderIdentities } from './order-identity.ts';
 import { createReferenceLookup, type ReferenceRedis } from './reference-lookup.ts';
 
 /** An order event that passed enrichment: the raw event is stored, the enriched order forwarded. */
@@ -28,7 +29,10 @@ export interface StgStageOptions {
   now?: () => number;
 }
 
-/** stg: enrich each order event from Redis, keep the latest event per order, forward one message per event. */
+/**
+ * stg: enrich each order event from Redis, refuse one that changes what its order is (user,
+ * restaurant, date, items), keep the latest event per order, forward one message per event.
+ */
 export function createStgStage(options: StgStageOptions): StageDefinition<OrderEvent, StgReady> {
   const lookup = createReferenceLookup(options);
   const strictMenu = options.strictMenu ?? true;
@@ -61,13 +65,19 @@ export function createStgStage(options: StgStageOptions): StageDefinition<OrderE
       });
     },
 
-    async write(db, items, { loadDt }) {
+    async write(db, items, { loadDt, reject }) {
+      const stored = await storedOrderIdentities(
+        db,
+        items.map((item) => item.event.object_id),
+      );
+      const { kept, changed } = checkOrderIdentities(items, stored);
+      for (const { item, reason } of changed) reject(item, reason);
       await upsertOrderEvents(
         db,
-        latestEventPerOrder(items).map((item) => item.event),
+        latestEventPerOrder(kept).map((item) => item.event),
         loadDt,
       );
-      return items.map(({ enriched }) => ({ key: String(enriched.object_id), value: enriched }));
+      return kept.map(({ enriched }) => ({ key: String(enriched.object_id), value: enriched }));
     },
   };
 }

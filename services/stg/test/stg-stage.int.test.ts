@@ -251,6 +251,58 @@ describe('stg stage', () => {
     expect(row.load_dt.toISOString()).toBe('2025-03-04T00:00:00.000Z');
   });
 
+  it("refuses an event that changes its order's user, restaurant, date or items, stored or earlier in the batch", async () => {
+    const stg = stage();
+    const [second] = restaurant.menu.slice(1);
+    const otherUser = { ...user, id: 'aaaaaaaaaaaaaaaaaaaaaaa9', name: 'Grace', login: 'grace' };
+    const otherKitchen = { ...restaurant, id: 'bbbbbbbbbbbbbbbbbbbbbbb9' };
+    await redis.set(referenceKeys.user(prefix, otherUser.id), JSON.stringify(otherUser));
+    await redis.set(referenceKeys.restaurant(prefix, otherKitchen.id), JSON.stringify(otherKitchen));
+    await write(stg, await prepareAll(stg, [orderEvent(1, 'OPEN'), orderEvent(2, 'OPEN')]), new Date('2025-03-02T00:00:00Z'));
+
+    const requantified = orderEvent(1, 'CLOSED');
+    requantified.payload.order_items[0]!.quantity += 1;
+    requantified.payload.cost += requantified.payload.order_items[0]!.price;
+    const events = [
+      orderEvent(1, 'COOKING', { userId: otherUser.id }),
+      orderEvent(1, 'COOKING', { restaurantId: otherKitchen.id }),
+      orderEvent(1, 'COOKING', { start: '2025-03-01T10:00:01.000Z' }),
+      orderEvent(1, 'CLOSED', { itemIds: [second!.id] }),
+      requantified,
+      orderEvent(1, 'DELIVERING'),
+      // A new order takes the identity of its first event; its second event may not change it.
+      orderEvent(3, 'OPEN'),
+      orderEvent(3, 'CLOSED', { itemIds: [second!.id] }),
+      orderEvent(3, 'CLOSED'),
+    ];
+    const rejected: Array<{ item: StgReady; reason: string }> = [];
+    const out = await runBatch(database.pool, stg, await prepareAll(stg, events), new Date('2025-03-03T00:00:00Z'), rejected);
+
+    expect(out.map((m) => [m.key, (m.value as EnrichedOrder).payload.status])).toEqual([
+      ['1', 'DELIVERING'],
+      ['3', 'OPEN'],
+      ['3', 'CLOSED'],
+    ]);
+    const line = (id: string, quantity: number, price: number) => `${id} ×${quantity} at ${price}`;
+    const [first, third] = [restaurant.menu[0], restaurant.menu[2]];
+    const stored = `[${line(first.id, 1, first.price)}, ${line(third.id, 2, third.price)}]`;
+    expect(
+      rejected.map((r) => [r.item.event.object_id, r.reason.replace(/^order \d+ cannot change its user, restaurant, date or items once stored: /, '')]),
+    ).toEqual([
+      [1, `user ${user.id} → ${otherUser.id}`],
+      [1, `restaurant ${restaurant.id} → ${otherKitchen.id}`],
+      [1, 'date 2025-03-01T10:00:00.000Z → 2025-03-01T10:00:01.000Z'],
+      [1, `items ${stored} → [${line(second!.id, 1, second!.price)}]`],
+      [1, `items ${stored} → [${line(first.id, 2, first.price)}, ${line(third.id, 2, third.price)}]`],
+      [3, `items ${stored} → [${line(second!.id, 1, second!.price)}]`],
+    ]);
+    expect((await tableRows()).map((r) => [r.object_id, r.payload.final_status, r.payload.user.id])).toEqual([
+      [1, 'DELIVERING', user.id],
+      [2, 'OPEN', user.id],
+      [3, 'CLOSED', user.id],
+    ]);
+  });
+
   it('handles several events and duplicates of one order in a batch, forwarding every event', async () => {
     const stg = stage();
     const events = [orderEvent(7, 'OPEN'), orderEvent(8, 'CLOSED'), orderEvent(7, 'CLOSED'), orderEvent(7, 'COOKING'), orderEvent(8, 'CLOSED')];

@@ -236,6 +236,12 @@ export interface CaseSpec {
   edgeAmounts: boolean;
   /** The first item at another price than the menu's today (placed before a price change): valid. */
   repriced: boolean;
+  /**
+   * One event (by index) that changes what the order is: its user, the first item's quantity or its
+   * date. Whichever of the order's events comes first among the valid ones fixes the order; a later
+   * valid event that differs from it must be refused.
+   */
+  change: { event: number; what: 'user' | 'quantity' | 'date' } | null;
   /** Per event: a breakage name or null; 'user:*'/'restaurant:*' refer to the reference. */
   breakages: Array<string | null>;
   garbage: number | null;
@@ -262,6 +268,7 @@ export const caseSpec: fc.Arbitrary<CaseSpec> = fc.record({
   offsets: fc.array(fc.oneof(fc.constant(0), fc.integer({ min: -14 * 60, max: 14 * 60 })), { minLength: 5, maxLength: 5 }),
   edgeAmounts: fc.boolean(),
   repriced: fc.boolean(),
+  change: fc.option(fc.record({ event: fc.nat({ max: 3 }), what: fc.constantFrom('user', 'quantity', 'date') }), { freq: 4 }),
   breakages: fc.array(fc.option(fc.constantFrom(...breakageNames), { freq: 2 }), { minLength: 4, maxLength: 4 }),
   garbage: fc.option(fc.nat({ max: GARBAGE.length - 1 }), { freq: 8 }),
   picks: fc.array(fc.nat(), { minLength: 8, maxLength: 8 }),
@@ -287,22 +294,24 @@ export function buildCase(spec: CaseSpec, orderId: number, ref: FuzzReference): 
   const start = Date.parse('2025-06-01T12:00:00.000Z') + orderId * 1000;
   const history = STATUS_PATH[spec.final].map((status, i) => ({ status, dttm: withOffset(new Date(start + i * 60_000).toISOString(), spec.offsets[i % 5]!) }));
 
-  const messages: FuzzMessage[] = [];
-  let counted = false;
+  const messages: Array<FuzzMessage & { changed: boolean; closed: boolean }> = [];
   statuses.forEach((status, n) => {
     const upTo = spec.lifecycle ? STATUS_PATH[spec.final].indexOf(status) + 1 : history.length;
     // A copy per event: a breakage of one event's status history must not reach the others.
     const reached = structuredClone(history.slice(0, upTo));
-    const cost = items.reduce((s, i) => s + i.price * i.quantity, 0);
+    const changed = spec.change !== null && spec.change.event % statuses.length === n;
+    const what = changed ? spec.change!.what : null;
+    const lines = items.map((item, i) => (what === 'quantity' && i === 0 ? { ...item, quantity: item.quantity === 1000 ? 999 : item.quantity + 1 } : item));
+    const cost = lines.reduce((s, i) => s + i.price * i.quantity, 0);
     const event: Event = {
       object_id: orderId,
       object_type: 'order',
       sent_dttm: withOffset(new Date(start + 3_600_000).toISOString(), spec.offsets[4]!),
       payload: {
         restaurant: { id: restaurant.id },
-        user: { id: user.id },
-        date: reached[0]!.dttm,
-        order_items: items.map(({ id, name, price, category, quantity }) => ({ id, name, price, category, quantity })),
+        user: { id: what === 'user' ? ref.users[(spec.user + 1) % ref.users.length]!.id : user.id },
+        date: what === 'date' ? new Date(Date.parse(reached[0]!.dttm) - 1000).toISOString() : reached[0]!.dttm,
+        order_items: lines.map(({ id, name, price, category, quantity }) => ({ id, name, price, category, quantity })),
         bonus_payment: spec.edgeAmounts ? 1e12 : 1.5,
         cost,
         payment: spec.edgeAmounts ? 0 : cost,
@@ -317,12 +326,24 @@ export function buildCase(spec: CaseSpec, orderId: number, ref: FuzzReference): 
     if (breakage) label = breakEvent(event, breakage, pick, ref);
     const value = serialise(event);
     const valid = breakage === null;
-    if (valid && status === 'CLOSED') counted = true;
-    messages.push({ key, value, valid, label });
-    if (spec.duplicate && n === 0) messages.push({ key, value, valid, label: `${label}, sent twice` });
+    const closed = status === 'CLOSED';
+    messages.push({ key, value, valid, label, changed, closed });
+    if (spec.duplicate && n === 0) messages.push({ key, value, valid, label: `${label}, sent twice`, changed, closed });
   });
   if (spec.shuffle && messages.length > 1) messages.push(messages.shift()!);
-  return { orderId, messages, counted };
+  // The first valid event in topic order fixes what the order is.
+  const fixed = messages.find((m) => m.valid)?.changed;
+  for (const m of messages) {
+    if (m.valid && m.changed !== fixed) {
+      m.valid = false;
+      m.label = `${m.label}, but its order's ${spec.change!.what} is not the one its first event fixed`;
+    }
+  }
+  return {
+    orderId,
+    messages: messages.map(({ key, value, valid, label }) => ({ key, value, valid, label })),
+    counted: messages.some((m) => m.valid && m.closed),
+  };
 }
 
 function breakEvent(event: Event, breakage: string, pick: (n: number) => number, ref: FuzzReference): string {

@@ -1,0 +1,66 @@
+import type { OrderEvent } from '@orders-dwh/shared/contracts';
+
+type Payload = Pick<OrderEvent['payload'], 'user' | 'restaurant' | 'date' | 'order_items'>;
+
+/**
+ * What an order is, which no later event of it may change: who placed it, where, when, and what it
+ * bought (item, quantity, price paid). The vault links an order to its user and products for good,
+ * and the counters count what the CLOSED event says; an event that changed any of these would leave
+ * links that no event stands for, and the counters would differ from the vault.
+ */
+export interface OrderIdentity {
+  user: string;
+  restaurant: string;
+  placedAt: number;
+  /** The lines in one canonical text: "id ×quantity at price", by item id. */
+  items: string;
+}
+
+export function orderIdentity(payload: Payload): OrderIdentity {
+  return {
+    user: payload.user.id,
+    restaurant: payload.restaurant.id,
+    placedAt: Date.parse(payload.date),
+    items: payload.order_items
+      .map((item) => `${item.id} ×${item.quantity} at ${item.price}`)
+      .sort()
+      .join(', '),
+  };
+}
+
+/** What differs between the identity an order has and the one an event gives it, one phrase each; empty when none. */
+export function identityChanges(was: OrderIdentity, now: OrderIdentity): string[] {
+  const changes: string[] = [];
+  if (now.user !== was.user) changes.push(`user ${was.user} → ${now.user}`);
+  if (now.restaurant !== was.restaurant) changes.push(`restaurant ${was.restaurant} → ${now.restaurant}`);
+  if (now.placedAt !== was.placedAt) changes.push(`date ${new Date(was.placedAt).toISOString()} → ${new Date(now.placedAt).toISOString()}`);
+  if (now.items !== was.items) changes.push(`items [${was.items}] → [${now.items}]`);
+  return changes;
+}
+
+/**
+ * Splits a batch's events, in topic order, into those that agree with their order's identity and
+ * the reasons for those that do not. An order's identity is the stored one, or else that of its
+ * first event here that is kept.
+ */
+export function checkOrderIdentities<T extends { event: OrderEvent }>(
+  items: readonly T[],
+  stored: ReadonlyMap<number, OrderIdentity>,
+): { kept: T[]; changed: Array<{ item: T; reason: string }> } {
+  const known = new Map(stored);
+  const kept: T[] = [];
+  const changed: Array<{ item: T; reason: string }> = [];
+  for (const item of items) {
+    const id = item.event.object_id;
+    const identity = orderIdentity(item.event.payload);
+    const was = known.get(id);
+    const changes = was ? identityChanges(was, identity) : [];
+    if (changes.length > 0) {
+      changed.push({ item, reason: `order ${id} cannot change its user, restaurant, date or items once stored: ${changes.join('; ')}` });
+      continue;
+    }
+    if (!was) known.set(id, identity);
+    kept.push(item);
+  }
+  return { kept, changed };
+}
