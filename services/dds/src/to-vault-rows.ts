@@ -34,7 +34,7 @@ export function addOrder(batch: VaultBatch, order: EnrichedOrder): void {
 
 /**
  * One line per product: an order that lists a product twice bought the sum of the quantities
- * (stg has checked every item's price against the menu, so the price is the same).
+ * (stg refuses an order that lists one at two prices).
  */
 export function orderLines(products: readonly EnrichedProduct[]): EnrichedProduct[] {
   const lines = new Map<string, EnrichedProduct>();

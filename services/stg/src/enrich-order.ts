@@ -62,6 +62,17 @@ export function costProblem(event: OrderEvent): string | null {
   return sum === cost ? null : `cost ${cost} is not the sum of its items' price × quantity (${sum})`;
 }
 
+/**
+ * Items listed more than once at different prices, one phrase each. The vault holds one line per
+ * product of an order (the quantities of repeated items added up, at one price), so an order that
+ * paid two prices for one product cannot be filed as it is.
+ */
+export function repeatedItemPrices(event: OrderEvent): string[] {
+  const prices = new Map<string, Set<number>>();
+  for (const { id, price } of event.payload.order_items) prices.set(id, (prices.get(id) ?? new Set()).add(price));
+  return [...prices].filter(([, seen]) => seen.size > 1).map(([id, seen]) => `item ${id} is listed at ${[...seen].join(' and ')}`);
+}
+
 const TERMINAL = new Set(['CLOSED', 'CANCELLED']);
 
 /**

@@ -21,11 +21,22 @@ export function orderIdentity(payload: Payload): OrderIdentity {
     user: payload.user.id,
     restaurant: payload.restaurant.id,
     placedAt: Date.parse(payload.date),
-    items: payload.order_items
-      .map((item) => `${item.id} ×${item.quantity} at ${item.price}`)
-      .sort()
-      .join(', '),
+    items: orderLineTexts(payload.order_items),
   };
+}
+
+/** The lines as the vault files them (an item listed twice is one line, its quantities added up), by item id. */
+function orderLineTexts(items: Payload['order_items']): string {
+  const quantities = new Map<string, { id: string; price: number; quantity: number }>();
+  for (const { id, price, quantity } of items) {
+    const line = quantities.get(`${id} ${price}`);
+    if (line) line.quantity += quantity;
+    else quantities.set(`${id} ${price}`, { id, price, quantity });
+  }
+  return [...quantities.values()]
+    .map(({ id, price, quantity }) => `${id} ×${quantity} at ${price}`)
+    .sort()
+    .join(', ');
 }
 
 /** What differs between the identity an order has and the one an event gives it, one phrase each; empty when none. */

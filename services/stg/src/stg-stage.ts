@@ -1,6 +1,6 @@
 import { type EnrichedOrder, type OrderEvent, orderEventContract } from '@orders-dwh/shared/contracts';
 import type { Rejection, StageDefinition } from '@orders-dwh/shared/stage';
-import { costProblem, enrichOrder, menuMismatches, statusHistoryProblems } from './enrich-order.ts';
+import { costProblem, enrichOrder, menuMismatches, repeatedItemPrices, statusHistoryProblems } from './enrich-order.ts';
 import { latestEventPerOrder } from './latest-events.ts';
 import { storedOrderIdentities, upsertOrderEvents } from './order-events-store.ts';
 import { checkOrderIdentities } from './order-identity.ts';
@@ -55,6 +55,8 @@ export function createStgStage(options: StgStageOptions): StageDefinition<OrderE
         if (history.length > 0) return { rejected: `order status history is inconsistent: ${history.join('; ')}` };
         const cost = costProblem(event);
         if (cost) return { rejected: `order cost does not add up: ${cost}` };
+        const repeated = repeatedItemPrices(event);
+        if (repeated.length > 0) return { rejected: `order lists an item twice at different prices: ${repeated.join('; ')}` };
         if (strictMenu) {
           const mismatches = menuMismatches(event, restaurant.value.menu);
           if (mismatches.length > 0) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { enrichedOrderContract, type OrderItem } from '@orders-dwh/shared/contracts';
-import { costProblem, enrichOrder, menuMismatches, statusHistoryProblems } from '../src/enrich-order.ts';
+import { costProblem, enrichOrder, menuMismatches, repeatedItemPrices, statusHistoryProblems } from '../src/enrich-order.ts';
 import { orderEvent, restaurant, user } from './order-fixtures.ts';
 
 describe('enrichOrder', () => {
@@ -76,6 +76,17 @@ describe('menuMismatches', () => {
     const [first, second] = event.payload.order_items as [OrderItem, OrderItem];
     event.payload.order_items = [{ ...first, price: first.price + 50 }, second];
     expect(menuMismatches(event, menu)).toEqual([]);
+  });
+});
+
+describe('repeatedItemPrices', () => {
+  it('accepts an item listed twice at one price, and names one listed at two', () => {
+    const event = orderEvent(1);
+    const [borscht, kompot] = event.payload.order_items as [OrderItem, OrderItem];
+    event.payload.order_items = [borscht, kompot, { ...borscht, quantity: 4 }];
+    expect(repeatedItemPrices(event)).toEqual([]);
+    event.payload.order_items = [borscht, kompot, { ...borscht, price: 250 }, { ...borscht, price: 300 }];
+    expect(repeatedItemPrices(event)).toEqual([`item ${borscht.id} is listed at 300 and 250`]);
   });
 });
 

@@ -13,6 +13,17 @@ describe('orderIdentity', () => {
     expect(orderIdentity(reordered.payload)).toEqual(orderIdentity(event.payload));
   });
 
+  it('is the same for an item listed twice as for its one line, the quantities added up', () => {
+    const event = orderEvent(1, 'OPEN', { itemIds: [borscht.id] });
+    const split = structuredClone(event);
+    split.payload.order_items = [
+      { ...event.payload.order_items[0]!, quantity: 1 },
+      { ...event.payload.order_items[0]!, quantity: 2 },
+    ];
+    event.payload.order_items[0]!.quantity = 3;
+    expect(orderIdentity(split.payload)).toEqual(orderIdentity(event.payload));
+  });
+
   it('differs in a quantity or a price paid', () => {
     const event = orderEvent(1, 'OPEN');
     const more = structuredClone(event);

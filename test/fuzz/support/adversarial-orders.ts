@@ -205,6 +205,14 @@ const BREAKAGES: Record<string, Breakage> = {
     payload.cost = (payload.cost as number) + [1, 0.5, -1][pick(3)]!;
     return "a cost that is not its items' price × quantity";
   },
+  itemAtTwoPrices: (e) => {
+    const payload = e.payload as Event;
+    const items = payload.order_items as Array<Event>;
+    const price = (items[0]!.price as number) === 1_000_000 ? 999_999 : (items[0]!.price as number) + 1;
+    items.push({ ...items[0]!, price, quantity: 1 });
+    payload.cost = (payload.cost as number) + price;
+    return 'an item listed twice at two prices';
+  },
   nulKey: (e) => {
     (e.payload as Event)['odd\u0000key'] = 1;
     return 'a NUL in a property name (jsonb refuses it)';
