@@ -141,3 +141,25 @@ describe('the satellite-changes-only migration', () => {
     expect(statuses).toEqual(Array.from({ length: 3 }, () => ({ n: 2, first: 'OPEN,CLOSED' })));
   });
 });
+
+describe('the one-category-per-product migration', () => {
+  it('refuses, naming the fix, a vault where a product has two categories; applies once it has one', async () => {
+    const name = freshName();
+    await ensureDatabase(`${server}/${name}`);
+    await runMigrations(`${server}/${name}`);
+    const since = migrationNames.filter((m) => m >= '20251203000100000_one-category-per-product').reverse();
+    expect(await runMigrations(`${server}/${name}`, () => {}, { direction: 'down', count: since.length })).toEqual(since);
+    await query(
+      name,
+      `INSERT INTO dds.l_product_category (hk_product_category_pk, h_product_pk, h_category_pk, load_dt, load_src)
+       VALUES (md5('pc1')::uuid, md5('p')::uuid, md5('c1')::uuid, now(), 't'), (md5('pc2')::uuid, md5('p')::uuid, md5('c2')::uuid, now(), 't')`,
+    );
+    await expect(runMigrations(`${server}/${name}`, () => {})).rejects.toThrow('dds.l_product_category links 1 product(s) to more than one category');
+
+    await query(name, `DELETE FROM dds.l_product_category WHERE hk_product_category_pk = md5('pc2')::uuid`);
+    expect(await runMigrations(`${server}/${name}`, () => {})).toEqual([...since].reverse());
+    await expect(
+      query(name, `INSERT INTO dds.l_product_category VALUES (md5('pc3')::uuid, md5('p')::uuid, md5('c3')::uuid, now(), 't')`),
+    ).rejects.toMatchObject({ code: '23505' });
+  });
+});

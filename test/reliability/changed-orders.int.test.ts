@@ -2,7 +2,9 @@
 // through stg → dds → cdm in-process with the development broker. The vault links an order to its
 // user and products for good and cdm counts what the CLOSED event says, so such an event used to
 // leave the counters off the truth for good (the order's old and new products both linked, one set
-// counted). Each becomes one stg dead letter naming the change; the counters stay exact.
+// counted). Each becomes one stg dead letter naming the change; the counters stay exact. So does an
+// order that would put a product in a second category (a second restaurant lists it under another):
+// the truth over the vault joins every category link of a product.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWithGroundTruth } from '../../services/cdm/src/ground-truth.ts';
 import type { OrderEvent } from '@orders-dwh/shared/contracts';
@@ -13,6 +15,11 @@ import { startInProcessPipeline, type InProcessPipeline } from './support/in-pro
 
 const otherUser = { ...user, id: 'aaaaaaaaaaaaaaaaaaaaaaa2', name: 'Bob', login: 'bob' };
 const [borscht, pelmeni, kompot] = restaurant.menu;
+const dessertBar = {
+  ...restaurant,
+  id: 'bbbbbbbbbbbbbbbbbbbbbbb2',
+  menu: restaurant.menu.map((m) => (m.id === kompot.id ? { ...m, category: 'Desserts' as const } : m)),
+};
 let pipeline: InProcessPipeline;
 
 async function send(events: OrderEvent[]): Promise<void> {
@@ -26,7 +33,7 @@ async function send(events: OrderEvent[]): Promise<void> {
 
 beforeAll(async () => {
   pipeline = await startInProcessPipeline();
-  await storeReference(pipeline.infra.redis.redis, pipeline.infra.redis.prefix, { users: [user, otherUser], restaurants: [restaurant] });
+  await storeReference(pipeline.infra.redis.redis, pipeline.infra.redis.prefix, { users: [user, otherUser], restaurants: [restaurant, dessertBar] });
   // Stored first, in batches of their own; then the changes, and orders whose change comes in one batch.
   await send([orderEvent(1, 'OPEN', { itemIds: [borscht.id, kompot.id] }), orderEvent(2, 'OPEN'), orderEvent(3, 'COOKING')]);
   await send([
@@ -38,6 +45,10 @@ beforeAll(async () => {
     orderEvent(5, 'CLOSED', { itemIds: [kompot.id] }),
   ]);
   await send([orderEvent(2, 'CLOSED'), orderEvent(4, 'CLOSED', { itemIds: [pelmeni.id] })]);
+  const kompotAsDessert = orderEvent(6, 'CLOSED', { restaurantId: dessertBar.id, itemIds: [borscht.id] });
+  kompotAsDessert.payload.order_items.push({ ...kompot, category: 'Desserts', quantity: 1 });
+  kompotAsDessert.payload.cost += kompot.price;
+  await send([kompotAsDessert, orderEvent(7, 'CLOSED', { restaurantId: dessertBar.id, itemIds: [pelmeni.id] })]);
 }, 90_000);
 
 afterAll(async () => {
@@ -53,6 +64,7 @@ describe('an event that changes what its order is', () => {
       ['stg', '2', `user ${user.id} → ${otherUser.id}`],
       ['stg', '3', 'date 2025-03-01T10:00:00.000Z → 2025-03-02T10:00:00.000Z'],
       ['stg', '4', `items [${pelmeni.id} ×1 at ${pelmeni.price}] → [${pelmeni.id} ×1 at ${pelmeni.price}, ${kompot.id} ×2 at ${kompot.price}]`],
+      ['dds', '6', `a product keeps the category it was first loaded with: product ${kompot.id} is in "Drinks", not "Desserts"`],
     ]);
   });
 
@@ -69,11 +81,12 @@ describe('an event that changes what its order is', () => {
       { order_id: '3', user_id: user.id, products: 2 },
       { order_id: '4', user_id: user.id, products: 1 },
       { order_id: '5', user_id: user.id, products: 1 },
+      { order_id: '7', user_id: user.id, products: 1 },
     ]);
     const { rows: counted } = await pool.query<{ order_id: string }>(
       'SELECT o.order_id FROM cdm.counted_orders c JOIN dds.h_order o ON o.h_order_pk = c.order_id ORDER BY 1',
     );
-    expect(counted.map((r) => r.order_id)).toEqual(['2', '4', '5']);
+    expect(counted.map((r) => r.order_id)).toEqual(['2', '4', '5', '7']);
     expect(await compareWithGroundTruth(pool)).toEqual([]);
   });
 });

@@ -104,6 +104,60 @@ describe('dds stage', () => {
     ]);
   });
 
+  it('keeps a product in the category it was first loaded with, and dead-letters an order that names another', async () => {
+    const dessertTea = { ...menu.tea!, category: 'Desserts' };
+    await load([enrichedOrder({ id: 1, products: [menu.tea!], status: 'CLOSED' })]);
+    const batch = [
+      enrichedOrder({ id: 2, products: [menu.soup!, dessertTea], status: 'CLOSED' }),
+      // The same category written otherwise is the same category hub.
+      enrichedOrder({ id: 3, products: [{ ...menu.tea!, category: ' drinks ' }], status: 'CLOSED' }),
+      // A product new to the vault takes the category of its first order here; a later one may not change it.
+      enrichedOrder({ id: 4, products: [{ ...menu.steak!, category: 'Grill' }] }),
+      enrichedOrder({ id: 5, products: [menu.steak!], status: 'CLOSED' }),
+      enrichedOrder({ id: 6, products: [menu.borscht!, { ...menu.borscht!, category: 'Starters', quantity: 1 }] }),
+    ];
+    const rejected: Array<{ item: (typeof batch)[number]; reason: string }> = [];
+    const messages = await runBatch(db.pool, ddsStage, batch, new Date(), rejected);
+    expect(rejected.map((r) => [r.item.object_id, r.reason])).toEqual([
+      [2, `a product keeps the category it was first loaded with: product ${menu.tea!.id} is in "Drinks", not "Desserts"`],
+      [5, `a product keeps the category it was first loaded with: product ${menu.steak!.id} is in "Grill", not "Main courses"`],
+      [6, `a product keeps the category it was first loaded with: product ${menu.borscht!.id} is in "Soups", not "Starters"`],
+    ]);
+    expect(messages.map((m) => m.key)).toEqual(['3']);
+    const { rows } = await db.pool.query<{ product_id: string; categories: string[] }>(
+      `SELECT p.product_id, array_agg(c.category_name ORDER BY c.category_name) AS categories
+         FROM dds.l_product_category pc JOIN dds.h_product p USING (h_product_pk) JOIN dds.h_category c USING (h_category_pk)
+        GROUP BY 1 ORDER BY 1`,
+    );
+    expect(rows).toEqual([
+      { product_id: menu.steak!.id, categories: ['Grill'] },
+      { product_id: menu.tea!.id, categories: ['Drinks'] },
+    ]);
+    const { rows: orders } = await db.pool.query<{ order_id: string }>('SELECT order_id FROM dds.h_order ORDER BY 1');
+    expect(orders.map((o) => o.order_id)).toEqual(['1', '3', '4']);
+  });
+
+  it('refuses a second category of a product even from a loader that did not see the first (the unique index)', async () => {
+    const first = await db.pool.connect();
+    const second = await db.pool.connect();
+    try {
+      await first.query('BEGIN');
+      await ddsStage.write(first, [enrichedOrder({ id: 1, products: [menu.tea!] })], { loadDt: new Date(), reject: () => {} });
+      await second.query('BEGIN');
+      const racing = ddsStage.write(second, [enrichedOrder({ id: 2, products: [{ ...menu.tea!, category: 'Desserts' }] })], {
+        loadDt: new Date(),
+        reject: () => {},
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await first.query('COMMIT');
+      await expect(racing).rejects.toMatchObject({ code: '23505', constraint: 'l_product_category_one_per_product' });
+    } finally {
+      await second.query('ROLLBACK');
+      first.release();
+      second.release();
+    }
+  });
+
   it('changes nothing when the same batch is loaded again', async () => {
     const batch = [
       ...orderLifecycle({ id: 1, products: [menu.soup, menu.tea] }, ['OPEN', 'COOKING', 'CLOSED']),
