@@ -61,10 +61,12 @@ export function checkProductCategories(
     const conflicts: string[] = [];
     for (const item of order.payload.products) {
       const product = productKeys.get(item.id)!;
-      const category = { key: categoryKey(item.category), name: item.category };
       const has = known.get(product) ?? claimed.get(product);
-      if (!has) claimed.set(product, category);
-      else if (has.key !== category.key) conflicts.push(`product ${item.id} is in ${JSON.stringify(has.name)}, not ${JSON.stringify(item.category)}`);
+      // The same name is the same category; another name may still be (hub keys are case- and space-blind).
+      if (has?.name === item.category) continue;
+      const key = categoryKey(item.category);
+      if (!has) claimed.set(product, { key, name: item.category });
+      else if (has.key !== key) conflicts.push(`product ${item.id} is in ${JSON.stringify(has.name)}, not ${JSON.stringify(item.category)}`);
     }
     if (conflicts.length > 0) {
       refused.push({ order, reason: `a product keeps the category it was first loaded with: ${conflicts.join('; ')}` });

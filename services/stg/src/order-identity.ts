@@ -52,26 +52,27 @@ export function identityChanges(was: OrderIdentity, now: OrderIdentity): string[
 /**
  * Splits a batch's events, in topic order, into those that agree with their order's identity and
  * the reasons for those that do not. An order's identity is the stored one, or else that of its
- * first event here that is kept.
+ * first event here that is kept (worked out only when another event of the order follows).
  */
 export function checkOrderIdentities<T extends { event: OrderEvent }>(
   items: readonly T[],
   stored: ReadonlyMap<number, OrderIdentity>,
 ): { kept: T[]; changed: Array<{ item: T; reason: string }> } {
-  const known = new Map(stored);
+  const known = new Map<number, OrderIdentity | OrderEvent>(stored);
   const kept: T[] = [];
   const changed: Array<{ item: T; reason: string }> = [];
   for (const item of items) {
     const id = item.event.object_id;
-    const identity = orderIdentity(item.event.payload);
-    const was = known.get(id);
-    const changes = was ? identityChanges(was, identity) : [];
-    if (changes.length > 0) {
-      changed.push({ item, reason: `order ${id} cannot change its user, restaurant, date or items once stored: ${changes.join('; ')}` });
+    let was = known.get(id);
+    if (was === undefined) {
+      known.set(id, item.event);
+      kept.push(item);
       continue;
     }
-    if (!was) known.set(id, identity);
-    kept.push(item);
+    if ('payload' in was) known.set(id, (was = orderIdentity(was.payload)));
+    const changes = identityChanges(was, orderIdentity(item.event.payload));
+    if (changes.length > 0) changed.push({ item, reason: `order ${id} cannot change its user, restaurant, date or items once stored: ${changes.join('; ')}` });
+    else kept.push(item);
   }
   return { kept, changed };
 }
