@@ -51,7 +51,10 @@ export function checkProductCategories(
   const categoryKeys = new Map<string, string>();
   const categoryKey = (name: string) => {
     let key = categoryKeys.get(name);
-    if (key === undefined) categoryKeys.set(name, (key = hubKey(hubs.category, { category_name: name })));
+    if (key === undefined) {
+      key = hubKey(hubs.category, { category_name: name });
+      categoryKeys.set(name, key);
+    }
     return key;
   };
   const kept: EnrichedOrder[] = [];

@@ -69,7 +69,10 @@ export function checkOrderIdentities<T extends { event: OrderEvent }>(
       kept.push(item);
       continue;
     }
-    if ('payload' in was) known.set(id, (was = orderIdentity(was.payload)));
+    if ('payload' in was) {
+      was = orderIdentity(was.payload);
+      known.set(id, was);
+    }
     const changes = identityChanges(was, orderIdentity(item.event.payload));
     if (changes.length > 0) changed.push({ item, reason: `order ${id} cannot change its user, restaurant, date or items once stored: ${changes.join('; ')}` });
     else kept.push(item);
