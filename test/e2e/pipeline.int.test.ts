@@ -187,7 +187,7 @@ describe('pipeline end to end', () => {
     const agree = await npmScript('reconcile');
     expect(agree.code, agree.stderr).toBe(0);
     expect(agree.stdout).toContain(`stg  orders ${ORDERS}`);
-    expect(agree.stdout).toMatch(/differing from SQL over dds: 0\nresult: the layers agree/);
+    expect(agree.stdout).toMatch(/differing from SQL over dds: 0\ndead letters pending: none\nresult: the layers agree/);
     const { rows } = await db.pool.query<{ user_id: string; product_id: string; order_cnt: number }>(
       'UPDATE cdm.user_product_counters SET order_cnt = order_cnt + 1 WHERE ctid = (SELECT min(ctid) FROM cdm.user_product_counters) RETURNING user_id, product_id, order_cnt',
     );
