@@ -8,14 +8,25 @@ import { orderIdentity, type OrderIdentity } from './order-identity.ts';
  * most one event per order (see latestEventPerOrder). A stored row is replaced only by an event
  * that is newer (payload.update_ts), or equally new but different: replaying an event, or
  * delivering an older one after a newer one, leaves the row — load_dt included — untouched.
+ *
+ * `newOrders` are the orders the caller found no row for: the ids among them that another
+ * transaction has stored since (so this one did not insert them) come back, for the caller to
+ * check against what is stored now. Events of one order are in one partition, so this happens only
+ * when they are not (a producer keying otherwise, partitions added to the topic).
  */
-export async function upsertOrderEvents(db: Pick<PoolClient, 'query'>, events: readonly OrderEvent[], loadDt: Date): Promise<number> {
-  if (events.length === 0) return 0;
+export async function upsertOrderEvents(
+  db: Pick<PoolClient, 'query'>,
+  events: readonly OrderEvent[],
+  loadDt: Date,
+  newOrders: readonly number[] = [],
+): Promise<{ storedMeanwhile: number[] }> {
+  if (events.length === 0) return { storedMeanwhile: [] };
   // The events travel as ONE jsonb parameter: one JSON.stringify, where text[] parameters made the
   // driver escape every payload (measured: a fifth of stg's CPU).
-  const result = await db.query({
+  const { rows } = await db.query<{ id: string }>({
     name: 'stg_upsert_order_events',
-    text: `INSERT INTO stg.order_events AS stored (object_id, object_type, sent_dttm, update_ts, payload, load_dt)
+    text: `WITH written AS (
+      INSERT INTO stg.order_events AS stored (object_id, object_type, sent_dttm, update_ts, payload, load_dt)
      SELECT e.object_id, e.object_type, e.sent_dttm, (e.payload->>'update_ts')::timestamptz, e.payload, $2::timestamptz
        FROM jsonb_to_recordset($1::jsonb) AS e(object_id bigint, object_type text, sent_dttm timestamptz, payload jsonb)
      ON CONFLICT (object_id) DO UPDATE
@@ -27,10 +38,16 @@ export async function upsertOrderEvents(db: Pick<PoolClient, 'query'>, events: r
       WHERE excluded.update_ts > stored.update_ts
          OR (excluded.update_ts = stored.update_ts
              AND (excluded.payload, excluded.sent_dttm, excluded.object_type)
-                 IS DISTINCT FROM (stored.payload, stored.sent_dttm, stored.object_type))`,
-    values: [JSON.stringify(events.map(({ object_id, object_type, sent_dttm, payload }) => ({ object_id, object_type, sent_dttm, payload }))), loadDt],
+                 IS DISTINCT FROM (stored.payload, stored.sent_dttm, stored.object_type))
+      RETURNING object_id, xmax = 0 AS inserted)
+    SELECT n.id::text AS id FROM unnest($3::bigint[]) AS n(id) LEFT JOIN written w ON w.object_id = n.id WHERE w.inserted IS NOT TRUE`,
+    values: [
+      JSON.stringify(events.map(({ object_id, object_type, sent_dttm, payload }) => ({ object_id, object_type, sent_dttm, payload }))),
+      loadDt,
+      pgArrayLiteral(newOrders),
+    ],
   });
-  return result.rowCount ?? 0;
+  return { storedMeanwhile: rows.map((r) => Number(r.id)) };
 }
 
 /** The identity of each of these orders that stg.order_events holds (see orderIdentity); one primary-key probe each. */

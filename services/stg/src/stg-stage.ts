@@ -1,5 +1,5 @@
 import { type EnrichedOrder, type OrderEvent, orderEventContract } from '@orders-dwh/shared/contracts';
-import type { Rejection, StageDefinition } from '@orders-dwh/shared/stage';
+import { ConcurrentWriteError, type Rejection, type StageDefinition } from '@orders-dwh/shared/stage';
 import { costProblem, enrichOrder, menuMismatches, repeatedItemPrices, statusHistoryProblems } from './enrich-order.ts';
 import { latestEventPerOrder } from './latest-events.ts';
 import { storedOrderIdentities, upsertOrderEvents } from './order-events-store.ts';
@@ -74,11 +74,14 @@ export function createStgStage(options: StgStageOptions): StageDefinition<OrderE
       );
       const { kept, changed } = checkOrderIdentities(items, stored);
       for (const { item, reason } of changed) reject(item, reason);
-      await upsertOrderEvents(
-        db,
-        latestEventPerOrder(kept).map((item) => item.event),
-        loadDt,
-      );
+      const latest = latestEventPerOrder(kept).map((item) => item.event);
+      const newOrders = latest.filter((event) => !stored.has(event.object_id)).map((event) => event.object_id);
+      const { storedMeanwhile } = await upsertOrderEvents(db, latest, loadDt, newOrders);
+      if (storedMeanwhile.length > 0) {
+        throw new ConcurrentWriteError(
+          `order${storedMeanwhile.length === 1 ? '' : 's'} ${storedMeanwhile.slice(0, 5).join(', ')} stored by another batch while this one was written (events of one order in more than one partition): written again`,
+        );
+      }
       return kept.map(({ enriched }) => ({ key: String(enriched.object_id), value: enriched }));
     },
   };

@@ -303,6 +303,34 @@ describe('stg stage', () => {
     ]);
   });
 
+  it('writes a batch again when another one stored one of its new orders meanwhile (events of an order in two partitions)', async () => {
+    const stg = stage();
+    const [open] = await prepareAll(stg, [orderEvent(50, 'OPEN')]);
+    const [changed] = await prepareAll(stg, [orderEvent(50, 'CLOSED', { itemIds: [restaurant.menu[1].id] })]);
+    const first = await database.pool.connect();
+    const second = await database.pool.connect();
+    const ctx = () => ({ loadDt: new Date(), reject: () => {} });
+    try {
+      await first.query('BEGIN');
+      await stg.write(first, [open!], ctx());
+      await second.query('BEGIN');
+      // Checked before the first commits: order 50 looks new to it, and its insert waits for the first.
+      const racing = stg.write(second, [changed!], ctx());
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await first.query('COMMIT');
+      await expect(racing).rejects.toThrow(/^order 50 stored by another batch while this one was written .*: written again$/);
+      await second.query('ROLLBACK');
+    } finally {
+      first.release();
+      second.release();
+    }
+    // Written again, the batch sees the stored order and refuses the change.
+    const rejected: Array<{ item: StgReady; reason: string }> = [];
+    expect(await runBatch(database.pool, stg, [changed!], new Date(), rejected)).toEqual([]);
+    expect(rejected.map((r) => r.reason)).toEqual([expect.stringMatching(/^order 50 cannot change its user, restaurant, date or items once stored: items /)]);
+    expect((await tableRows()).map((r) => [r.object_id, r.payload.final_status])).toEqual([[50, 'OPEN']]);
+  });
+
   it('handles several events and duplicates of one order in a batch, forwarding every event', async () => {
     const stg = stage();
     const events = [orderEvent(7, 'OPEN'), orderEvent(8, 'CLOSED'), orderEvent(7, 'CLOSED'), orderEvent(7, 'COOKING'), orderEvent(8, 'CLOSED')];

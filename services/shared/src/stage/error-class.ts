@@ -56,6 +56,14 @@ export class DependencyStateError extends Error {
   override name = 'DependencyStateError';
 }
 
+/**
+ * Thrown by stage code when another transaction stored what this batch was checked against while
+ * the batch was being written; always transient: written again, the batch is checked against it.
+ */
+export class ConcurrentWriteError extends Error {
+  override name = 'ConcurrentWriteError';
+}
+
 function sqlState(error: unknown): string | null {
   const code = (error as { code?: unknown } | null)?.code;
   // pg's DatabaseError carries a severity; node's own errors have E-codes of the same shape (EPIPE).
@@ -65,7 +73,7 @@ function sqlState(error: unknown): string | null {
 export function classifyError(error: unknown): ErrorClass {
   if (error instanceof BatchStepError) return classifyError(error.cause);
   if (error instanceof PoisonError) return 'poison';
-  if (error instanceof DependencyStateError) return 'transient';
+  if (error instanceof DependencyStateError || error instanceof ConcurrentWriteError) return 'transient';
   if (!(error instanceof Error)) return 'poison';
   const state = sqlState(error);
   if (state) return TRANSIENT_SQLSTATE.some((pattern) => pattern.test(state)) ? 'transient' : 'poison';

@@ -3,4 +3,4 @@ export * from './stage-definition.ts';
 export * from './dead-letters.ts';
 export * from './message-chunks.ts';
 export * from './crash-point.ts';
-export { DependencyStateError } from './error-class.ts';
+export { ConcurrentWriteError, DependencyStateError } from './error-class.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { atStep, BatchStepError, classifyError, DependencyStateError, describeError, PoisonError } from '../../src/stage/error-class.ts';
+import { atStep, BatchStepError, classifyError, ConcurrentWriteError, DependencyStateError, describeError, PoisonError } from '../../src/stage/error-class.ts';
 
 /** A pg DatabaseError as the driver makes it: a code and a severity. */
 const pgError = (code: string, message = 'failed') => Object.assign(new Error(message), { code, severity: 'ERROR' });
@@ -100,6 +100,7 @@ describe('classifyError', () => {
   it("holds the batch when the stage's code finds a dependency in a state no message causes", () => {
     expect(classifyError(new DependencyStateError('Redis holds no reference data'))).toBe('transient');
     expect(classifyError(new BatchStepError('prepare', new DependencyStateError('Redis holds no reference data')))).toBe('transient');
+    expect(classifyError(new BatchStepError('postgres', new ConcurrentWriteError('order 7 stored by another batch')))).toBe('transient');
   });
 
   it('classifies a step error by its cause', () => {
