@@ -33,22 +33,21 @@ export async function startRunningPipeline(partitions: number, env: Record<strin
     TOPIC_PARTITIONS: String(partitions),
     ...env,
   });
-  for (const name of SERVICE_NAMES) await fleet.start(name);
   const admin = new Kafka({ brokers: [broker.address], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  return {
-    broker,
-    db,
-    redis,
-    fleet,
-    admin,
-    drain: (timeoutMs) => waitForDrain(admin, PIPELINE_STAGES, timeoutMs),
-    async close() {
-      await admin.disconnect();
-      await fleet.stopAll();
-      await broker.close();
-      await redis.cleanup();
-      await db.drop();
-    },
+  const close = async () => {
+    await admin.disconnect();
+    await fleet.stopAll();
+    await broker.close();
+    await redis.cleanup();
+    await db.drop();
   };
+  try {
+    for (const name of SERVICE_NAMES) await fleet.start(name);
+    await admin.connect();
+  } catch (error) {
+    // A service that does not come up fails the suite's beforeAll, whose afterAll has no pipeline to close.
+    await close().catch(() => {});
+    throw error;
+  }
+  return { broker, db, redis, fleet, admin, drain: (timeoutMs) => waitForDrain(admin, PIPELINE_STAGES, timeoutMs), close };
 }
