@@ -48,9 +48,13 @@ export function clusterVoters(host: string, layout: readonly ClusterNodeLayout[]
   return layout.map(({ nodeId, controllerPort }) => `${nodeId}@${host}:${controllerPort}`);
 }
 
+function checkClusterSize(size: number): void {
+  if (!Number.isInteger(size) || size < 1) throw new Error(`a cluster needs a whole number of nodes, at least 1, got ${size}`);
+}
+
 /** Node ids from 1, each with a client and a controller port taken in order from `ports` (2 per node, all distinct). */
 export function clusterLayout(size: number, ports: readonly number[]): ClusterNodeLayout[] {
-  if (!Number.isInteger(size) || size < 1) throw new Error(`a cluster needs a whole number of nodes, at least 1, got ${size}`);
+  checkClusterSize(size);
   if (ports.length !== 2 * size || new Set(ports).size !== ports.length) {
     throw new Error(`a cluster of ${size} needs ${2 * size} distinct ports, got ${ports.join(', ')}`);
   }
@@ -61,7 +65,8 @@ export async function startApacheKafkaCluster(options: ApacheKafkaClusterOptions
   const size = options.size ?? 3;
   const host = options.host ?? '127.0.0.1';
   const distribution = options.distribution ?? ensureKafkaDistribution();
-  const layout = clusterLayout(size, await freePorts(2 * Math.max(0, Math.trunc(size)), host));
+  checkClusterSize(size);
+  const layout = clusterLayout(size, await freePorts(2 * size, host));
   const voters = clusterVoters(host, layout);
   const clusterId = newClusterId();
   const security = options.security && withStoredSecrets(options.security, path.join(options.baseDir, 'security'), certificateHosts(host, host));

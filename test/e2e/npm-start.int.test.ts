@@ -14,7 +14,7 @@ import { compareWithGroundTruth } from '../../services/cdm/src/ground-truth.ts';
 import { satelliteRepeats } from '../../services/dds/src/satellite-history.ts';
 import { dropDatabase } from '../support/database.ts';
 import { waitForDrain } from '../support/drain.ts';
-import { freePorts } from '../support/free-port.ts';
+import { freePortsByName } from '../support/free-port.ts';
 import { kafkaEngine } from '../support/kafka-under-test.ts';
 import { createTestRedis, type TestRedis } from '../support/redis.ts';
 
@@ -54,11 +54,7 @@ describe('npm start', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'npm-start-'));
     redis = await createTestRedis();
-    const names = ['DEV_BROKER_PORT', 'SOURCE_PORT', 'STG_PORT', 'DDS_PORT', 'CDM_PORT'];
-    const picked = await freePorts(names.length);
-    names.forEach((name, i) => {
-      ports[name] = picked[i]!;
-    });
+    Object.assign(ports, await freePortsByName(['DEV_BROKER_PORT', 'SOURCE_PORT', 'STG_PORT', 'DDS_PORT', 'CDM_PORT']));
     const env: Record<string, string> = { ...(process.env as Record<string, string>) };
     delete env.KAFKA_BROKERS;
     Object.assign(env, {

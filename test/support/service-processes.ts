@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePorts } from './free-port.ts';
+import { freePortsByName } from './free-port.ts';
 
 export const SERVICE_NAMES = ['source', 'stg', 'dds', 'cdm'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -53,11 +53,7 @@ async function waitForHealth(url: string, process: ServiceProcess, timeoutMs: nu
 
 /** env: the configuration shared by every service (DATABASE_URL, KAFKA_BROKERS, REDIS_KEY_PREFIX ...). */
 export async function createServiceFleet(env: Record<string, string>): Promise<ServiceFleet> {
-  const ports = {} as Record<ServiceName, number>;
-  const picked = await freePorts(SERVICE_NAMES.length);
-  SERVICE_NAMES.forEach((name, i) => {
-    ports[name] = picked[i]!;
-  });
+  const ports = await freePortsByName(SERVICE_NAMES);
   const fullEnv: Record<string, string> = { ...(process.env as Record<string, string>), LOG_LEVEL: 'warn', ...env };
   for (const name of SERVICE_NAMES) fullEnv[PORT_VARIABLE[name]] = String(ports[name]);
   const running = new Map<ServiceName, ServiceProcess>();
